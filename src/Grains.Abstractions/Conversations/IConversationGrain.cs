@@ -1,0 +1,27 @@
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
+
+namespace WhatsApp.Grains.Abstractions.Conversations;
+
+/// <summary>
+/// One conversation (key: <see cref="Ids.ConversationId"/> text). It gives each message its sequence (1, 2, 3, ...
+/// with no gap), stores it, deduplicates by clientMessageId, and keeps each participant's delivered and read marks.
+/// Every method takes the acting user, which the caller must have authenticated, and refuses non-participants.
+/// </summary>
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a message from a participant and tells every participant; a repeated clientMessageId returns the first message.</summary>
+    Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId);
+
+    /// <summary>Up to limit messages before a sequence (or the newest), oldest first, with the sender-side status.</summary>
+    Task<ChatResult<HistoryPage>> GetHistoryAsync(long userId, long? beforeSequence, int limit);
+
+    /// <summary>The user's devices have received every message up to the sequence.</summary>
+    Task<ChatResult> MarkDeliveredAsync(long userId, long upToSequence);
+
+    /// <summary>The user has read every message up to the sequence (implies delivered).</summary>
+    Task<ChatResult> MarkReadAsync(long userId, long upToSequence);
+
+    /// <summary>Tells the other participants that the user started or stopped typing.</summary>
+    Task<ChatResult> SetTypingAsync(long userId, bool isTyping);
+}

@@ -1,0 +1,43 @@
+namespace WhatsApp.Grains.Abstractions.Ids;
+
+/// <summary>The one rule that decides where data lives: shard(key) = key mod N.</summary>
+public static class Shards
+{
+    public const int DefaultCount = 3;
+
+    public static int Of(long shardKey, int shardCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shardKey);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        return (int)(shardKey % shardCount);
+    }
+
+    /// <summary>
+    /// The number that decides a grain's shard, read from its key: a user's id, a directory's shard number,
+    /// or for conversation-scoped keys ("a-b", "g7", "a-b/12") the conversation's shard key.
+    /// </summary>
+    public static bool TryGetShardKey(long? integerKey, string? stringKey, out long shardKey)
+    {
+        if (integerKey is { } key)
+        {
+            shardKey = key;
+            return key >= 0;
+        }
+
+        var conversationPart = stringKey.AsSpan();
+        var slash = conversationPart.IndexOf('/');
+        if (slash >= 0)
+        {
+            conversationPart = conversationPart[..slash];
+        }
+
+        if (ConversationId.TryParse(conversationPart.ToString(), out var conversation))
+        {
+            shardKey = conversation.ShardKey;
+            return true;
+        }
+
+        shardKey = 0;
+        return false;
+    }
+}

@@ -1,0 +1,26 @@
+using WhatsApp.Grains.Abstractions.Results;
+
+namespace WhatsApp.Grains.Abstractions.Messages;
+
+/// <summary>The contract's limits on what a client may send, checked by the grains that own the data.</summary>
+public static class MessageLimits
+{
+    public const int MaxContentLength = 4096;
+    public const int MaxClientMessageIdLength = 64;
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 50;
+
+    /// <summary>Trims the content and checks its length; null content counts as empty.</summary>
+    public static ChatResult<string> NormalizeContent(string? content)
+    {
+        var trimmed = content?.Trim() ?? string.Empty;
+        return trimmed.Length is 0 or > MaxContentLength
+            ? ChatResult.Fail<string>(ChatErrorCode.InvalidContent, $"Content must be 1 to {MaxContentLength} characters after trimming; it was {trimmed.Length}.")
+            : ChatResult.Success(trimmed);
+    }
+
+    public static ChatError? ValidateClientMessageId(string? clientMessageId) =>
+        clientMessageId is null || (clientMessageId.Length is > 0 and <= MaxClientMessageIdLength && !clientMessageId.Any(char.IsControl))
+            ? null
+            : new ChatError(ChatErrorCode.InvalidClientMessageId, $"clientMessageId must be 1 to {MaxClientMessageIdLength} printable characters.");
+}

@@ -1,0 +1,24 @@
+namespace WhatsApp.Grains.Abstractions.Results;
+
+/// <summary>Why a request was refused. Each code maps to one HTTP status at the gateway.</summary>
+public enum ChatErrorCode
+{
+    InvalidUserId = 1,
+    InvalidDisplayName,
+    InvalidPassword,
+    InvalidContent,
+    InvalidClientMessageId,
+    InvalidConversation,
+    InvalidSequence,
+    InvalidPaging,
+    CannotMessageSelf,
+    UserAlreadyRegistered,
+    UnknownUser,
+    UnknownRecipient,
+    WrongCredentials,
+    NotParticipant,
+}
+
+/// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.ChatError")]
+public sealed record ChatError([property: Id(0)] ChatErrorCode Code, [property: Id(1)] string Detail);

@@ -1,0 +1,46 @@
+using Orleans.Concurrency;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
+
+namespace WhatsApp.Grains.Abstractions.Users;
+
+/// <summary>
+/// One user (key: the user id): credentials, profile, chat list, presence and the gateways holding their connections.
+/// It is the single place that pushes events to the user's devices.
+/// </summary>
+public interface IUserGrain : IGrainWithIntegerKey
+{
+    /// <summary>Creates the account; refuses a taken id or invalid data without changing anything.</summary>
+    Task<ChatResult<UserProfile>> RegisterAsync(string displayName, string password);
+
+    /// <summary>Checks a password; the same error for an unknown user and a wrong password.</summary>
+    Task<ChatResult<UserProfile>> AuthenticateAsync(string password);
+
+    /// <summary>The public profile, or null when nobody registered this id.</summary>
+    [AlwaysInterleave]
+    Task<UserProfile?> GetProfileAsync();
+
+    /// <summary>The chat list, newest conversation first.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<InboxEntry>> GetInboxAsync();
+
+    /// <summary>Records a message of one of the user's conversations in the chat list and pushes it to their devices.</summary>
+    Task OnMessageAsync(ChatMessage message);
+
+    /// <summary>Records a receipt in the chat list (the user's own read marks clear unread counts) and pushes it.</summary>
+    Task OnReceiptAsync(Receipt receipt);
+
+    /// <summary>Pushes a typing signal to the user's devices.</summary>
+    [OneWay]
+    Task OnTypingAsync(TypingEvent typing);
+
+    /// <summary>Pushes a contact's presence change to the user's devices.</summary>
+    [OneWay]
+    Task OnContactPresenceAsync(PresenceEvent presence);
+
+    /// <summary>Adds or renews a gateway listener; the first one brings the user online.</summary>
+    Task SubscribeAsync(IUserObserver observer);
+
+    /// <summary>Removes a gateway listener; when none is left the user goes offline and last seen is recorded.</summary>
+    Task UnsubscribeAsync(IUserObserver observer);
+}

@@ -1,0 +1,25 @@
+namespace WhatsApp.Grains.Abstractions.Users;
+
+/// <summary>What anyone may see of a user.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.UserProfile")]
+public sealed record UserProfile(
+    [property: Id(0)] long UserId,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] int Shard,
+    [property: Id(3)] bool Online,
+    [property: Id(4)] DateTimeOffset? LastSeen);
+
+/// <summary>One line of a user's chat list: the conversation, its latest message and how many the user has not read.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.InboxEntry")]
+public sealed record InboxEntry(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] long? PeerUserId,
+    [property: Id(2)] long? GroupId,
+    [property: Id(3)] Messages.ChatMessage LastMessage,
+    [property: Id(4)] long UnreadCount,
+    [property: Id(5)] long ReadUpToSequence,
+    [property: Id(6)] long DeliveredUpToSequence);
+
+/// <summary>A user as a shard's directory lists them.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.DirectoryEntry")]
+public sealed record DirectoryEntry([property: Id(0)] long UserId, [property: Id(1)] string DisplayName);

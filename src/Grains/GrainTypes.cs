@@ -1,0 +1,23 @@
+namespace WhatsApp.Grains;
+
+/// <summary>
+/// The stable type names of the grains. They are part of every stored row's key and of every placement decision,
+/// so renaming a class never orphans data.
+/// </summary>
+internal static class GrainTypes
+{
+    public const string User = "user";
+    public const string UserDirectory = "userdirectory";
+    public const string Conversation = "conversation";
+    public const string MessageBucket = "messagebucket";
+
+    /// <summary>Grains whose integer key is itself the shard key (a user id, a shard number).</summary>
+    public static bool HasIntegerShardKey(GrainType type) =>
+        type.Equals(GrainType.Create(User)) || type.Equals(GrainType.Create(UserDirectory));
+}
+
+/// <summary>The grain storage provider every grain of the product writes to.</summary>
+public static class StorageNames
+{
+    public const string Chat = "chat";
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Placement;
+
+namespace WhatsApp.Grains.Hosting;
+
+public static class ChatGrainsSiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes this silo the owner of one shard: it advertises the shard in its silo metadata, and places grains with the
+    /// shard placement director (every silo must, since placement runs wherever the first call lands).
+    /// </summary>
+    public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, ShardOptions shard)
+    {
+        if (shard.Count < 1 || shard.Index < 0 || shard.Index >= shard.Count)
+        {
+            throw new OptionsValidationException(ShardOptions.SectionName, typeof(ShardOptions),
+                [$"Shard:Index must be 0 to Shard:Count - 1 and Shard:Count at least 1; got index {shard.Index} of {shard.Count}."]);
+        }
+
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [ShardMap.MetadataKey] = shard.Index.ToString(CultureInfo.InvariantCulture),
+        });
+        silo.Services.AddSingleton(Options.Create(shard));
+        silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
+        silo.Services.AddSingleton<ShardMap>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
+        return silo;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using WhatsApp.Grains.Abstractions.Ids;
+
+namespace WhatsApp.Silo.Hosting;
+
+/// <summary>Configuration section "Orleans": which cluster to join and where this silo listens.</summary>
+public sealed class OrleansEndpointOptions
+{
+    public const string SectionName = "Orleans";
+
+    public string ClusterId { get; set; } = "whatsapp";
+
+    public string ServiceId { get; set; } = "whatsapp";
+
+    /// <summary>Silo-to-silo port; defaults to 11111 + shard index so several silos fit on one machine.</summary>
+    public int? SiloPort { get; set; }
+
+    /// <summary>Port clients (the gateway) connect to; defaults to 30000 + shard index.</summary>
+    public int? GatewayPort { get; set; }
+
+    /// <summary>The address other silos and clients use to reach this one: an IP or a host name (compose service name).</summary>
+    public string AdvertisedHost { get; set; } = IPAddress.Loopback.ToString();
+}
+
+/// <summary>
+/// Everything a silo needs before it can be built, read and checked up front: a missing or wrong setting stops the
+/// process at once with a message that names the key.
+/// </summary>
+public sealed record SiloSettings(ShardOptions Shard, OrleansEndpointOptions Orleans, string PostgresConnectionString, string RedisConfiguration)
+{
+    public const string PostgresKey = "ConnectionStrings:Postgres";
+    public const string RedisKey = "ConnectionStrings:Redis";
+
+    public int SiloPort => Orleans.SiloPort ?? 11111 + Shard.Index;
+
+    public int GatewayPort => Orleans.GatewayPort ?? 30000 + Shard.Index;
+
+    public static SiloSettings Read(IConfiguration configuration)
+    {
+        var shard = configuration.GetSection(ShardOptions.SectionName).Get<ShardOptions>() ?? new ShardOptions();
+        var orleans = configuration.GetSection(OrleansEndpointOptions.SectionName).Get<OrleansEndpointOptions>() ?? new OrleansEndpointOptions();
+        var settings = new SiloSettings(
+            shard,
+            orleans,
+            configuration[PostgresKey] ?? "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres",
+            configuration[RedisKey] ?? "127.0.0.1:6379");
+
+        var problems = settings.Problems().ToList();
+        return problems.Count == 0
+            ? settings
+            : throw new OptionsValidationException(nameof(SiloSettings), typeof(SiloSettings), problems);
+    }
+
+    private IEnumerable<string> Problems()
+    {
+        if (Shard.Count < 1)
+        {
+            yield return $"Shard:Count must be at least 1 (got {Shard.Count}).";
+        }
+
+        if (Shard.Index < 0 || Shard.Index >= Shard.Count)
+        {
+            yield return $"Shard:Index must be 0 to {Shard.Count - 1} (got {Shard.Index}).";
+        }
+
+        if (SiloPort is < 1 or > 65535)
+        {
+            yield return $"Orleans:SiloPort must be a TCP port (got {SiloPort}).";
+        }
+
+        if (GatewayPort is < 1 or > 65535)
+        {
+            yield return $"Orleans:GatewayPort must be a TCP port (got {GatewayPort}).";
+        }
+
+        if (string.IsNullOrWhiteSpace(Orleans.ClusterId) || string.IsNullOrWhiteSpace(Orleans.ServiceId))
+        {
+            yield return "Orleans:ClusterId and Orleans:ServiceId must not be empty.";
+        }
+
+        if (string.IsNullOrWhiteSpace(PostgresConnectionString))
+        {
+            yield return $"{PostgresKey} must not be empty.";
+        }
+
+        if (string.IsNullOrWhiteSpace(RedisConfiguration))
+        {
+            yield return $"{RedisKey} must not be empty.";
+        }
+    }
+}

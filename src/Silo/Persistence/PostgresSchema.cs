@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace WhatsApp.Silo.Persistence;
+
+/// <summary>
+/// Creates or upgrades the database this product stores in, idempotently: creates the database if the server lacks
+/// it, then applies the numbered scripts in Persistence/Schema that the history table does not list yet. Silos that
+/// start together take turns through an advisory lock, so exactly one applies each script.
+/// </summary>
+public sealed partial class PostgresSchema(string connectionString, ILogger<PostgresSchema> logger)
+{
+    private const string ResourcePrefix = "WhatsApp.Schema.";
+    private const long MigrationLockId = 0x5748_4154_5341_5050; // "WHATSAPP"
+
+    /// <summary>Brings the database up to date, waiting for the server while it is still starting.</summary>
+    public async Task MigrateAsync(TimeSpan waitForServer, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + waitForServer;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await CreateDatabaseIfMissingAsync(cancellationToken);
+                await ApplyPendingScriptsAsync(cancellationToken);
+                return;
+            }
+            catch (NpgsqlException exception) when (exception.IsTransient && DateTimeOffset.UtcNow < deadline)
+            {
+                LogWaitingForServer(attempt, exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
+            }
+        }
+    }
+
+    private async Task CreateDatabaseIfMissingAsync(CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = target.Database } } };
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            var quoted = "\"" + target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            LogDatabaseCreated(target.Database);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another silo created it a moment ago.
+        }
+    }
+
+    private async Task ApplyPendingScriptsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockId})", cancellationToken);
+        await ExecuteAsync(connection, """
+            CREATE TABLE IF NOT EXISTS schema_history
+            (
+                version    integer     NOT NULL PRIMARY KEY,
+                script     text        NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """, cancellationToken);
+
+        var applied = new HashSet<int>();
+        await using (var read = new NpgsqlCommand("SELECT version FROM schema_history", connection))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var script in Scripts().Where(script => !applied.Contains(script.Version)))
+        {
+            await ExecuteAsync(connection, script.Sql, cancellationToken);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_history (version, script) VALUES ($1, $2)", connection)
+            {
+                Parameters = { new() { Value = script.Version }, new() { Value = script.Name } },
+            };
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            LogScriptApplied(script.Name);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The embedded scripts, ordered by the number their name starts with ("001_grain_state.sql").</summary>
+    internal static IReadOnlyList<(int Version, string Name, string Sql)> Scripts()
+    {
+        var assembly = typeof(PostgresSchema).Assembly;
+        return [.. assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            .Select(name => name[ResourcePrefix.Length..])
+            .Select(name => (Version: int.Parse(name.AsSpan(0, name.IndexOf('_', StringComparison.Ordinal)), CultureInfo.InvariantCulture), Name: name, Sql: Read(assembly, ResourcePrefix + name)))
+            .OrderBy(script => script.Version)];
+    }
+
+    private static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "PostgreSQL is not reachable yet (attempt {Attempt}: {Reason}); retrying")]
+    private partial void LogWaitingForServer(int attempt, string reason);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Created database {Database}")]
+    private partial void LogDatabaseCreated(string database);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Applied schema script {Script}")]
+    private partial void LogScriptApplied(string script);
+}
