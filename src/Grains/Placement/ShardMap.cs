@@ -27,7 +27,10 @@ public sealed class ShardMap(
 
     public static string SiloNameFor(int shard) => SiloNamePrefix + shard.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The shard a grain belongs to, from its key (users and directories by number, conversations by their shard key).</summary>
+    /// <summary>
+    /// The shard a grain belongs to, from its key (users and directories by number, conversations by their shard key).
+    /// A key that names no shard (a malformed id; the grain will refuse every call) still gets a stable home.
+    /// </summary>
     public int HomeShardOf(GrainId grain)
     {
         long? integerKey = null;
@@ -43,7 +46,7 @@ public sealed class ShardMap(
 
         return Shards.TryGetShardKey(integerKey, stringKey, out var shardKey)
             ? Shards.Of(shardKey, ShardCount)
-            : throw new ArgumentException($"Grain {grain} has no shard key in its id.", nameof(grain));
+            : (int)(grain.GetUniformHashCode() % (uint)ShardCount);
     }
 
     /// <summary>The shard a silo advertises, or null for a silo that owns none (or whose shard is not known yet).</summary>

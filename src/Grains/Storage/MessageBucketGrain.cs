@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Placement;
 
 namespace WhatsApp.Grains.Storage;

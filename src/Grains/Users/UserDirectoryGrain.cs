@@ -1,6 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
-using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Placement;
 

@@ -12,12 +12,13 @@ CREATE TABLE IF NOT EXISTS orleansquery
     querytext varchar(8000) NOT NULL
 );
 
--- One row per grain. The string key of a string-keyed grain (a conversation, a message bucket) is the extension;
+-- One row per grain state. @GrainTypeString carries the name of the grain's persistent state ("user", "bucket"),
+-- which is unique per grain class here, so it is stored as state_name. The string key of a string-keyed grain (a conversation, a message bucket) is the extension;
 -- '' stands for "none" so that the whole identity can be the primary key.
 CREATE TABLE IF NOT EXISTS grain_state
 (
     service_id         varchar(150) NOT NULL,
-    grain_type         varchar(512) NOT NULL,
+    state_name         varchar(512) NOT NULL,
     grain_id_n0        bigint       NOT NULL,
     grain_id_n1        bigint       NOT NULL,
     grain_id_extension varchar(512) NOT NULL DEFAULT '',
@@ -26,13 +27,13 @@ CREATE TABLE IF NOT EXISTS grain_state
     payload            bytea,
     version            integer      NOT NULL,
     modified_on        timestamptz  NOT NULL DEFAULT now(),
-    PRIMARY KEY (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension)
+    PRIMARY KEY (service_id, state_name, grain_id_n0, grain_id_n1, grain_id_extension)
 );
 
 -- Inserts the first version, or replaces the payload if the caller holds the current version.
 CREATE OR REPLACE FUNCTION write_grain_state(
     _grain_id_hash integer, _grain_id_n0 bigint, _grain_id_n1 bigint, _grain_type_hash integer,
-    _grain_type varchar, _grain_id_extension varchar, _service_id varchar, _expected_version integer, _payload bytea)
+    _state_name varchar, _grain_id_extension varchar, _service_id varchar, _expected_version integer, _payload bytea)
     RETURNS integer
     LANGUAGE plpgsql
 AS $$
@@ -40,16 +41,16 @@ DECLARE
     _new_version integer;
 BEGIN
     IF _expected_version IS NULL THEN
-        INSERT INTO grain_state (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension,
+        INSERT INTO grain_state (service_id, state_name, grain_id_n0, grain_id_n1, grain_id_extension,
                                  grain_id_hash, grain_type_hash, payload, version)
-        VALUES (_service_id, _grain_type, _grain_id_n0, _grain_id_n1, coalesce(_grain_id_extension, ''),
+        VALUES (_service_id, _state_name, _grain_id_n0, _grain_id_n1, coalesce(_grain_id_extension, ''),
                 _grain_id_hash, _grain_type_hash, _payload, 1)
         ON CONFLICT DO NOTHING
         RETURNING version INTO _new_version;
     ELSE
         UPDATE grain_state
         SET payload = _payload, version = version + 1, modified_on = now()
-        WHERE service_id = _service_id AND grain_type = _grain_type
+        WHERE service_id = _service_id AND state_name = _state_name
           AND grain_id_n0 = _grain_id_n0 AND grain_id_n1 = _grain_id_n1
           AND grain_id_extension = coalesce(_grain_id_extension, '')
           AND version = _expected_version
@@ -67,7 +68,7 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
 ('ReadFromStorageKey', '
     SELECT payload AS PayloadBinary, version AS Version
     FROM grain_state
-    WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
+    WHERE service_id = @ServiceId AND state_name = @GrainTypeString
       AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
       AND grain_id_extension = coalesce(@GrainIdExtensionString::varchar, '''')
       AND grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash
@@ -75,7 +76,7 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
 ('ClearStorageKey', '
     UPDATE grain_state
     SET payload = NULL, version = version + 1, modified_on = now()
-    WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
+    WHERE service_id = @ServiceId AND state_name = @GrainTypeString
       AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
       AND grain_id_extension = coalesce(@GrainIdExtensionString::varchar, '''')
       AND grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash
@@ -84,7 +85,7 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
 '),
 ('DeleteStorageKey', '
     DELETE FROM grain_state
-    WHERE service_id = @ServiceId AND grain_type = @GrainTypeString
+    WHERE service_id = @ServiceId AND state_name = @GrainTypeString
       AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
       AND grain_id_extension = coalesce(@GrainIdExtensionString::varchar, '''')
       AND grain_id_hash = @GrainIdHash AND grain_type_hash = @GrainTypeHash

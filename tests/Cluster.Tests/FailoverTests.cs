@@ -1,0 +1,68 @@
+using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Cluster.Tests;
+
+/// <summary>Each test kills silos, so each gets its own cluster (over the shared PostgreSQL).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FailoverTests(PostgresFixture postgres)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact(Timeout = 120_000)]
+    public async Task UserGrain_OwnerSiloKilled_AnswersFromFallbackWithStateThenReturnsHomeWhenReplaced()
+    {
+        await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
+        const long userId = 4;
+        await cluster.Grains.RegisterAsync(userId, "Four");
+        var user = cluster.Grains.GetGrain<IUserGrain>(userId);
+        Assert.Equal(1, await cluster.ShardHostingAsync(user));
+
+        await cluster.Cluster.KillSiloAsync(cluster.SiloOfShard(1));
+        await cluster.Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
+
+        var profile = await Eventually.SucceedsAsync(user.GetProfileAsync, Bound, "user 4 answering after its silo died");
+        Assert.Equal("Four", profile?.DisplayName);
+        Assert.Equal(2, await cluster.ShardHostingAsync(user)); // the next shard's silo is the deterministic fallback
+
+        await cluster.StartReplacementAsync(shard: 1);
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                await user.GetProfileAsync();
+                return await cluster.ShardHostingAsync(user);
+            },
+            shard => shard == 1,
+            Bound,
+            "user 4 going back to the replacement silo of shard 1");
+        Assert.Equal("Four", (await user.GetProfileAsync())?.DisplayName);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task SendAsync_ConversationSiloKilledMidConversation_KeepsEveryAcknowledgedMessageGapless()
+    {
+        await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
+        var (alice, bob) = (TestIds.User(shard: 1), TestIds.User(shard: 2));
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(bob);
+        var acknowledged = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            acknowledged.Add((await cluster.Grains.SendAsync(alice, bob, $"before {i}", $"before-{i}")).Sequence);
+        }
+
+        await cluster.Cluster.KillSiloAsync(cluster.SiloOfShard(1));
+        for (var i = 0; i < 20; i++)
+        {
+            // A client retries with the same clientMessageId until it gets an acknowledgement.
+            var clientMessageId = $"after-{i}";
+            var message = await Eventually.SucceedsAsync(
+                () => cluster.Grains.SendAsync(alice, bob, $"after {i}", clientMessageId), Bound, $"send {clientMessageId}");
+            acknowledged.Add(message.Sequence);
+        }
+
+        var history = await cluster.Grains.HistoryAsync(bob, alice);
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), history.Select(message => message.Sequence));
+        Assert.Equal(acknowledged, history.Select(message => message.Sequence));
+    }
+}

@@ -1,0 +1,60 @@
+using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Cluster.Tests.Infrastructure;
+
+/// <summary>What a client does, in the terms a test reads best.</summary>
+public static class ChatActions
+{
+    public const string Password = "correct horse battery";
+
+    public static async Task<UserProfile> RegisterAsync(this IGrainFactory grains, long userId, string? name = null)
+    {
+        var result = await grains.GetGrain<IUserGrain>(userId).RegisterAsync(name ?? $"User {userId}", Password);
+        Assert.True(result.IsSuccess, result.Error?.Detail);
+        return result.Value;
+    }
+
+    /// <summary>Two fresh registered users.</summary>
+    public static async Task<(long Alice, long Bob)> RegisterPairAsync(this IGrainFactory grains)
+    {
+        var (alice, bob) = (TestIds.User(), TestIds.User());
+        await grains.RegisterAsync(alice);
+        await grains.RegisterAsync(bob);
+        return (alice, bob);
+    }
+
+    public static IConversationGrain Conversation(this IGrainFactory grains, long userA, long userB) =>
+        grains.GetGrain<IConversationGrain>(ConversationId.Direct(userA, userB).ToString());
+
+    public static async Task<ChatMessage> SendAsync(this IGrainFactory grains, long from, long to, string content, string? clientMessageId = null)
+    {
+        var result = await grains.Conversation(from, to).SendAsync(from, content, clientMessageId);
+        Assert.True(result.IsSuccess, result.Error?.Detail);
+        return result.Value.Message;
+    }
+
+    /// <summary>The whole conversation, walking pages back from the newest.</summary>
+    public static async Task<IReadOnlyList<ChatMessage>> HistoryAsync(this IGrainFactory grains, long asUser, long peer, int pageSize = 100)
+    {
+        var conversation = grains.Conversation(asUser, peer);
+        var pages = new List<IReadOnlyList<ChatMessage>>();
+        long? before = null;
+        while (true)
+        {
+            var page = await conversation.GetHistoryAsync(asUser, before, pageSize);
+            Assert.True(page.IsSuccess, page.Error?.Detail);
+            pages.Add(page.Value.Messages);
+            if (!page.Value.HasMore)
+            {
+                break;
+            }
+
+            before = page.Value.Messages[0].Sequence;
+        }
+
+        return [.. pages.AsEnumerable().Reverse().SelectMany(page => page)];
+    }
+}

@@ -1,0 +1,183 @@
+using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Results;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Cluster.Tests;
+
+/// <summary>Every refusal is a typed error, and leaves no trace in state.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class InputValidationTests(PostgresFixture postgres)
+{
+    public static TheoryData<long, string, string, ChatErrorCode> InvalidRegistrations => new()
+    {
+        { 0, "Zero", ChatActions.Password, ChatErrorCode.InvalidUserId },
+        { -5, "Negative", ChatActions.Password, ChatErrorCode.InvalidUserId },
+        { UserIds.MaxValue + 1, "Sixteen digits", ChatActions.Password, ChatErrorCode.InvalidUserId },
+        { TestIds.User(), "", ChatActions.Password, ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), "   ", ChatActions.Password, ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), new string('n', 65), ChatActions.Password, ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), "bell\a", ChatActions.Password, ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), "Short", "1234567", ChatErrorCode.InvalidPassword },
+        { TestIds.User(), "Long", new string('p', 129), ChatErrorCode.InvalidPassword },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRegistrations))]
+    public async Task RegisterAsync_InvalidData_IsRefusedAndRegistersNobody(long userId, string displayName, string password, ChatErrorCode expected)
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var user = cluster.Grains.GetGrain<IUserGrain>(userId);
+
+        var result = await user.RegisterAsync(displayName, password);
+
+        Assert.Equal(expected, result.Error?.Code);
+        Assert.Null(await user.GetProfileAsync());
+    }
+
+    [Fact]
+    public async Task RegisterAsync_TakenId_IsRefusedAndKeepsTheFirstAccount()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var userId = TestIds.User();
+        await cluster.Grains.RegisterAsync(userId, "First");
+
+        var second = await cluster.Grains.GetGrain<IUserGrain>(userId).RegisterAsync("Second", "another password");
+
+        Assert.Equal(ChatErrorCode.UserAlreadyRegistered, second.Error?.Code);
+        Assert.Equal("First", (await cluster.Grains.GetGrain<IUserGrain>(userId).AuthenticateAsync(ChatActions.Password)).Value?.DisplayName);
+        Assert.Equal(ChatErrorCode.WrongCredentials, (await cluster.Grains.GetGrain<IUserGrain>(userId).AuthenticateAsync("another password")).Error?.Code);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_UnknownUserOrWrongPassword_GetTheSameRefusal()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var userId = TestIds.User();
+        await cluster.Grains.RegisterAsync(userId);
+
+        var wrongPassword = await cluster.Grains.GetGrain<IUserGrain>(userId).AuthenticateAsync("not the password");
+        var unknownUser = await cluster.Grains.GetGrain<IUserGrain>(TestIds.User()).AuthenticateAsync(ChatActions.Password);
+
+        Assert.Equal(ChatErrorCode.WrongCredentials, wrongPassword.Error?.Code);
+        Assert.Equal(wrongPassword.Error, unknownUser.Error);
+    }
+
+    public static TheoryData<string, string?, ChatErrorCode> InvalidMessages => new()
+    {
+        { "", null, ChatErrorCode.InvalidContent },
+        { " \n\t ", null, ChatErrorCode.InvalidContent },
+        { new string('x', 4097), null, ChatErrorCode.InvalidContent },
+        { "fine", "", ChatErrorCode.InvalidClientMessageId },
+        { "fine", new string('c', 65), ChatErrorCode.InvalidClientMessageId },
+        { "fine", "line\nbreak", ChatErrorCode.InvalidClientMessageId },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidMessages))]
+    public async Task SendAsync_InvalidContentOrClientMessageId_IsRefusedAndStoresNothing(string content, string? clientMessageId, ChatErrorCode expected)
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+
+        var result = await cluster.Grains.Conversation(alice, bob).SendAsync(alice, content, clientMessageId);
+
+        Assert.Equal(expected, result.Error?.Code);
+        Assert.Empty(await cluster.Grains.HistoryAsync(alice, bob));
+        Assert.Empty(await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync());
+    }
+
+    [Fact]
+    public async Task SendAsync_ContentOfExactly4096CharactersAfterTrimming_IsStoredTrimmed()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+
+        var message = await cluster.Grains.SendAsync(alice, bob, "  " + new string('x', 4096) + "\n");
+
+        Assert.Equal(new string('x', 4096), message.Content);
+    }
+
+    [Fact]
+    public async Task SendAsync_UnknownRecipient_IsRefusedAndStoresNothing()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, nobody) = (TestIds.User(), TestIds.User());
+        await cluster.Grains.RegisterAsync(alice);
+
+        var result = await cluster.Grains.Conversation(alice, nobody).SendAsync(alice, "hello?", null);
+
+        Assert.Equal(ChatErrorCode.UnknownRecipient, result.Error?.Code);
+        Assert.Empty(await cluster.Grains.HistoryAsync(alice, nobody));
+        Assert.Empty(await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync());
+    }
+
+    [Fact]
+    public async Task ConversationGrain_CallerOutsideTheConversation_IsRefusedEverywhereAndChangesNothing()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob, mallory) = (TestIds.User(), TestIds.User(), TestIds.User());
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(bob);
+        await cluster.Grains.RegisterAsync(mallory);
+        await cluster.Grains.SendAsync(alice, bob, "private");
+        var conversation = cluster.Grains.Conversation(alice, bob);
+
+        Assert.Equal(ChatErrorCode.NotParticipant, (await conversation.SendAsync(mallory, "let me in", null)).Error?.Code);
+        Assert.Equal(ChatErrorCode.NotParticipant, (await conversation.GetHistoryAsync(mallory, null, 50)).Error?.Code);
+        Assert.Equal(ChatErrorCode.NotParticipant, (await conversation.MarkReadAsync(mallory, 1)).Error?.Code);
+        Assert.Equal(ChatErrorCode.NotParticipant, (await conversation.MarkDeliveredAsync(mallory, 1)).Error?.Code);
+        Assert.Equal(ChatErrorCode.NotParticipant, (await conversation.SetTypingAsync(mallory, true)).Error?.Code);
+
+        var history = await cluster.Grains.HistoryAsync(bob, alice);
+        Assert.Equal(["private"], history.Select(m => m.Content));
+        Assert.Equal(Grains.Abstractions.Messages.MessageStatus.Sent, history[0].Status);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(2)]
+    [InlineData(long.MaxValue)]
+    public async Task MarkReadAsync_SequenceOutsideTheConversation_IsRefusedAndKeepsTheMarks(long upToSequence)
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await cluster.Grains.SendAsync(alice, bob, "one");
+
+        var result = await cluster.Grains.Conversation(alice, bob).MarkReadAsync(bob, upToSequence);
+
+        Assert.Equal(ChatErrorCode.InvalidSequence, result.Error?.Code);
+        Assert.Equal(1, (await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync()).Single().UnreadCount);
+    }
+
+    [Theory]
+    [InlineData(0, null, ChatErrorCode.InvalidPaging)]
+    [InlineData(101, null, ChatErrorCode.InvalidPaging)]
+    [InlineData(50, 0L, ChatErrorCode.InvalidSequence)]
+    [InlineData(50, -3L, ChatErrorCode.InvalidSequence)]
+    public async Task GetHistoryAsync_InvalidPaging_IsRefused(int limit, long? beforeSequence, ChatErrorCode expected)
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = (TestIds.User(), TestIds.User());
+
+        var result = await cluster.Grains.Conversation(alice, bob).GetHistoryAsync(alice, beforeSequence, limit);
+
+        Assert.Equal(expected, result.Error?.Code);
+    }
+
+    [Theory]
+    [InlineData("5-5")]
+    [InlineData("9-4")]
+    [InlineData("04-9")]
+    [InlineData("not-a-conversation")]
+    public async Task ConversationGrain_KeyThatIsNotACanonicalConversationId_RefusesEverything(string key)
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var grain = cluster.Grains.GetGrain<IConversationGrain>(key);
+
+        Assert.Equal(ChatErrorCode.InvalidConversation, (await grain.SendAsync(4, "x", null)).Error?.Code);
+        Assert.Equal(ChatErrorCode.InvalidConversation, (await grain.GetHistoryAsync(4, null, 10)).Error?.Code);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Threading.Channels;
+using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Cluster.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
+{
+    private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Inbox_OfflineRecipientGetsThreeMessages_ShowsThreeUnreadUntilRead()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            await cluster.Grains.SendAsync(alice, bob, $"while you were out {i}");
+        }
+
+        var inbox = await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync();
+        var entry = Assert.Single(inbox);
+        Assert.Equal(3, entry.UnreadCount);
+        Assert.Equal(alice, entry.PeerUserId);
+        Assert.Equal("while you were out 3", entry.LastMessage.Content);
+        Assert.Equal(0, (await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync()).Single().UnreadCount);
+
+        await cluster.Grains.Conversation(alice, bob).MarkReadAsync(bob, 2);
+        Assert.Equal(1, (await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync()).Single().UnreadCount);
+
+        await cluster.Grains.SendAsync(bob, alice, "replying means I read it all");
+        Assert.Equal(0, (await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync()).Single().UnreadCount);
+        Assert.Equal(1, (await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync()).Single().UnreadCount);
+    }
+
+    [Fact]
+    public async Task Inbox_SeveralConversations_ListsTheNewestFirst()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob, carol) = (TestIds.User(), TestIds.User(), TestIds.User());
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(bob);
+        await cluster.Grains.RegisterAsync(carol);
+
+        await cluster.Grains.SendAsync(bob, alice, "older");
+        await cluster.Grains.SendAsync(carol, alice, "newer");
+
+        var inbox = await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync();
+        Assert.Equal([carol, bob], inbox.Select(entry => entry.PeerUserId!.Value));
+    }
+
+    [Fact]
+    public async Task MarkDeliveredThenRead_SenderSeesStatusAdvanceAndGetsReceipts()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await using var aliceDevice = await ObservedDevice.ConnectAsync(cluster, alice);
+        var message = await cluster.Grains.SendAsync(alice, bob, "tick tick");
+        var conversation = cluster.Grains.Conversation(alice, bob);
+
+        Assert.True((await conversation.MarkDeliveredAsync(bob, message.Sequence)).IsSuccess);
+        var delivered = await aliceDevice.NextAsync<Receipt>(r => r.Kind == ReceiptKind.Delivered);
+        Assert.Equal(MessageStatus.Delivered, (await cluster.Grains.HistoryAsync(alice, bob)).Single().Status);
+
+        Assert.True((await conversation.MarkReadAsync(bob, message.Sequence)).IsSuccess);
+        var read = await aliceDevice.NextAsync<Receipt>(r => r.Kind == ReceiptKind.Read);
+        Assert.Equal(MessageStatus.Read, (await cluster.Grains.HistoryAsync(alice, bob)).Single().Status);
+
+        Assert.Equal(new Receipt(message.ConversationId, bob, ReceiptKind.Delivered, message.Sequence), delivered);
+        Assert.Equal(new Receipt(message.ConversationId, bob, ReceiptKind.Read, message.Sequence), read);
+    }
+
+    [Fact]
+    public async Task Subscribe_TwoDevicesOfOneUser_BothReceiveMessagesAndTyping()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await using var phone = await ObservedDevice.ConnectAsync(cluster, bob);
+        await using var laptop = await ObservedDevice.ConnectAsync(cluster, bob);
+
+        var sent = await cluster.Grains.SendAsync(alice, bob, "to every device");
+        await cluster.Grains.Conversation(alice, bob).SetTypingAsync(alice, isTyping: true);
+
+        foreach (var device in new[] { phone, laptop })
+        {
+            Assert.Equal(sent, await device.NextAsync<ChatMessage>());
+            Assert.Equal(new TypingEvent(sent.ConversationId, alice, true), await device.NextAsync<TypingEvent>());
+        }
+    }
+
+    [Fact]
+    public async Task Presence_UserConnectsAndDisconnects_ContactsAreToldAndLastSeenIsKept()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await cluster.Grains.SendAsync(alice, bob, "we are contacts now");
+        await using var aliceDevice = await ObservedDevice.ConnectAsync(cluster, alice);
+
+        var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
+        Assert.True((await aliceDevice.NextAsync<PresenceEvent>(p => p.UserId == bob)).Online);
+        Assert.True((await cluster.Grains.GetGrain<IUserGrain>(bob).GetProfileAsync())!.Online);
+
+        await bobDevice.DisposeAsync();
+        var offline = await aliceDevice.NextAsync<PresenceEvent>(p => p.UserId == bob);
+        Assert.False(offline.Online);
+        Assert.NotNull(offline.LastSeen);
+        var profile = await cluster.Grains.GetGrain<IUserGrain>(bob).GetProfileAsync();
+        Assert.False(profile!.Online);
+        Assert.Equal(offline.LastSeen, profile.LastSeen);
+    }
+
+    [Fact]
+    public async Task Presence_StrangerConnects_IsNotAnnouncedToPeopleWithoutAConversation()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, stranger, bob) = (TestIds.User(), TestIds.User(), TestIds.User());
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(stranger);
+        await cluster.Grains.RegisterAsync(bob);
+        await cluster.Grains.SendAsync(alice, bob, "contacts");
+        await using var aliceDevice = await ObservedDevice.ConnectAsync(cluster, alice);
+
+        await using var strangerDevice = await ObservedDevice.ConnectAsync(cluster, stranger);
+        await using var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
+
+        // Bob's announcement arrives after the stranger's would have (both go out in order); only Bob's is there.
+        var first = await aliceDevice.NextAsync<PresenceEvent>();
+        Assert.Equal(bob, first.UserId);
+    }
+
+    /// <summary>A device as a gateway sees it: an observer subscribed to the user's grain, recording every event.</summary>
+    private sealed class ObservedDevice : IUserObserver, IAsyncDisposable
+    {
+        private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
+        private ChatTestCluster _cluster = null!;
+        private IUserObserver _reference = null!;
+        private long _userId;
+
+        public static async Task<ObservedDevice> ConnectAsync(ChatTestCluster cluster, long userId)
+        {
+            var device = new ObservedDevice { _cluster = cluster, _userId = userId };
+            device._reference = cluster.Client.CreateObjectReference<IUserObserver>(device);
+            await cluster.Grains.GetGrain<IUserGrain>(userId).SubscribeAsync(device._reference);
+            return device;
+        }
+
+        public async Task<T> NextAsync<T>(Func<T, bool>? matches = null)
+        {
+            using var timeout = new CancellationTokenSource(EventWait);
+            while (true)
+            {
+                var next = await _events.Reader.ReadAsync(timeout.Token);
+                if (next is T typed && (matches?.Invoke(typed) ?? true))
+                {
+                    return typed;
+                }
+            }
+        }
+
+        public Task OnMessageAsync(ChatMessage message) => Record(message);
+
+        public Task OnReceiptAsync(Receipt receipt) => Record(receipt);
+
+        public Task OnTypingAsync(TypingEvent typing) => Record(typing);
+
+        public Task OnPresenceAsync(PresenceEvent presence) => Record(presence);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _cluster.Grains.GetGrain<IUserGrain>(_userId).UnsubscribeAsync(_reference);
+            _cluster.Client.DeleteObjectReference<IUserObserver>(_reference);
+        }
+
+        private Task Record(object @event)
+        {
+            _events.Writer.TryWrite(@event);
+            return Task.CompletedTask;
+        }
+    }
+}

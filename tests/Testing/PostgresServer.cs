@@ -1,0 +1,107 @@
+using Npgsql;
+
+namespace WhatsApp.Testing;
+
+/// <summary>
+/// A real PostgreSQL server for one test run: initdb in a temp folder, listening on a free port on 127.0.0.1 only,
+/// removed on dispose. Durability settings are relaxed (no fsync): tests stop the server, they do not pull the plug.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string _binaries;
+    private readonly bool _runAsPostgresUser;
+
+    private PostgresServer(string directory, string binaries, int port, bool runAsPostgresUser)
+    {
+        _directory = directory;
+        _binaries = binaries;
+        Port = port;
+        _runAsPostgresUser = runAsPostgresUser;
+    }
+
+    public int Port { get; }
+
+    private string DataDirectory => Path.Combine(_directory, "data");
+
+    public string ConnectionString(string database = "whatsapp") =>
+        $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=true;Timeout=5";
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var binaries = FindBinaries();
+        var directory = Directory.CreateTempSubdirectory("whatsapp-pg-").FullName;
+        var runAsPostgresUser = Environment.UserName == "root";
+        var server = new PostgresServer(directory, binaries, FreePort.Next(), runAsPostgresUser);
+        if (runAsPostgresUser)
+        {
+            // initdb and postgres refuse to run as root.
+            await ExternalProcess.RunAsync("chown", ["-R", "postgres:postgres", directory], TimeSpan.FromSeconds(10));
+        }
+
+        await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+        await server.StartServerAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server again after <see cref="StopServerAsync"/>, on the same port and data.</summary>
+    public Task<string> StartServerAsync() => RunToolAsync("pg_ctl", [
+        "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        "start"]);
+
+    /// <summary>Stops the server at once, as a crash would, keeping its data.</summary>
+    public Task<string> StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+
+    public async Task<T?> QueryScalarAsync<T>(string sql, string database = "whatsapp")
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopServerAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped by the test.
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private Task<string> RunToolAsync(string tool, IEnumerable<string> arguments)
+    {
+        var executable = Path.Combine(_binaries, tool);
+        return _runAsPostgresUser
+            ? ExternalProcess.RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments], TimeSpan.FromSeconds(90))
+            : ExternalProcess.RunAsync(executable, arguments, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>PG_BIN if set, else the newest Debian-layout install, else the folder of initdb on PATH.</summary>
+    private static string FindBinaries()
+    {
+        if (Environment.GetEnvironmentVariable("PG_BIN") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var debian = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(version => Path.Combine(version, "bin"))
+                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
+                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var major) ? major : 0)
+                .FirstOrDefault()
+            : null;
+        return debian
+            ?? (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")))
+            ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found: install postgresql or set PG_BIN.");
+    }
+}
