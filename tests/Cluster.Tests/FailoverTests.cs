@@ -1,11 +1,12 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Users;
+using Xunit.Abstractions;
 
 namespace WhatsApp.Cluster.Tests;
 
 /// <summary>Each test kills silos, so each gets its own cluster (over the shared PostgreSQL).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class FailoverTests(PostgresFixture postgres)
+public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
@@ -26,7 +27,7 @@ public sealed class FailoverTests(PostgresFixture postgres)
         Assert.Equal(2, await cluster.ShardHostingAsync(user)); // the next shard's silo is the deterministic fallback
 
         await cluster.StartReplacementAsync(shard: 1);
-        await Eventually.ReturnsAsync(
+        await ShowLogsOnFailureAsync(cluster, () => Eventually.ReturnsAsync(
             async () =>
             {
                 await user.GetProfileAsync();
@@ -34,7 +35,7 @@ public sealed class FailoverTests(PostgresFixture postgres)
             },
             shard => shard == 1,
             Bound,
-            "user 4 going back to the replacement silo of shard 1");
+            "user 4 going back to the replacement silo of shard 1"));
         Assert.Equal("Four", (await user.GetProfileAsync())?.DisplayName);
     }
 
@@ -64,5 +65,22 @@ public sealed class FailoverTests(PostgresFixture postgres)
         var history = await cluster.Grains.HistoryAsync(bob, alice);
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), history.Select(message => message.Sequence));
         Assert.Equal(acknowledged, history.Select(message => message.Sequence));
+    }
+
+    private async Task ShowLogsOnFailureAsync<T>(ChatTestCluster cluster, Func<Task<T>> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch
+        {
+            foreach (var line in cluster.Logs.Lines)
+            {
+                output.WriteLine(line);
+            }
+
+            throw;
+        }
     }
 }

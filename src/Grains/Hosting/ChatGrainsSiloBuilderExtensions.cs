@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Placement;
@@ -11,8 +12,8 @@ namespace WhatsApp.Grains.Hosting;
 public static class ChatGrainsSiloBuilderExtensions
 {
     /// <summary>
-    /// Makes this silo the owner of one shard: it advertises the shard in its silo metadata, and places grains with the
-    /// shard placement director (every silo must, since placement runs wherever the first call lands).
+    /// Makes this silo the owner of one shard: it advertises the shard in its silo metadata and in its name, and places
+    /// grains with the shard placement director (every silo must, since placement runs wherever the first call lands).
     /// </summary>
     public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, ShardOptions shard)
     {
@@ -26,6 +27,10 @@ public static class ChatGrainsSiloBuilderExtensions
         {
             [ShardMap.MetadataKey] = shard.Index.ToString(CultureInfo.InvariantCulture),
         });
+        // The name travels in the membership table itself, so other silos know the shard even while their metadata
+        // cache has not fetched it (a fetch that fails right after a silo joins is not retried for minutes).
+        // PostConfigure, because hosts such as the TestingHost set their own name after this runs.
+        silo.Services.PostConfigure<SiloOptions>(options => options.SiloName = ShardMap.SiloNameFor(shard.Index));
         silo.Services.AddSingleton(Options.Create(shard));
         silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
         silo.Services.AddSingleton<ShardMap>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using WhatsApp.Grains.Abstractions.Ids;
@@ -6,15 +7,16 @@ using WhatsApp.Grains.Abstractions.Ids;
 namespace WhatsApp.Grains.Placement;
 
 /// <summary>
-/// Which silo owns which shard, as the cluster itself says: each silo advertises its shard in its silo metadata
-/// (and, for the moment after it joins when other silos have not fetched that yet, in its name "shard-N").
+/// Which silo owns which shard, as the cluster itself says: each silo advertises its shard in its silo metadata and
+/// in its name ("shard-N") in the membership table, which every silo holds without asking the silo itself.
 /// Nothing here is a hard-coded address list, so silos can come, go and be replaced.
 /// </summary>
-public sealed class ShardMap(
+public sealed partial class ShardMap(
     IClusterMembershipService membership,
     ISiloMetadataCache metadata,
     ILocalSiloDetails localSilo,
-    IOptions<ShardOptions> options)
+    IOptions<ShardOptions> options,
+    ILogger<ShardMap> logger)
 {
     public const string MetadataKey = "shard";
     private const string SiloNamePrefix = "shard-";
@@ -109,4 +111,10 @@ public sealed class ShardMap(
         .Where(silo => ShardOf(silo) == shard)
         .OrderByDescending(silo => silo.Generation)
         .FirstOrDefault();
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{Grain} is active on {Silo}, away from its home shard {Shard}; it returns when the shard's owner is back")]
+    internal partial void LogAwayFromHome(GrainId grain, int shard, SiloAddress silo);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "The owner of {Grain}'s shard is back at {Silo}: migrating home")]
+    internal partial void LogReturningHome(GrainId grain, SiloAddress silo);
 }

@@ -1,8 +1,10 @@
 namespace WhatsApp.Grains.Placement;
 
 /// <summary>
-/// The base of the product's grains. A grain lives on its key's shard. When it had to be activated elsewhere because the owner was down, it
-/// watches for the owner's return and then migrates home (Orleans re-runs placement, which picks the owner).
+/// The base of the product's grains. A grain lives on its key's shard. When it had to be activated elsewhere because
+/// the owner was down, it watches for the owner's return and then migrates home: Orleans re-runs placement (which picks
+/// the owner), hands the activation over and updates callers' caches, so stale routes are forwarded, not re-activated
+/// on the fallback silo.
 /// </summary>
 public abstract class ShardedGrain(ShardMap shardMap) : Grain
 {
@@ -10,8 +12,11 @@ public abstract class ShardedGrain(ShardMap shardMap) : Grain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (shardMap.ShardOf(shardMap.LocalSilo) != shardMap.HomeShardOf(this.GetGrainId()))
+        var grain = this.GetGrainId();
+        var homeShard = shardMap.HomeShardOf(grain);
+        if (shardMap.ShardOf(shardMap.LocalSilo) != homeShard)
         {
+            shardMap.LogAwayFromHome(grain, homeShard, shardMap.LocalSilo);
             var interval = shardMap.ReturnHomeInterval;
             this.RegisterGrainTimer(ReturnHomeWhenOwnerIsBack, new GrainTimerCreationOptions(interval, interval));
         }
@@ -38,8 +43,10 @@ public abstract class ShardedGrain(ShardMap shardMap) : Grain
 
     private Task ReturnHomeWhenOwnerIsBack(CancellationToken cancellationToken)
     {
-        if (shardMap.HomeElsewhere(this.GetGrainId(), shardMap.LocalSilo) is not null)
+        var grain = this.GetGrainId();
+        if (shardMap.HomeElsewhere(grain, shardMap.LocalSilo) is { } home)
         {
+            shardMap.LogReturningHome(grain, home);
             MigrateOnIdle();
         }
 

@@ -5,7 +5,6 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using StackExchange.Redis;
 using WhatsApp.Grains.Hosting;
-using WhatsApp.Grains.Placement;
 using WhatsApp.Silo.Persistence;
 
 namespace WhatsApp.Silo.Hosting;
@@ -35,7 +34,6 @@ public static class SiloHostingExtensions
                 options.ClusterId = settings.Orleans.ClusterId;
                 options.ServiceId = settings.Orleans.ServiceId;
             });
-            silo.Configure<SiloOptions>(options => options.SiloName = ShardMap.SiloNameFor(settings.Shard.Index));
             ConfigureEndpoints(silo, settings);
             silo.AddChatGrains(settings.Shard);
             silo.AddChatPersistence(settings.PostgresConnectionString);

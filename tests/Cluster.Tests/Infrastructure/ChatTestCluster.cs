@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Hosting;
@@ -18,7 +19,14 @@ public sealed class ChatTestCluster : IAsyncDisposable
     // InProcessTestCluster.StartSiloAsync does not add the silos it starts to Silos.
     private readonly List<InProcessSiloHandle> _replacements = [];
 
-    private ChatTestCluster(InProcessTestCluster cluster) => Cluster = cluster;
+    private ChatTestCluster(InProcessTestCluster cluster, CapturedLogs logs)
+    {
+        Cluster = cluster;
+        Logs = logs;
+    }
+
+    /// <summary>Recent log lines of every silo of this cluster.</summary>
+    public CapturedLogs Logs { get; }
 
     public InProcessTestCluster Cluster { get; }
 
@@ -33,6 +41,7 @@ public sealed class ChatTestCluster : IAsyncDisposable
     /// <param name="configureSilo">Extra silo configuration, applied after the product's.</param>
     public static async Task<ChatTestCluster> StartAsync(string postgresConnectionString, string? serviceId = null, Action<ISiloBuilder>? configureSilo = null)
     {
+        var logs = new CapturedLogs();
         var builder = new InProcessTestClusterBuilder(ShardCount);
         builder.Options.ServiceId = serviceId ?? "test-" + Guid.NewGuid().ToString("N")[..12];
         builder.ConfigureSilo((options, silo) =>
@@ -44,12 +53,13 @@ public sealed class ChatTestCluster : IAsyncDisposable
                 ReturnHomeInterval = TimeSpan.FromMilliseconds(250),
             });
             silo.AddChatPersistence(postgresConnectionString);
+            silo.Services.AddLogging(logging => logging.AddProvider(logs));
             silo.Services.Configure<Grains.ChatOptions>(chat => chat.NotificationRetryInterval = TimeSpan.FromMilliseconds(200));
             configureSilo?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new ChatTestCluster(cluster);
+        return new ChatTestCluster(cluster, logs);
     }
 
     /// <summary>The TestingHost names silos "Silo_0", "Silo_1", ...; a restarted instance keeps its name, so its shard.</summary>
@@ -69,10 +79,15 @@ public sealed class ChatTestCluster : IAsyncDisposable
         return handle;
     }
 
-    /// <summary>The shard of the silo where a grain is active now, or null if it is not active anywhere.</summary>
+    /// <summary>
+    /// The shard of the silo where a grain is active now, or null if it is not active anywhere. It asks every silo's
+    /// catalog: the grain locator's answer may come from a cache that a migration has not reached yet.
+    /// </summary>
     public async Task<int?> ShardHostingAsync(IAddressable grain)
     {
-        var address = await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+        var grainId = grain.GetGrainId();
+        var activations = await Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var address = activations.FirstOrDefault(activation => activation.GrainId.Equals(grainId))?.SiloAddress;
         var silo = address is null ? null : RunningSilos.FirstOrDefault(handle => handle.SiloAddress.Equals(address));
         return silo is null ? null : ShardOfSiloName(silo.Name);
     }
