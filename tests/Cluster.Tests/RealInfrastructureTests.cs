@@ -2,62 +2,56 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
 
 namespace WhatsApp.Cluster.Tests;
 
-/// <summary>The real silo host, three processes that find each other through a real Redis and store in a real PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class RealInfrastructureTests(PostgresFixture postgres, ITestOutputHelper output)
+/// <summary>The real silo host: three processes that find each other through a real Redis and store in a real PostgreSQL.</summary>
+public sealed class RealInfrastructureTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
     [Fact(Timeout = 240_000)]
     public async Task ThreeSiloProcesses_RedisMembershipAndPostgresStorage_FormOneShardedClusterAndLeaveCleanly()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var clusterId = "real-" + Guid.NewGuid().ToString("N")[..8];
-        var database = postgres.Server.ConnectionString("real_" + Guid.NewGuid().ToString("N")[..8]);
-        var silos = Enumerable.Range(0, 3).Select(shard => SiloProcess.Start(shard, database, redis.Configuration, clusterId)).ToList();
+        await using var system = await ChatSystem.StartAsync();
         try
         {
-            using var clientHost = await StartClientAsync(redis.Configuration, clusterId);
+            using var clientHost = await StartClientAsync(system.Redis.Configuration, system.ClusterId);
             var client = clientHost.Services.GetRequiredService<IClusterClient>();
             var management = client.GetGrain<IManagementGrain>(0);
-            await Eventually.ReturnsAsync(() => management.GetHosts(onlyActive: true), hosts => hosts.Count == 3, StartBound, "three active silos");
+            var silos = await Eventually.ReturnsAsync(() => management.GetDetailedHosts(onlyActive: true), hosts => hosts.Length == 3, Bound, "three active silos");
+            var shardOfSilo = silos.ToDictionary(silo => silo.SiloAddress, silo => Shards.TryParseSiloName(silo.SiloName, out var shard) ? shard : -1);
 
             var users = Enumerable.Range(0, 6).Select(_ => TestIds.User()).ToList();
             foreach (var user in users)
             {
                 await client.RegisterAsync(user);
                 var silo = await management.GetActivationAddress(client.GetGrain<IUserGrain>(user));
-                Assert.Equal(silos.Single(s => s.Shard == user % 3).SiloPort, silo!.Endpoint.Port);
+                Assert.Equal(user % 3, shardOfSilo[silo!]);
             }
 
             var message = await client.SendAsync(users[0], users[1], "through real Redis and Postgres");
             Assert.Equal([message], await client.HistoryAsync(users[1], users[0]));
-            Assert.Equal(1L, await postgres.Server.QueryScalarAsync<long>(
-                "SELECT count(*) FROM grain_state WHERE state_name = 'bucket'", new Npgsql.NpgsqlConnectionStringBuilder(database).Database!));
+            Assert.Equal(1L, await system.Postgres.QueryScalarAsync<long>("SELECT count(*) FROM grain_state WHERE state_name = 'bucket'"));
 
             // A silo asked to stop leaves the cluster at once, and its users are served by the fallback silo.
-            var leaving = silos.Single(s => s.Shard == 2);
+            var leaving = system.Silos[2];
             await leaving.StopGracefullyAsync();
             Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromSeconds(45)), "the silo did not stop within 45 s");
             Assert.Equal(0, leaving.ExitCode);
             await Eventually.ReturnsAsync(() => management.GetHosts(onlyActive: true), hosts => hosts.Count == 2, TimeSpan.FromSeconds(10), "the stopped silo leaving");
             var shardTwoUser = users.First(user => user % 3 == 2);
-            var profile = await Eventually.SucceedsAsync(() => client.GetGrain<IUserGrain>(shardTwoUser).GetProfileAsync(), StartBound, "a shard-2 user after its silo left");
+            var profile = await Eventually.SucceedsAsync(() => client.GetGrain<IUserGrain>(shardTwoUser).GetProfileAsync(), Bound, "a shard-2 user after its silo left");
             Assert.Equal($"User {shardTwoUser}", profile?.DisplayName);
         }
-        finally
+        catch
         {
-            foreach (var silo in silos)
-            {
-                output.WriteLine($"--- silo {silo.Shard} ---\n{silo.Output}");
-                await silo.DisposeAsync();
-            }
+            output.WriteLine(system.Logs());
+            throw;
         }
     }
 
@@ -68,7 +62,7 @@ public sealed class RealInfrastructureTests(PostgresFixture postgres, ITestOutpu
             .UseRedisClustering(redis)
             .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (clusterId, clusterId)));
         var host = builder.Build();
-        await Eventually.SucceedsAsync(async () => { await host.StartAsync(); return true; }, StartBound, "the client connecting");
+        await Eventually.SucceedsAsync(async () => { await host.StartAsync(); return true; }, Bound, "the client connecting");
         return host;
     }
 }

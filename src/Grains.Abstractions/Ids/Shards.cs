@@ -1,9 +1,24 @@
+using System.Globalization;
+
 namespace WhatsApp.Grains.Abstractions.Ids;
 
 /// <summary>The one rule that decides where data lives: shard(key) = key mod N.</summary>
 public static class Shards
 {
     public const int DefaultCount = 3;
+
+    private const string SiloNamePrefix = "shard-";
+
+    /// <summary>The name a silo owning a shard carries in the cluster's membership table.</summary>
+    public static string SiloNameOf(int shard) => SiloNamePrefix + shard.ToString(CultureInfo.InvariantCulture);
+
+    public static bool TryParseSiloName(string? siloName, out int shard)
+    {
+        shard = -1;
+        return siloName is not null
+            && siloName.StartsWith(SiloNamePrefix, StringComparison.Ordinal)
+            && int.TryParse(siloName.AsSpan(SiloNamePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out shard);
+    }
 
     public static int Of(long shardKey, int shardCount)
     {

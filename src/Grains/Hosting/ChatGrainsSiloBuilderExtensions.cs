@@ -30,7 +30,7 @@ public static class ChatGrainsSiloBuilderExtensions
         // The name travels in the membership table itself, so other silos know the shard even while their metadata
         // cache has not fetched it (a fetch that fails right after a silo joins is not retried for minutes).
         // PostConfigure, because hosts such as the TestingHost set their own name after this runs.
-        silo.Services.PostConfigure<SiloOptions>(options => options.SiloName = ShardMap.SiloNameFor(shard.Index));
+        silo.Services.PostConfigure<SiloOptions>(options => options.SiloName = Shards.SiloNameOf(shard.Index));
         silo.Services.AddSingleton(Options.Create(shard));
         silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
         silo.Services.AddSingleton<ShardMap>();

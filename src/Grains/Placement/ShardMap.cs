@@ -19,15 +19,12 @@ public sealed partial class ShardMap(
     ILogger<ShardMap> logger)
 {
     public const string MetadataKey = "shard";
-    private const string SiloNamePrefix = "shard-";
 
     public int ShardCount => options.Value.Count;
 
     public TimeSpan ReturnHomeInterval => options.Value.ReturnHomeInterval;
 
     public SiloAddress LocalSilo => localSilo.SiloAddress;
-
-    public static string SiloNameFor(int shard) => SiloNamePrefix + shard.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The shard a grain belongs to, from its key (users and directories by number, conversations by their shard key).
@@ -60,10 +57,7 @@ public sealed partial class ShardMap(
             return shard;
         }
 
-        var name = membership.CurrentSnapshot.Members.TryGetValue(silo, out var member) ? member.Name : null;
-        return name is not null
-            && name.StartsWith(SiloNamePrefix, StringComparison.Ordinal)
-            && int.TryParse(name.AsSpan(SiloNamePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var named)
+        return membership.CurrentSnapshot.Members.TryGetValue(silo, out var member) && Shards.TryParseSiloName(member.Name, out var named)
             ? named
             : null;
     }

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Gateway.Hosting;
+
+namespace WhatsApp.Gateway.Api;
+
+public static partial class ApiExtensions
+{
+    public const string ClientPolicy = "client";
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>The JSON shape of the contract: camelCase, enums as camelCase strings, numbers only as numbers, no nulls.</summary>
+    public static void ConfigureContractJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    /// <summary>Everything around the endpoints: JSON, errors as problem details, limits, CORS, rate limits, OpenAPI.</summary>
+    public static WebApplicationBuilder AddChatApi(this WebApplicationBuilder builder)
+    {
+        var gateway = builder.Configuration.GetSection(GatewayApiOptions.SectionName).Get<GatewayApiOptions>() ?? new GatewayApiOptions();
+
+        // Request lines carry the hub's access_token in the query string: never log them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<JsonOptions>(options => ConfigureContractJson(options.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddCors(cors => cors.AddPolicy(ClientPolicy, policy => policy
+            .WithOrigins([.. gateway.AllowedOriginList])
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .AllowCredentials()));
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(MessagesApi.SendPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.UserId(), _ => SendBucket(gateway)));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    detail: $"Too many messages: at most {gateway.SendsPerSecond} a second (bursts of {gateway.SendBurst}).",
+                    extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" })
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>Each user's allowance of sends; the hub keeps its own buckets with the same settings.</summary>
+    public static TokenBucketRateLimiterOptions SendBucket(GatewayApiOptions gateway) => new()
+    {
+        TokenLimit = gateway.SendBurst,
+        TokensPerPeriod = gateway.SendsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    public static WebApplication UseChatApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors(ClientPolicy);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Bad input that ASP.NET Core itself rejects (invalid JSON, wrong types, oversize bodies) keeps its 4xx and gets a
+    /// problem body; a cluster that stays unreachable is a 503. Anything else is a bug: a 500 with no internals shown.
+    /// </summary>
+    private sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            var (status, detail) = exception switch
+            {
+                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                    (bad.StatusCode, string.Create(CultureInfo.InvariantCulture, $"The request body is larger than {MaxRequestBodyBytes / 1024} KiB.")),
+                BadHttpRequestException bad => (bad.StatusCode, BadRequestDetail(bad)),
+                ClusterUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The chat cluster is not reachable right now; try again in a few seconds."),
+                _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side."),
+            };
+
+            if (status >= StatusCodes.Status500InternalServerError)
+            {
+                LogServerError(exception, httpContext.Request.Method, httpContext.Request.Path);
+            }
+
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                httpContext.Response.Headers.RetryAfter = "5";
+            }
+
+            httpContext.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = { Status = status, Detail = detail },
+            });
+        }
+
+        // The framework's messages name the parameter and the reason without echoing the body; the inner JSON
+        // exception says where the body went wrong.
+        private static string BadRequestDetail(BadHttpRequestException exception) =>
+            exception.InnerException is JsonException { Path: { } path } json
+                ? $"{exception.Message} ({(json.Message.Contains("could not be converted", StringComparison.Ordinal) ? "wrong type" : "invalid JSON")} at {path})"
+                : exception.Message;
+
+        [LoggerMessage(EventId = 6100, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+        private partial void LogServerError(Exception exception, string method, string path);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Gateway.Api;
+
+public static class ConversationsApi
+{
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var conversations = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
+        conversations.MapGet("/", InboxAsync);
+        conversations.MapGet("/{a:long}/{b:long}", HistoryAsync);
+        conversations.MapPost("/{conversationId}/read", MarkReadAsync);
+        return app;
+    }
+
+    private static async Task<IResult> InboxAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
+    {
+        var inbox = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).GetInboxAsync(), cancellationToken);
+        var peers = await Task.WhenAll(inbox.Select(entry => entry.PeerUserId is { } peer
+            ? cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(peer).GetProfileAsync(), cancellationToken)
+            : Task.FromResult<UserProfile?>(null)));
+        return TypedResults.Ok(inbox.Select((entry, i) =>
+            new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount)).ToList());
+    }
+
+    private static async Task<IResult> HistoryAsync(long a, long b, long? beforeSequence, int? limit, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
+    {
+        if ((RequestChecks.UserIdProblem(a, "a") ?? RequestChecks.UserIdProblem(b, "b")) is { } invalid)
+        {
+            return ChatProblems.BadRequest(invalid);
+        }
+
+        if (a == b)
+        {
+            return ChatProblems.BadRequest("A conversation needs two different users.");
+        }
+
+        var userId = caller.UserId();
+        if (userId != a && userId != b)
+        {
+            return ChatProblems.Forbidden("You are not a participant of this conversation.");
+        }
+
+        var conversation = ConversationId.Direct(a, b).ToString();
+        var page = await cluster.RetryAsync(
+            grains => grains.GetGrain<IConversationGrain>(conversation).GetHistoryAsync(userId, beforeSequence, limit ?? MessageLimits.DefaultPageSize),
+            cancellationToken);
+        return page.IsSuccess ? TypedResults.Ok(page.Value) : ChatProblems.From(page.Error);
+    }
+
+    private static async Task<IResult> MarkReadAsync(string conversationId, MarkReadRequest request, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
+    {
+        if (!ConversationId.TryParse(conversationId, out var conversation))
+        {
+            return ChatProblems.BadRequest($"'{conversationId}' is not a conversation id (\"a-b\" with a < b).");
+        }
+
+        var userId = caller.UserId();
+        if (!conversation.Includes(userId))
+        {
+            return ChatProblems.Forbidden("You are not a participant of this conversation.");
+        }
+
+        if (request.UpToSequence is not { } upTo)
+        {
+            return ChatProblems.BadRequest("upToSequence is required.");
+        }
+
+        var marked = await cluster.RetryAsync(
+            grains => grains.GetGrain<IConversationGrain>(conversation.ToString()).MarkReadAsync(userId, upTo), cancellationToken);
+        return marked.IsSuccess ? TypedResults.NoContent() : ChatProblems.From(marked.Error!);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Grains.Abstractions.Ids;
+
+namespace WhatsApp.Gateway.Api;
+
+public static class HealthApi
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", HealthzAsync).WithTags("Health");
+        app.MapGet("/api/health/shards", ShardsAsync).WithTags("Health");
+        return app;
+    }
+
+    private static async Task<IResult> HealthzAsync(ChatCluster cluster)
+    {
+        try
+        {
+            var silos = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(ProbeTimeout);
+            return TypedResults.Ok(new { status = "ok", activeSilos = silos.Count });
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException or InvalidOperationException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "The chat cluster is not reachable.");
+        }
+    }
+
+    /// <summary>
+    /// Each shard, the silo that owns it, and its activations, as the cluster's own membership table says (silos carry
+    /// their shard in their name). A shard whose owner is down is served by the next shard's silo.
+    /// </summary>
+    private static async Task<IResult> ShardsAsync(ChatCluster cluster, IOptions<ShardOptions> shards, CancellationToken cancellationToken)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var members = await cluster.RetryAsync(_ => management.GetDetailedHosts(onlyActive: true), cancellationToken);
+        var owners = members
+            .Select(member => (Shard: Shards.TryParseSiloName(member.SiloName, out var shard) ? shard : -1, member.SiloAddress))
+            .Where(owner => owner.Shard >= 0)
+            .GroupBy(owner => owner.Shard)
+            .ToDictionary(group => group.Key, group => group.MaxBy(owner => owner.SiloAddress.Generation).SiloAddress);
+        var statistics = owners.Count == 0
+            ? []
+            : await cluster.RetryAsync(_ => management.GetRuntimeStatistics([.. owners.Values]), cancellationToken);
+        var activations = owners.Values.Zip(statistics).ToDictionary(pair => pair.First, pair => pair.Second.ActivationCount);
+
+        var count = shards.Value.Count;
+        return TypedResults.Ok(Enumerable.Range(0, count).Select(shard =>
+        {
+            var owner = owners.GetValueOrDefault(shard);
+            var servedBy = owner ?? Enumerable.Range(1, count - 1).Select(step => owners.GetValueOrDefault((shard + step) % count)).FirstOrDefault(silo => silo is not null);
+            return new ShardHealth(
+                shard,
+                owner?.ToParsableString(),
+                owner is null ? "down" : "active",
+                owner is null ? 0 : activations[owner],
+                servedBy?.ToParsableString());
+        }).ToList());
+    }
+}

@@ -1,0 +1,59 @@
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using StackExchange.Redis;
+using WhatsApp.Gateway.Hosting;
+using WhatsApp.Grains.Abstractions.Ids;
+
+namespace WhatsApp.Gateway.Cluster;
+
+public static partial class ClusterClientExtensions
+{
+    /// <summary>
+    /// Connects to the silos found in Redis (ConnectionStrings:Redis), retrying until they are there, and keeps finding
+    /// them as they come and go, so the gateway survives a cluster restart by itself.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatClusterClient(this IHostApplicationBuilder builder)
+    {
+        var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
+        var clusterId = builder.Configuration["Orleans:ClusterId"] ?? "whatsapp";
+        var serviceId = builder.Configuration["Orleans:ServiceId"] ?? "whatsapp";
+
+        builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
+            .Validate(shards => shards.Count >= 1, "Shard:Count must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<GatewayApiOptions>().BindConfiguration(GatewayApiOptions.SectionName);
+        builder.Services.AddSingleton<ChatCluster>();
+        builder.UseOrleansClient(client =>
+        {
+            client.UseRedisClustering(options =>
+            {
+                options.ConfigurationOptions = ConfigurationOptions.Parse(redis);
+                options.ConfigurationOptions.AbortOnConnectFail = false;
+            });
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = serviceId;
+            });
+            client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+            client.AddDashboard();
+        });
+        return builder;
+    }
+
+    /// <summary>The gateway waits for the cluster at start instead of failing: silos may still be starting.</summary>
+    private sealed partial class WaitForClusterRetryFilter(ILogger<WaitForClusterRetryFilter> logger) : IClientConnectionRetryFilter
+    {
+        private int _attempt;
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            LogWaiting(++_attempt, exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(_attempt, 3)), cancellationToken);
+            return true;
+        }
+
+        [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Waiting for the cluster (attempt {Attempt}): {Reason}")]
+        private partial void LogWaiting(int attempt, string reason);
+    }
+}

@@ -1,0 +1,25 @@
+namespace WhatsApp.Gateway.Hosting;
+
+/// <summary>Configuration section "Gateway".</summary>
+public sealed class GatewayApiOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Browser origins allowed to call the API and the hub, comma-separated (Gateway__AllowedOrigins).</summary>
+    public string AllowedOrigins { get; set; } = "http://localhost:8080";
+
+    /// <summary>Messages one user may send per second, sustained.</summary>
+    public int SendsPerSecond { get; set; } = 10;
+
+    /// <summary>Messages one user may send at once before the per-second rate applies.</summary>
+    public int SendBurst { get; set; } = 30;
+
+    /// <summary>How often the gateway renews its event subscriptions with user grains (they expire after two minutes).</summary>
+    public TimeSpan ObserverRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long an idempotent cluster call is retried (a dead silo is detected within about five seconds) before 503.</summary>
+    public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IReadOnlyList<string> AllowedOriginList =>
+        AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

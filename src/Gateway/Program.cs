@@ -1,0 +1,24 @@
+using Orleans.Dashboard;
+using WhatsApp.Gateway.Api;
+using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Gateway.Hosting;
+using WhatsApp.Gateway.Realtime;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultUrl("http://localhost:3000");
+builder.AddChatClusterClient();
+builder.AddChatAuthentication();
+builder.AddChatApi();
+builder.AddChatRealtime();
+
+var app = builder.Build();
+app.UseChatApi();
+app.MapAuthApi();
+app.MapUsersApi();
+app.MapMessagesApi();
+app.MapConversationsApi();
+app.MapHealthApi();
+app.MapChatHub();
+app.MapOrleansDashboard("/dashboard");
+app.Run();

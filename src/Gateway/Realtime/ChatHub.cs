@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using WhatsApp.Gateway.Api;
+using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
+
+namespace WhatsApp.Gateway.Realtime;
+
+/// <summary>
+/// The real-time channel (/hubs/chat). Each connection joins its user's group; events arrive through
+/// <see cref="UserEventBridge"/>. Every method acts as the token's user and is refused for conversations they are not in.
+/// </summary>
+[Authorize]
+public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSendLimiter sendLimiter) : Hub
+{
+    private long Caller => Context.User!.UserId();
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubEvents.UserGroup(Caller));
+        await events.AttachAsync(Caller);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception) => events.DetachAsync(Caller);
+
+    public async Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId)
+    {
+        if (!sendLimiter.TryAcquire(Caller))
+        {
+            throw new HubException("Too many messages: slow down.");
+        }
+
+        var sent = await Guard(() => MessagesApi.SendFromAsync(cluster, Caller, toUserId, content, clientMessageId));
+        return sent.IsSuccess ? sent.Value.Message : throw new HubException(sent.Error.Detail);
+    }
+
+    public Task Typing(string conversationId, bool isTyping) =>
+        OnConversationAsync(conversationId, conversation => conversation.SetTypingAsync(Caller, isTyping), retry: false);
+
+    public Task MarkDelivered(string conversationId, long upToSequence) =>
+        OnConversationAsync(conversationId, conversation => conversation.MarkDeliveredAsync(Caller, upToSequence), retry: true);
+
+    public Task MarkRead(string conversationId, long upToSequence) =>
+        OnConversationAsync(conversationId, conversation => conversation.MarkReadAsync(Caller, upToSequence), retry: true);
+
+    private async Task OnConversationAsync(string conversationId, Func<IConversationGrain, Task<ChatResult>> call, bool retry)
+    {
+        if (!ConversationId.TryParse(conversationId, out var conversation))
+        {
+            throw new HubException($"'{conversationId}' is not a conversation id.");
+        }
+
+        if (!conversation.Includes(Caller))
+        {
+            throw new HubException("You are not a participant of this conversation.");
+        }
+
+        Task<ChatResult> Call(IGrainFactory grains) => call(grains.GetGrain<IConversationGrain>(conversation.ToString()));
+        var result = await Guard(() => retry ? cluster.RetryAsync(Call) : cluster.OnceAsync(Call));
+        if (!result.IsSuccess)
+        {
+            throw new HubException(result.Error!.Detail);
+        }
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ClusterUnavailableException)
+        {
+            throw new HubException("The chat cluster is not reachable right now; try again in a few seconds.");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace WhatsApp.Gateway.Realtime;
+
+/// <summary>The names of the server-to-client events of the contract.</summary>
+public static class HubEvents
+{
+    public const string Message = "message";
+    public const string Receipt = "receipt";
+    public const string Typing = "typing";
+    public const string Presence = "presence";
+
+    /// <summary>The SignalR group holding every connection (tab, device) of one user on this gateway.</summary>
+    public static string UserGroup(long userId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{userId}");
+}

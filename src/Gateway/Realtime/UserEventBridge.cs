@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Hosting;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Gateway.Realtime;
+
+/// <summary>
+/// Bridges user grains to SignalR: one grain observer per connected user in this gateway process, subscribed to that
+/// user's grain, forwarding every event to the user's SignalR group (all their tabs). Subscriptions are renewed on a
+/// timer, which also re-subscribes after a grain moved or its silo restarted; a dead gateway's subscriptions simply
+/// stop being renewed and expire.
+/// </summary>
+public sealed partial class UserEventBridge(
+    IClusterClient cluster,
+    IHubContext<ChatHub> hub,
+    IOptions<GatewayApiOptions> options,
+    ILogger<UserEventBridge> logger) : BackgroundService
+{
+    private readonly Dictionary<long, Subscription> _subscriptions = [];
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    /// <summary>A connection of the user opened: make sure this gateway listens to the user's grain.</summary>
+    public async Task AttachAsync(long userId)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (_subscriptions.TryGetValue(userId, out var existing))
+            {
+                existing.Connections++;
+                return;
+            }
+
+            var observer = new UserObserver(hub.Clients.Group(HubEvents.UserGroup(userId)));
+            var subscription = new Subscription(observer, cluster.CreateObjectReference<IUserObserver>(observer)) { Connections = 1 };
+            _subscriptions[userId] = subscription;
+            await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(subscription.Reference);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>A connection closed: when it was the user's last one here, stop listening (the user may go offline).</summary>
+    public async Task DetachAsync(long userId)
+    {
+        Subscription? closing = null;
+        await _lock.WaitAsync();
+        try
+        {
+            if (_subscriptions.TryGetValue(userId, out var subscription) && --subscription.Connections == 0)
+            {
+                _subscriptions.Remove(userId);
+                closing = subscription;
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        if (closing is not null)
+        {
+            try
+            {
+                await cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(closing.Reference);
+            }
+            finally
+            {
+                cluster.DeleteObjectReference<IUserObserver>(closing.Reference);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ObserverRenewInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await _lock.WaitAsync(stoppingToken);
+            List<KeyValuePair<long, Subscription>> current;
+            try
+            {
+                current = [.. _subscriptions];
+            }
+            finally
+            {
+                _lock.Release();
+            }
+
+            foreach (var (userId, subscription) in current)
+            {
+                try
+                {
+                    await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(subscription.Reference);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRenewalFailed(exception, userId);
+                }
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _lock.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Could not renew the event subscription of user {UserId}; retrying at the next renewal")]
+    private partial void LogRenewalFailed(Exception exception, long userId);
+
+    private sealed class Subscription(UserObserver observer, IUserObserver reference)
+    {
+        // Held so the observer object lives as long as the cluster may call it.
+        public UserObserver Observer { get; } = observer;
+
+        public IUserObserver Reference { get; } = reference;
+
+        public int Connections { get; set; }
+    }
+
+    private sealed class UserObserver(IClientProxy user) : IUserObserver
+    {
+        public Task OnMessageAsync(ChatMessage message) => user.SendAsync(HubEvents.Message, message);
+
+        public Task OnReceiptAsync(Receipt receipt) => user.SendAsync(HubEvents.Receipt, receipt);
+
+        public Task OnTypingAsync(TypingEvent typing) => user.SendAsync(HubEvents.Typing, typing);
+
+        public Task OnPresenceAsync(PresenceEvent presence) => user.SendAsync(HubEvents.Presence, presence);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+
+namespace WhatsApp.Testing;
+
+/// <summary>
+/// The whole product on loopback: a throwaway PostgreSQL and Redis, three silo processes (one per shard) and gateway
+/// processes, each configured only by the environment variables of the README.
+/// </summary>
+public sealed class ChatSystem : IAsyncDisposable
+{
+    public const int ShardCount = 3;
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(120);
+
+    private readonly List<HostProcess> _silos = [];
+    private readonly List<HostProcess> _gateways = [];
+    private readonly List<Uri> _gatewayUrls = [];
+    private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
+
+    private ChatSystem(PostgresServer postgres, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings)
+    {
+        Postgres = postgres;
+        Redis = redis;
+        _gatewaySettings = gatewaySettings;
+    }
+
+    public PostgresServer Postgres { get; }
+
+    public RedisServer Redis { get; }
+
+    public string ClusterId { get; } = "sys-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Dev-only signing key made for this run; every gateway of the system shares it, as a deployment must.</summary>
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    public IReadOnlyList<HostProcess> Silos => _silos;
+
+    public IReadOnlyList<HostProcess> Gateways => _gateways;
+
+    /// <summary>The first gateway's address.</summary>
+    public Uri GatewayUrl => _gatewayUrls[0];
+
+    public IReadOnlyList<Uri> GatewayUrls => _gatewayUrls;
+
+    /// <param name="gatewaySettings">Extra gateway settings (environment variable names), e.g. rate limits.</param>
+    public static async Task<ChatSystem> StartAsync(IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    {
+        var postgres = await PostgresServer.StartAsync();
+        var redis = await RedisServer.StartAsync();
+        var system = new ChatSystem(postgres, redis, gatewaySettings ?? new Dictionary<string, string>());
+        try
+        {
+            for (var shard = 0; shard < ShardCount; shard++)
+            {
+                system.StartSilo(shard);
+            }
+
+            await system.StartGatewayAsync();
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HostProcess StartSilo(int shard)
+    {
+        var silo = HostProcess.Start("Silo", $"silo-{shard}", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(),
+            ["ConnectionStrings__Redis"] = Redis.Configuration,
+            ["Shard__Index"] = shard.ToString(CultureInfo.InvariantCulture),
+            ["Shard__Count"] = ShardCount.ToString(CultureInfo.InvariantCulture),
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = ClusterId,
+            ["Orleans__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        });
+        _silos.Add(silo);
+        return silo;
+    }
+
+    /// <summary>Starts another gateway process on a free port and waits until it reaches every silo.</summary>
+    public async Task<Uri> StartGatewayAsync()
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var gateway = HostProcess.Start("Gateway", $"gateway-{_gateways.Count}", GatewayEnvironment(url));
+        _gateways.Add(gateway);
+        _gatewayUrls.Add(url);
+        await WaitUntilHealthyAsync(url, gateway);
+        return url;
+    }
+
+    /// <summary>Kills a gateway and starts a new one on the same address, as a crash and a restart would.</summary>
+    public async Task RestartGatewayAsync(int index)
+    {
+        var url = _gatewayUrls[index];
+        await _gateways[index].KillAsync();
+        var replacement = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(url));
+        _gateways[index] = replacement;
+        await WaitUntilHealthyAsync(url, replacement);
+    }
+
+    private Dictionary<string, string> GatewayEnvironment(Uri url)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = Redis.Configuration,
+            ["Orleans__ClusterId"] = ClusterId,
+            ["Orleans__ServiceId"] = ClusterId,
+            ["Shard__Count"] = ShardCount.ToString(CultureInfo.InvariantCulture),
+            ["Jwt__SigningKey"] = SigningKey,
+            ["ASPNETCORE_URLS"] = url.ToString(),
+
+            // Request logging on, so tests can check that tokens never reach the logs.
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
+        };
+        foreach (var (key, value) in _gatewaySettings)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>The output of every process, for a failing test to show.</summary>
+    public string Logs() => string.Join('\n', _silos.Concat(_gateways).Select(host => $"----- {host.Name} -----\n{host.Output}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _gateways.Concat(_silos))
+        {
+            await host.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+
+    private static async Task WaitUntilHealthyAsync(Uri gatewayUrl, HostProcess gateway)
+    {
+        using var http = new HttpClient { BaseAddress = gatewayUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartBound)
+        {
+            if (gateway.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with {gateway.ExitCode}:\n{gateway.Output}");
+            }
+
+            try
+            {
+                var health = await http.GetFromJsonAsync<Health>("/healthz");
+                if (health?.ActiveSilos == ShardCount)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet, or the cluster is not complete yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The gateway at {gatewayUrl} did not see {ShardCount} silos within {StartBound}:\n{gateway.Output}");
+    }
+
+    private sealed record Health(string Status, int ActiveSilos);
+}
