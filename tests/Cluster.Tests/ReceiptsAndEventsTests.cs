@@ -112,6 +112,20 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Subscribe_UserGrainReactivatedAfterwards_StillPushesWithoutTheDeviceRenewing()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await using var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
+
+        await cluster.Cluster.DeactivateAsync(cluster.Grains.GetGrain<IUserGrain>(bob));
+        var sent = await cluster.Grains.SendAsync(alice, bob, "are you still listening?");
+
+        Assert.Equal(sent, await bobDevice.NextAsync<ChatMessage>());
+        Assert.True((await cluster.Grains.GetGrain<IUserGrain>(bob).GetProfileAsync())!.Online);
+    }
+
+    [Fact]
     public async Task Presence_StrangerConnects_IsNotAnnouncedToPeopleWithoutAConversation()
     {
         var cluster = await postgres.SharedClusterAsync();

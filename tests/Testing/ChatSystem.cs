@@ -17,6 +17,10 @@ public sealed class ChatSystem : IAsyncDisposable
     private readonly List<HostProcess> _silos = [];
     private readonly List<HostProcess> _gateways = [];
     private readonly List<Uri> _gatewayUrls = [];
+
+    // A shard's silo always uses the same ports, as in production: a restarted silo then recognises its previous
+    // incarnation at the same address and declares it dead, instead of waiting to reach it.
+    private readonly Dictionary<int, (int Silo, int Gateway)> _siloPorts = [];
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
 
     private ChatSystem(PostgresServer postgres, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings)
@@ -67,8 +71,14 @@ public sealed class ChatSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the silo of a shard (again, after it was killed or stopped), on that shard's ports.</summary>
     public HostProcess StartSilo(int shard)
     {
+        if (!_siloPorts.TryGetValue(shard, out var ports))
+        {
+            _siloPorts[shard] = ports = (FreePort.Next(), FreePort.Next());
+        }
+
         var silo = HostProcess.Start("Silo", $"silo-{shard}", new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(),
@@ -77,8 +87,8 @@ public sealed class ChatSystem : IAsyncDisposable
             ["Shard__Count"] = ShardCount.ToString(CultureInfo.InvariantCulture),
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__ServiceId"] = ClusterId,
-            ["Orleans__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
         });
         _silos.Add(silo);
         return silo;

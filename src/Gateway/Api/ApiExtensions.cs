@@ -36,7 +36,8 @@ public static partial class ApiExtensions
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(options => ConfigureContractJson(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddCors(cors => cors.AddPolicy(ClientPolicy, policy => policy
@@ -61,6 +62,18 @@ public static partial class ApiExtensions
         });
         return builder;
     }
+
+    /// <summary>Plain words for the statuses the framework answers by itself (no route, no token, wrong media type...).</summary>
+    private static string DefaultDetail(int? status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "Sign in first: send Authorization: Bearer <token> from /api/auth/login.",
+        StatusCodes.Status403Forbidden => "You may not do that.",
+        StatusCodes.Status404NotFound => "There is nothing at this address.",
+        StatusCodes.Status405MethodNotAllowed => "This address does not take that method.",
+        StatusCodes.Status413PayloadTooLarge => string.Create(CultureInfo.InvariantCulture, $"The request body is larger than {MaxRequestBodyBytes / 1024} KiB."),
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON, with Content-Type: application/json.",
+        _ => "The request could not be handled.",
+    };
 
     /// <summary>Each user's allowance of sends; the hub keeps its own buckets with the same settings.</summary>
     public static TokenBucketRateLimiterOptions SendBucket(GatewayApiOptions gateway) => new()

@@ -19,14 +19,17 @@ public static class ConversationsApi
         return app;
     }
 
-    private static async Task<IResult> InboxAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
+    private static async Task<IResult> InboxAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await InboxOfAsync(cluster, caller.UserId(), cancellationToken));
+
+    /// <summary>The user's chat list, newest first, with each peer's profile (REST and the hub's GetInbox).</summary>
+    public static async Task<IReadOnlyList<ConversationSummary>> InboxOfAsync(ChatCluster cluster, long userId, CancellationToken cancellationToken)
     {
-        var inbox = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).GetInboxAsync(), cancellationToken);
+        var inbox = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetInboxAsync(), cancellationToken);
         var peers = await Task.WhenAll(inbox.Select(entry => entry.PeerUserId is { } peer
             ? cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(peer).GetProfileAsync(), cancellationToken)
             : Task.FromResult<UserProfile?>(null)));
-        return TypedResults.Ok(inbox.Select((entry, i) =>
-            new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount)).ToList());
+        return [.. inbox.Select((entry, i) => new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount))];
     }
 
     private static async Task<IResult> HistoryAsync(long a, long b, long? beforeSequence, int? limit, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)

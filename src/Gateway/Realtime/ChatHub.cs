@@ -27,6 +27,13 @@ public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSend
 
     public override Task OnDisconnectedAsync(Exception? exception) => events.DetachAsync(Caller);
 
+    /// <summary>
+    /// The caller's chat list. SignalR runs invocations only after <see cref="OnConnectedAsync"/> has subscribed this
+    /// connection, so a client that calls this after (re)connecting gets a catch-up point with no gap before live events.
+    /// </summary>
+    public Task<IReadOnlyList<ConversationSummary>> GetInbox() =>
+        Guard(() => ConversationsApi.InboxOfAsync(cluster, Caller, Context.ConnectionAborted));
+
     public async Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId)
     {
         if (!sendLimiter.TryAcquire(Caller))

@@ -34,6 +34,17 @@ public sealed partial class UserGrain(
         {
             await TryListInDirectoryAsync();
         }
+
+        // Listeners that were connected before this activation get a full expiry period to renew.
+        foreach (var device in state.State.Devices)
+        {
+            _devices.Subscribe(device, device);
+        }
+
+        if (IsOnline)
+        {
+            StartExpiryTimer();
+        }
     }
 
     public async Task<ChatResult<UserProfile>> RegisterAsync(string displayName, string password)
@@ -123,45 +134,67 @@ public sealed partial class UserGrain(
 
     public Task OnContactPresenceAsync(PresenceEvent presence) => _devices.Notify(device => device.OnPresenceAsync(presence));
 
-    public Task SubscribeAsync(IUserObserver observer)
+    public async Task SubscribeAsync(IUserObserver observer)
     {
         _devices.ClearExpired();
         var wasOnline = IsOnline;
         _devices.Subscribe(observer, observer);
+        await SaveDevicesIfChangedAsync();
         if (!wasOnline)
         {
-            var period = chatOptions.Value.ObserverExpiry / 2;
-            _expiryTimer ??= this.RegisterGrainTimer(ForgetExpiredDevicesAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+            StartExpiryTimer();
             AnnouncePresence();
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task UnsubscribeAsync(IUserObserver observer)
+    public async Task UnsubscribeAsync(IUserObserver observer)
     {
         _devices.Unsubscribe(observer);
-        return IsOnline ? Task.CompletedTask : GoOfflineAsync();
+        await ForgetDevicesAsync();
     }
 
     private Task ForgetExpiredDevicesAsync(CancellationToken cancellationToken)
     {
         _devices.ClearExpired();
-        return IsOnline ? Task.CompletedTask : GoOfflineAsync();
+        return ForgetDevicesAsync();
     }
 
-    private async Task GoOfflineAsync()
+    /// <summary>After devices left or expired: saves the remaining ones, and when none is left records last seen.</summary>
+    private async Task ForgetDevicesAsync()
     {
+        if (IsOnline)
+        {
+            await SaveDevicesIfChangedAsync();
+            return;
+        }
+
         if (_expiryTimer is null)
         {
-            return;
+            return; // already offline
         }
 
         _expiryTimer.Dispose();
         _expiryTimer = null;
         state.State.LastSeen = time.GetUtcNow();
+        state.State.Devices = [];
         await WriteStateOrReloadAsync(state);
         AnnouncePresence();
+    }
+
+    private async Task SaveDevicesIfChangedAsync()
+    {
+        var current = _devices.Observers.Values.ToList();
+        if (current.Count != state.State.Devices.Count || current.Except(state.State.Devices).Any())
+        {
+            state.State.Devices = current;
+            await WriteStateOrReloadAsync(state);
+        }
+    }
+
+    private void StartExpiryTimer()
+    {
+        var period = chatOptions.Value.ObserverExpiry / 2;
+        _expiryTimer ??= this.RegisterGrainTimer(ForgetExpiredDevicesAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
     /// <summary>Presence goes to the people the user shares a conversation with, not to everyone.</summary>

@@ -1,4 +1,5 @@
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Grains.Users;
 
@@ -17,6 +18,13 @@ public sealed class UserState
 
     /// <summary>Whether the shard's directory has taken the user (registration retries it until it has).</summary>
     [Id(4)] public bool Listed { get; set; }
+
+    /// <summary>
+    /// The gateway listeners of the user's connected devices. Kept with the state (it changes only when a user's first
+    /// device connects or last one leaves) so that an activation that starts after a crash or a move pushes at once,
+    /// without waiting for the gateways to renew.
+    /// </summary>
+    [Id(5)] public List<IUserObserver> Devices { get; set; } = [];
 
     public bool IsRegistered => Password is not null;
 }

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace WhatsApp.Gateway.Tests.Infrastructure;
+
+/// <summary>A REST client of the gateway, as one user (or anonymous).</summary>
+public sealed class ChatApi(Uri gateway, string? token = null) : IDisposable
+{
+    public const string Password = "correct horse battery";
+    private static long _nextUserId = Random.Shared.NextInt64(1_000_000, 100_000_000_000) * 1000;
+
+    private readonly HttpClient _http = CreateClient(gateway, token);
+
+    public static long NewUserId() => Interlocked.Add(ref _nextUserId, 7);
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => _http.PostAsJsonAsync(path, body, ContractJson.Options);
+
+    public Task<HttpResponseMessage> PostRawAsync(string path, string body, string contentType = "application/json") =>
+        _http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
+
+    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    public async Task<T> GetJsonAsync<T>(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return await ReadAsync<T>(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>Registers a fresh user and returns a client acting as them.</summary>
+    public async Task<(ChatApi Api, AuthResponse Auth)> RegisterAsync(long? userId = null, string? name = null)
+    {
+        var id = userId ?? NewUserId();
+        using var response = await PostJsonAsync("/api/auth/register", new { userId = id, displayName = name ?? $"User {id}", password = Password });
+        var auth = await ReadAsync<AuthResponse>(response, HttpStatusCode.Created);
+        return (new ChatApi(gateway, auth.Token), auth);
+    }
+
+    public async Task<Message> SendAsync(long toUserId, string content, string? clientMessageId = null)
+    {
+        using var response = await PostJsonAsync("/api/messages", new { toUserId, content, clientMessageId });
+        return await ReadAsync<Message>(response, HttpStatusCode.Created);
+    }
+
+    public Task<HistoryPage> HistoryAsync(long a, long b, long? beforeSequence = null, int? limit = null) =>
+        GetJsonAsync<HistoryPage>($"/api/conversations/{a}/{b}?{(beforeSequence is null ? "" : $"beforeSequence={beforeSequence}&")}{(limit is null ? "" : $"limit={limit}")}");
+
+    public Task<List<ConversationView>> InboxAsync() => GetJsonAsync<List<ConversationView>>("/api/conversations");
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<T>(body, ContractJson.Options)!;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static HttpClient CreateClient(Uri gateway, string? token)
+    {
+        var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+}

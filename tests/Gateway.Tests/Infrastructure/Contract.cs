@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace WhatsApp.Gateway.Tests.Infrastructure;
+
+// The public contract as a client sees it (DESIGN.md), written independently of the server's types so that a change
+// of the wire format breaks these tests.
+
+public sealed record AuthResponse(long UserId, string DisplayName, string Token);
+
+public sealed record Message(
+    string Id, string ConversationId, long Sequence, long FromUserId, long? ToUserId, string Content,
+    string? ClientMessageId, DateTimeOffset CreatedAt, int Shard, string Status);
+
+public sealed record HistoryPage(string ConversationId, IReadOnlyList<Message> Messages, bool HasMore);
+
+public sealed record UserView(long UserId, string DisplayName, int Shard, bool Online, DateTimeOffset? LastSeen);
+
+public sealed record ConversationView(string ConversationId, UserView? Peer, Message LastMessage, long UnreadCount);
+
+public sealed record ReceiptEvent(string ConversationId, long UserId, string Kind, long UpToSequence);
+
+public sealed record TypingEvent(string ConversationId, long UserId, bool IsTyping);
+
+public sealed record PresenceEvent(long UserId, bool Online, DateTimeOffset? LastSeen);
+
+public sealed record ShardView(int Shard, string? Silo, string Status, int Activations, string? ServedBy);
+
+public sealed record Problem(string? Title, int Status, string? Detail, string? Code);
+
+public static class ContractJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+}

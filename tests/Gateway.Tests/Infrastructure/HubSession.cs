@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace WhatsApp.Gateway.Tests.Infrastructure;
+
+/// <summary>One browser tab: a SignalR connection to /hubs/chat that records every event it receives.</summary>
+public sealed class HubSession : IAsyncDisposable
+{
+    private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(10);
+    private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
+
+    private HubSession(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<Message>("message", Record);
+        connection.On<ReceiptEvent>("receipt", Record);
+        connection.On<TypingEvent>("typing", Record);
+        connection.On<PresenceEvent>("presence", Record);
+    }
+
+    public HubConnection Connection { get; }
+
+    /// <summary>The chat list the session caught up with when it connected.</summary>
+    public IReadOnlyList<ConversationView> Inbox { get; private set; } = [];
+
+    public static async Task<HubSession> ConnectAsync(Uri gateway, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(gateway, "/hubs/chat"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .AddJsonProtocol(json =>
+            {
+                json.PayloadSerializerOptions.PropertyNameCaseInsensitive = true;
+                json.PayloadSerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            })
+            .Build();
+        var session = new HubSession(connection);
+        await connection.StartAsync();
+
+        // As a real client does: the first invocation returns only once the server has subscribed this connection.
+        session.Inbox = await connection.InvokeAsync<List<ConversationView>>("GetInbox");
+        return session;
+    }
+
+    /// <summary>The next event of type T (that matches), skipping others; fails after ten seconds.</summary>
+    public async Task<T> NextAsync<T>(Func<T, bool>? matches = null)
+    {
+        using var timeout = new CancellationTokenSource(EventWait);
+        try
+        {
+            while (true)
+            {
+                var next = await _events.Reader.ReadAsync(timeout.Token);
+                if (next is T typed && (matches?.Invoke(typed) ?? true))
+                {
+                    return typed;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No {typeof(T).Name} event arrived within {EventWait}.");
+        }
+    }
+
+    /// <summary>Whether an event of type T arrives within the wait (for asserting that something does not happen).</summary>
+    public async Task<bool> ReceivesAsync<T>(TimeSpan within, Func<T, bool>? matches = null)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            while (true)
+            {
+                if (await _events.Reader.ReadAsync(timeout.Token) is T typed && (matches?.Invoke(typed) ?? true))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private void Record<T>(T @event)
+        where T : notnull => _events.Writer.TryWrite(@event);
+}
