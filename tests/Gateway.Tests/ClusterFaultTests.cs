@@ -23,6 +23,14 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             var before = await alice.SendAsync(bobAuth.UserId, "before the outage");
             await using var bobTab = await HubSession.ConnectAsync(system.GatewayUrl, bobAuth.Token);
 
+            // One silo dies: calls to its grains fail fast until the cluster notices; the gateway retries through
+            // that, so the user sees a delay, not an error.
+            var aliceShard = (int)(aliceAuth.UserId % ChatSystem.ShardCount);
+            await system.Silos[aliceShard].KillAsync();
+            var oneDown = Stopwatch.StartNew();
+            Assert.Equal(before, (await alice.InboxAsync()).Single().LastMessage);
+            output.WriteLine($"With shard {aliceShard}'s silo just killed, the inbox answered in {oneDown.Elapsed.TotalSeconds:F1} s");
+
             foreach (var silo in system.Silos)
             {
                 await silo.KillAsync();

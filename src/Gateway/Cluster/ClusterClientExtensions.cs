@@ -17,6 +17,7 @@ public static partial class ClusterClientExtensions
         var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
         var clusterId = builder.Configuration["Orleans:ClusterId"] ?? "whatsapp";
         var serviceId = builder.Configuration["Orleans:ServiceId"] ?? "whatsapp";
+        var gateway = builder.Configuration.GetSection(GatewayApiOptions.SectionName).Get<GatewayApiOptions>() ?? new GatewayApiOptions();
 
         builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
             .Validate(shards => shards.Count >= 1, "Shard:Count must be at least 1.")
@@ -35,6 +36,7 @@ public static partial class ClusterClientExtensions
                 options.ClusterId = clusterId;
                 options.ServiceId = serviceId;
             });
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = gateway.ClusterCallTimeout);
             client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
             client.AddDashboard();
         });

@@ -18,7 +18,13 @@ public sealed class GatewayApiOptions
     public TimeSpan ObserverRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long an idempotent cluster call is retried (a dead silo is detected within about five seconds) before 503.</summary>
-    public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long one cluster call may take. A request caught on its way to a silo that just died would otherwise wait the
+    /// Orleans default of 30 s; the chat's grain calls take milliseconds, so a few seconds leaves room and lets retries work.
+    /// </summary>
+    public TimeSpan ClusterCallTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
     public IReadOnlyList<string> AllowedOriginList =>
         AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
