@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system packages the project runs and tests against, when they are missing:
-# PostgreSQL server binaries and redis-server (Debian/Ubuntu, through apt). Safe to run again.
+# Installs the system packages the project runs and tests against, when they are missing (Debian/Ubuntu, through apt):
+# PostgreSQL server binaries, redis-server, and npm (the web client's build takes the SignalR client from npm).
+# Extra package names may be given, e.g. chromium for the browser tests. Safe to run again.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,9 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
 fi
 for extra in "$@"; do
   if ! dpkg -s "$extra" >/dev/null 2>&1; then

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace WhatsApp.Client;
+
+public static class ClientHostExtensions
+{
+    /// <summary>Listens on :8080 unless urls are configured (--urls, ASPNETCORE_URLS), and reads Client:GatewayUrl.</summary>
+    public static WebApplicationBuilder AddChatClientHost(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:8080");
+        }
+
+        builder.Services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName)
+            .Validate(options => options.GatewayUrl.IsAbsoluteUri && options.GatewayUrl.Scheme is "http" or "https", "Client:GatewayUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>
+    /// The page, its configuration (GET /config.json) and a Content-Security-Policy that lets scripts come only from
+    /// here and connections go only to the gateway: even if a message slipped past the text-only rendering, no injected
+    /// script could run or send data anywhere.
+    /// </summary>
+    public static WebApplication MapChatClient(this WebApplication app)
+    {
+        var gateway = app.Services.GetRequiredService<IOptions<ClientOptions>>().Value.GatewayUrl;
+        var origin = gateway.GetLeftPart(UriPartial.Authority);
+        var socketOrigin = (gateway.Scheme == "https" ? "wss://" : "ws://") + gateway.Authority;
+        var policy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {origin} {socketOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = policy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.CacheControl = "no-cache";
+            await next();
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/config.json", () => new { gatewayUrl = origin, dashboardUrl = origin + "/dashboard/" });
+        return app;
+    }
+}

@@ -1,0 +1,2 @@
+// One system and one browser serve every test; the tests share them one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

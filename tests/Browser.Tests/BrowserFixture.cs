@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Browser.Tests;
+
+/// <summary>
+/// The whole product as a person uses it: silos, a gateway and the web client as real processes, and Debian's
+/// Chromium driven by Playwright (no browser is downloaded).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright _playwright = null!;
+    private HostProcess _client = null!;
+
+    public ChatSystem System { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public Uri ClientUrl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ClientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        System = await ChatSystem.StartAsync(new Dictionary<string, string>
+        {
+            ["Gateway__AllowedOrigins"] = ClientUrl.GetLeftPart(UriPartial.Authority),
+        });
+        _client = HostProcess.Start("Client", "client", new Dictionary<string, string>
+        {
+            ["Client__GatewayUrl"] = System.GatewayUrl.ToString(),
+            ["ASPNETCORE_URLS"] = ClientUrl.ToString(),
+        });
+        await Eventually.SucceedsAsync(async () =>
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            return (await http.GetAsync(ClientUrl)).EnsureSuccessStatusCode();
+        }, TimeSpan.FromSeconds(60), "the client host answering");
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser profile (its own session storage), with the page open at the client.</summary>
+    public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        var chatPage = new ChatPage(page);
+        await page.GotoAsync(ClientUrl.ToString());
+        return chatPage;
+    }
+
+    public static string NewUserId() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(CultureInfo.InvariantCulture);
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await _client.DisposeAsync();
+        await System.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
