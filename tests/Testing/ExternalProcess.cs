@@ -6,9 +6,9 @@ namespace WhatsApp.Testing;
 /// <summary>Runs a helper program to completion and fails with its output when it fails.</summary>
 public static class ExternalProcess
 {
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(fileName, arguments);
+        using var process = Start(fileName, arguments, environment);
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Launcher.Tests;
+
+/// <summary>No Docker engine runs here, so the compose file is checked by docker-compose's own validation and against the design.</summary>
+public sealed partial class ComposeFileTests
+{
+    /// <summary>The configuration keys of DESIGN.md (plus the advertised host silos need inside a container network).</summary>
+    private static readonly HashSet<string> DesignKeys =
+    [
+        "ConnectionStrings__Postgres", "ConnectionStrings__Redis", "Shard__Index", "Shard__Count", "Orleans__ClusterId",
+        "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort", "Orleans__AdvertisedHost", "Jwt__SigningKey",
+        "Gateway__AllowedOrigins", "Client__GatewayUrl", "ASPNETCORE_URLS",
+    ];
+
+    [Fact]
+    public async Task ComposeFile_Validates_AndEveryServiceAndSettingAgreesWithTheDesign()
+    {
+        var config = await ComposeConfigAsync("dev-only-validation-key-0123456789abcdefghij");
+
+        var services = ServiceBlocks(config);
+        Assert.Equal(["client", "gateway", "postgres", "redis", "silo-0", "silo-1", "silo-2"], services.Keys.Order());
+        foreach (var (service, block) in services.Where(service => service.Key is not ("postgres" or "redis")))
+        {
+            var keys = SettingKey().Matches(block).Select(match => match.Groups[1].Value).ToList();
+            Assert.All(keys, key => Assert.True(DesignKeys.Contains(key) || key.StartsWith("POSTGRES_", StringComparison.Ordinal), $"{service} sets {key}, which DESIGN.md does not name"));
+            Assert.Contains("healthcheck:", block, StringComparison.Ordinal);
+        }
+
+        for (var shard = 0; shard < 3; shard++)
+        {
+            var silo = services[$"silo-{shard}"];
+            Assert.Contains($"Shard__Index: '{shard}'", silo, StringComparison.Ordinal);
+            Assert.Contains("Shard__Count: '3'", silo, StringComparison.Ordinal);
+            Assert.Contains("condition: service_healthy", silo, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("- published: 3000\n      target: 3000", services["gateway"], StringComparison.Ordinal); // the API and /dashboard/
+        Assert.Contains("- published: 8080\n      target: 8080", services["client"], StringComparison.Ordinal);
+        Assert.Contains("postgres-data:/var/lib/postgresql/data", services["postgres"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ComposeFile_WithoutASigningKey_IsRefused()
+    {
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => ComposeConfigAsync(signingKey: ""));
+
+        Assert.Contains("JWT_SIGNING_KEY", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<string> ComposeConfigAsync(string signingKey) => ExternalProcess.RunAsync(
+        "docker-compose",
+        ["-f", Path.Combine(RepositoryLayout.Root, "deploy", "docker-compose.yml"), "config"],
+        TimeSpan.FromSeconds(60),
+        new Dictionary<string, string> { ["JWT_SIGNING_KEY"] = signingKey });
+
+    /// <summary>Each service's block of the normalised configuration, by name.</summary>
+    private static Dictionary<string, string> ServiceBlocks(string config)
+    {
+        var services = config[(config.IndexOf("\nservices:\n", StringComparison.Ordinal) + 11)..];
+        var end = Regex.Match(services, "^\\S", RegexOptions.Multiline);
+        services = end.Success ? services[..end.Index] : services;
+        return ServiceHeader().Split(services).Skip(1).Chunk(2).ToDictionary(pair => pair[0], pair => pair[1]);
+    }
+
+    [GeneratedRegex("^  ([a-z0-9-]+):\\n", RegexOptions.Multiline)]
+    private static partial Regex ServiceHeader();
+
+    [GeneratedRegex("^\\s+([A-Za-z_]+(?:__[A-Za-z_]+)+|ASPNETCORE_URLS|POSTGRES_[A-Z_]+):", RegexOptions.Multiline)]
+    private static partial Regex SettingKey();
+}

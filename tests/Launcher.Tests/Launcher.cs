@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Launcher.Tests;
+
+/// <summary>./run as a person runs it (on free ports and a data folder of its own), stopped with Ctrl-C (SIGINT).</summary>
+public sealed class Launcher : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Launcher(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public static async Task<Launcher> StartAsync(LauncherPorts ports, string dataFolder)
+    {
+        var launcher = new Launcher(ExternalProcess.Start("bash", [
+            Path.Combine(RepositoryLayout.Root, "run"), "--no-build", "--data", dataFolder,
+            "--gateway-port", Text(ports.Gateway), "--client-port", Text(ports.Client),
+            "--postgres-port", Text(ports.Postgres), "--redis-port", Text(ports.Redis),
+            "--silo-port", Text(ports.SiloBase), "--silo-gateway-port", Text(ports.SiloGatewayBase)]));
+        var exited = launcher._process.WaitForExitAsync();
+        var finished = await Task.WhenAny(launcher._ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
+        return finished == launcher._ready.Task
+            ? launcher
+            : throw new InvalidOperationException($"./run did not report ready:\n{launcher.Output}");
+    }
+
+    /// <summary>Ctrl-C: the launcher stops everything it started and exits.</summary>
+    public async Task<bool> StopAsync(TimeSpan within)
+    {
+        await ExternalProcess.RunAsync("kill", ["-INT", Text(_process.Id)], TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await StopAsync(TimeSpan.FromSeconds(60));
+        }
+
+        _process.Dispose();
+    }
+
+    private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
+
+    private void Append(string? line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line?.Contains("is running", StringComparison.Ordinal) == true)
+        {
+            _ready.TrySetResult();
+        }
+    }
+}
+
+public sealed record LauncherPorts(int Gateway, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase)
+{
+    /// <summary>Free ports, with room for three silos after each base.</summary>
+    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreeRun(3), FreeRun(3));
+
+    private static int FreeRun(int length)
+    {
+        while (true)
+        {
+            var start = Random.Shared.Next(20_000, 60_000);
+            if (Enumerable.Range(start, length).All(IsFree))
+            {
+                return start;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+}
