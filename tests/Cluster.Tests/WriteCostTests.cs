@@ -4,11 +4,12 @@ using Orleans.Storage;
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains;
 using WhatsApp.Grains.Storage;
+using Xunit.Abstractions;
 
 namespace WhatsApp.Cluster.Tests;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WriteCostTests(PostgresFixture postgres)
+public sealed class WriteCostTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     [Fact(Timeout = 600_000)]
     public async Task SendAsync_IntoConversationHolding10000Messages_WritesNoMoreThanIntoANewOne()
@@ -36,6 +37,8 @@ public sealed class WriteCostTests(PostgresFixture postgres)
         }
 
         var costInLongConversation = await meter.BytesWrittenByAsync(() => cluster.Grains.SendAsync(alice, bob, "same size text"));
+        output.WriteLine($"Bytes written per send: new conversation {costInNewConversation[0]} (first) to {costInNewConversation.Max()} (fullest bucket); " +
+            $"after 10,000 messages {costInLongConversation}");
 
         Assert.True(costInLongConversation <= costInNewConversation.Max(),
             $"A send into a 10,000-message conversation wrote {costInLongConversation} bytes; into a new one at most {costInNewConversation.Max()}.");
