@@ -70,6 +70,18 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.True(await second.StopAsync(TimeSpan.FromSeconds(90)));
     }
 
+    [Fact]
+    public async Task Run_GatewayPortAlreadyTaken_StopsAtOnceWithAMessageNamingThePort()
+    {
+        var ports = LauncherPorts.Free();
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, ports.Gateway);
+        squatter.Start();
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Launcher.StartAsync(ports, _data));
+
+        Assert.Contains($"Port {ports.Gateway} (gateway) is already in use", refusal.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try
