@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Hosting;
@@ -27,8 +30,6 @@ public static partial class ApiExtensions
     /// <summary>Everything around the endpoints: JSON, errors as problem details, limits, CORS, rate limits, OpenAPI.</summary>
     public static WebApplicationBuilder AddChatApi(this WebApplicationBuilder builder)
     {
-        var gateway = builder.Configuration.GetSection(GatewayApiOptions.SectionName).Get<GatewayApiOptions>() ?? new GatewayApiOptions();
-
         // Request lines carry the hub's access_token in the query string: never log them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
@@ -40,13 +41,16 @@ public static partial class ApiExtensions
             context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddCors(cors => cors.AddPolicy(ClientPolicy, policy => policy
-            .WithOrigins([.. gateway.AllowedOriginList])
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayApiOptions>>((cors, options) => cors.AddPolicy(ClientPolicy, policy => policy
+            .WithOrigins([.. options.Value.AllowedOriginList])
             .AllowAnyHeader()
             .AllowAnyMethod()
             .AllowCredentials()));
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayApiOptions>>((limiter, options) =>
         {
+            var gateway = options.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(MessagesApi.SendPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.User.UserId(), _ => SendBucket(gateway)));

@@ -1,5 +1,6 @@
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
+using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
 
@@ -31,16 +32,15 @@ public static class AuthApi
 
     private static async Task<IResult> LoginAsync(LoginRequest request, ChatCluster cluster, TokenIssuer tokens)
     {
-        var wrong = ChatProblems.From(new ChatError(ChatErrorCode.WrongCredentials, "Wrong user id or password."));
-        if (RequestChecks.UserIdProblem(request.UserId, "userId") is not null || string.IsNullOrEmpty(request.Password))
+        if (request.UserId is not { } userId || request.Password is null)
         {
-            return request.UserId is null || request.Password is null
-                ? ChatProblems.BadRequest("userId and password are required.")
-                : wrong;
+            return ChatProblems.BadRequest("userId and password are required.");
         }
 
-        var user = cluster.Client.GetGrain<IUserGrain>(request.UserId!.Value);
-        var authenticated = await cluster.RetryAsync(_ => user.AuthenticateAsync(request.Password));
+        // An id nobody can hold gets the same answer as a wrong password, without a trip to the cluster.
+        var authenticated = UserIds.IsValid(userId)
+            ? await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).AuthenticateAsync(request.Password))
+            : ChatResult.Fail<UserProfile>(ChatErrorCode.WrongCredentials, "Wrong user id or password.");
         return authenticated.IsSuccess
             ? TypedResults.Ok(new AuthResponse(authenticated.Value.UserId, authenticated.Value.DisplayName, tokens.Issue(authenticated.Value)))
             : ChatProblems.From(authenticated.Error);

@@ -59,15 +59,11 @@ public static class ConversationsApi
 
     private static async Task<IResult> MarkReadAsync(string conversationId, MarkReadRequest request, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
     {
-        if (!ConversationId.TryParse(conversationId, out var conversation))
-        {
-            return ChatProblems.BadRequest($"'{conversationId}' is not a conversation id (\"a-b\" with a < b).");
-        }
-
         var userId = caller.UserId();
-        if (!conversation.Includes(userId))
+        var conversation = RequestChecks.ConversationOfCaller(conversationId, userId);
+        if (!conversation.IsSuccess)
         {
-            return ChatProblems.Forbidden("You are not a participant of this conversation.");
+            return ChatProblems.From(conversation.Error);
         }
 
         if (request.UpToSequence is not { } upTo)
@@ -76,7 +72,7 @@ public static class ConversationsApi
         }
 
         var marked = await cluster.RetryAsync(
-            grains => grains.GetGrain<IConversationGrain>(conversation.ToString()).MarkReadAsync(userId, upTo), cancellationToken);
+            grains => grains.GetGrain<IConversationGrain>(conversation.Value.ToString()).MarkReadAsync(userId, upTo), cancellationToken);
         return marked.IsSuccess ? TypedResults.NoContent() : ChatProblems.From(marked.Error!);
     }
 }

@@ -1,4 +1,5 @@
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Results;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -11,4 +12,12 @@ public static class RequestChecks
         { } id when !UserIds.IsValid(id) => $"{field} must be a whole number from 1 to {UserIds.MaxValue}.",
         _ => null,
     };
+
+    /// <summary>The conversation a client names, when it is a conversation id and the caller takes part in it.</summary>
+    public static ChatResult<ConversationId> ConversationOfCaller(string conversationId, long callerId) =>
+        !ConversationId.TryParse(conversationId, out var conversation)
+            ? ChatResult.Fail<ConversationId>(ChatErrorCode.InvalidConversation, $"'{conversationId}' is not a conversation id (\"a-b\" with a < b).")
+            : !conversation.Includes(callerId)
+                ? ChatResult.Fail<ConversationId>(ChatErrorCode.NotParticipant, "You are not a participant of this conversation.")
+                : ChatResult.Success(conversation);
 }

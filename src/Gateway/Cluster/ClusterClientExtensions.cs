@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using StackExchange.Redis;
@@ -17,7 +18,6 @@ public static partial class ClusterClientExtensions
         var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
         var clusterId = builder.Configuration["Orleans:ClusterId"] ?? "whatsapp";
         var serviceId = builder.Configuration["Orleans:ServiceId"] ?? "whatsapp";
-        var gateway = builder.Configuration.GetSection(GatewayApiOptions.SectionName).Get<GatewayApiOptions>() ?? new GatewayApiOptions();
 
         builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
             .Validate(shards => shards.Count >= 1, "Shard:Count must be at least 1.")
@@ -36,7 +36,8 @@ public static partial class ClusterClientExtensions
                 options.ClusterId = clusterId;
                 options.ServiceId = serviceId;
             });
-            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = gateway.ClusterCallTimeout);
+            client.Services.AddOptions<ClientMessagingOptions>().Configure<IOptions<GatewayApiOptions>>(
+                (messaging, gateway) => messaging.ResponseTimeout = gateway.Value.ClusterCallTimeout);
             client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
             client.AddDashboard();
         });

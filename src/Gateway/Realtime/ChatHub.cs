@@ -4,7 +4,6 @@ using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Conversations;
-using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 
@@ -56,17 +55,13 @@ public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSend
 
     private async Task OnConversationAsync(string conversationId, Func<IConversationGrain, Task<ChatResult>> call, bool retry)
     {
-        if (!ConversationId.TryParse(conversationId, out var conversation))
+        var conversation = RequestChecks.ConversationOfCaller(conversationId, Caller);
+        if (!conversation.IsSuccess)
         {
-            throw new HubException($"'{conversationId}' is not a conversation id.");
+            throw new HubException(conversation.Error.Detail);
         }
 
-        if (!conversation.Includes(Caller))
-        {
-            throw new HubException("You are not a participant of this conversation.");
-        }
-
-        Task<ChatResult> Call(IGrainFactory grains) => call(grains.GetGrain<IConversationGrain>(conversation.ToString()));
+        Task<ChatResult> Call(IGrainFactory grains) => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString()));
         var result = await Guard(() => retry ? cluster.RetryAsync(Call) : cluster.OnceAsync(Call));
         if (!result.IsSuccess)
         {
