@@ -132,7 +132,7 @@ static async Task<(double SendsPerSecond, List<double> LatenciesMs)> SendsAsync(
 
 static async Task<(string Token, long UserId)> RegisterAsync(HttpClient http)
 {
-    var userId = Random.Shared.NextInt64(100_000_000, 999_999_999_999);
+    var userId = TestIds.User();
     using var response = await http.PostAsJsonAsync("/api/auth/register", new { userId, displayName = $"Bench {userId}", password = "benchmark password" });
     response.EnsureSuccessStatusCode();
     return (JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!, userId);

@@ -58,7 +58,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return chatPage;
     }
 
-    public static string NewUserId() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(CultureInfo.InvariantCulture);
+    public static string NewUserId() => TestIds.User().ToString(CultureInfo.InvariantCulture);
 
     public async Task DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 

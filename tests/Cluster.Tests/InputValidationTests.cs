@@ -3,6 +3,7 @@ using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 

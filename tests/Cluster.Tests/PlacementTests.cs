@@ -1,5 +1,6 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 

@@ -5,6 +5,7 @@ using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains;
 using WhatsApp.Grains.Storage;
 using Xunit.Abstractions;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 

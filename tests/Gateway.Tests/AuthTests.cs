@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Gateway.Tests;
 
@@ -12,7 +13,7 @@ public sealed class AuthTests(ChatSystemFixture fixture)
     public async Task Register_NewUser_Answers201WithATokenThatOpensTheApi()
     {
         using var anonymous = fixture.Api();
-        var userId = ChatApi.NewUserId();
+        var userId = TestIds.User();
 
         var (api, auth) = await anonymous.RegisterAsync(userId, "  Ada Lovelace ");
 
@@ -48,7 +49,7 @@ public sealed class AuthTests(ChatSystemFixture fixture)
         api.Dispose();
 
         using var wrongPassword = await anonymous.PostJsonAsync("/api/auth/login", new { userId = auth.UserId, password = "not the password" });
-        using var unknownUser = await anonymous.PostJsonAsync("/api/auth/login", new { userId = ChatApi.NewUserId(), password = ChatApi.Password });
+        using var unknownUser = await anonymous.PostJsonAsync("/api/auth/login", new { userId = TestIds.User(), password = ChatApi.Password });
 
         var first = await ChatApi.ReadAsync<Problem>(wrongPassword, HttpStatusCode.Unauthorized);
         var second = await ChatApi.ReadAsync<Problem>(unknownUser, HttpStatusCode.Unauthorized);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Gateway.Tests;
 
@@ -72,7 +73,7 @@ public sealed class MalformedRequestTests(ChatSystemFixture fixture)
         using var anonymous = fixture.Api();
         var (caller, callerAuth) = await anonymous.RegisterAsync();
         var (other, otherAuth) = await anonymous.RegisterAsync();
-        var (a, b, nobody, fresh) = (callerAuth.UserId, otherAuth.UserId, ChatApi.NewUserId(), ChatApi.NewUserId());
+        var (a, b, nobody, fresh) = (callerAuth.UserId, otherAuth.UserId, TestIds.User(), TestIds.User());
         var conversation = $"{Math.Min(a, b)}-{Math.Max(a, b)}";
         string Fill(string text) => text
             .Replace("{ab}", conversation, StringComparison.Ordinal)

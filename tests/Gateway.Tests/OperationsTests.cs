@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -74,9 +73,12 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
         using var anonymous = fixture.Api();
         var (api, auth) = await anonymous.RegisterAsync();
         await api.InboxAsync();
-        await using (var tab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, auth.Token))
+        await using (await HubSession.ConnectAsync(fixture.System.GatewayUrl, auth.Token))
         {
-            await tab.Connection.InvokeAsync("Typing", $"1-{auth.UserId}", true).ContinueWith(_ => { }, TaskScheduler.Default);
+            // The .NET client sends the token in a header; browsers put it in the query string, as here.
+            using var http = new HttpClient { BaseAddress = fixture.System.GatewayUrl };
+            using var negotiate = await http.PostAsync($"/hubs/chat/negotiate?negotiateVersion=1&access_token={auth.Token}", null);
+            Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
         }
 
         await Task.Delay(500);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using WhatsApp.Testing;
 using Xunit.Abstractions;
 
 namespace WhatsApp.Launcher.Tests;
@@ -17,7 +18,7 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         var ports = LauncherPorts.Free();
         var gateway = new Uri($"http://127.0.0.1:{ports.Gateway}");
         using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
-        var (alice, bob) = (Random.Shared.NextInt64(100_000_000, 999_999_999), Random.Shared.NextInt64(100_000_000, 999_999_999));
+        var (alice, bob) = (TestIds.User(), TestIds.User());
         string aliceToken;
 
         await using (var first = await Launcher.StartAsync(ports, _data))

@@ -2,6 +2,7 @@ using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests.Infrastructure;
 

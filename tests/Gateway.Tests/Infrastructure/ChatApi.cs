@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Gateway.Tests.Infrastructure;
 
@@ -9,11 +10,7 @@ namespace WhatsApp.Gateway.Tests.Infrastructure;
 public sealed class ChatApi(Uri gateway, string? token = null) : IDisposable
 {
     public const string Password = "correct horse battery";
-    private static long _nextUserId = Random.Shared.NextInt64(1_000_000, 100_000_000_000) * 1000;
-
     private readonly HttpClient _http = CreateClient(gateway, token);
-
-    public static long NewUserId() => Interlocked.Add(ref _nextUserId, 7);
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => _http.PostAsJsonAsync(path, body, ContractJson.Options);
 
@@ -31,7 +28,7 @@ public sealed class ChatApi(Uri gateway, string? token = null) : IDisposable
     /// <summary>Registers a fresh user and returns a client acting as them.</summary>
     public async Task<(ChatApi Api, AuthResponse Auth)> RegisterAsync(long? userId = null, string? name = null)
     {
-        var id = userId ?? NewUserId();
+        var id = userId ?? TestIds.User();
         using var response = await PostJsonAsync("/api/auth/register", new { userId = id, displayName = name ?? $"User {id}", password = Password });
         var auth = await ReadAsync<AuthResponse>(response, HttpStatusCode.Created);
         return (new ChatApi(gateway, auth.Token), auth);

@@ -45,27 +45,15 @@ public sealed class HubSession : IAsyncDisposable
 
     /// <summary>The next event of type T (that matches), skipping others; fails after ten seconds.</summary>
     public async Task<T> NextAsync<T>(Func<T, bool>? matches = null)
-    {
-        using var timeout = new CancellationTokenSource(EventWait);
-        try
-        {
-            while (true)
-            {
-                var next = await _events.Reader.ReadAsync(timeout.Token);
-                if (next is T typed && (matches?.Invoke(typed) ?? true))
-                {
-                    return typed;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No {typeof(T).Name} event arrived within {EventWait}.");
-        }
-    }
+        where T : class =>
+        await FindAsync(EventWait, matches) ?? throw new TimeoutException($"No {typeof(T).Name} event arrived within {EventWait}.");
 
     /// <summary>Whether an event of type T arrives within the wait (for asserting that something does not happen).</summary>
     public async Task<bool> ReceivesAsync<T>(TimeSpan within, Func<T, bool>? matches = null)
+        where T : class => await FindAsync(within, matches) is not null;
+
+    private async Task<T?> FindAsync<T>(TimeSpan within, Func<T, bool>? matches)
+        where T : class
     {
         using var timeout = new CancellationTokenSource(within);
         try
@@ -74,13 +62,13 @@ public sealed class HubSession : IAsyncDisposable
             {
                 if (await _events.Reader.ReadAsync(timeout.Token) is T typed && (matches?.Invoke(typed) ?? true))
                 {
-                    return true;
+                    return typed;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return null;
         }
     }
 
