@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using WhatsApp.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -28,7 +30,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         await bob.InboxItem("Hello!").ClickAsync();
         await Expect(bob.Bubbles.Last.Locator(".text")).ToHaveTextAsync("Hello!");
         await Expect(alice.Bubbles.Last.Locator(".ticks")).ToHaveAttributeAsync("data-status", "read");
-        await Expect(alice.Bubbles.Last.Locator(".ticks")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("\\bread\\b"));
+        await Expect(alice.Bubbles.Last.Locator(".ticks")).ToHaveClassAsync(new Regex("\\bread\\b"));
 
         // Alice types: Bob sees "typing…".
         await alice.TypeWithoutSendingAsync("How are");
@@ -83,6 +85,30 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
 
         await alice.SendAsync("after the restart");
         await Expect(bob.Bubbles.Last.Locator(".text")).ToHaveTextAsync("after the restart", new() { Timeout = 5000 });
+    }
+
+    [Fact]
+    public async Task ShardPanel_SiloOfTheOpenChatDiesAndReturns_ShowsTheShardDownThenServedByTheNewSilo()
+    {
+        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
+        await alice.RegisterAsync(aliceId, "Alice");
+        await bob.RegisterAsync(bobId, "Bob");
+        await alice.OpenChatWithAsync(bobId);
+        await alice.SendAsync("before the silo dies");
+        var shard = (int)(Math.Min(long.Parse(aliceId, CultureInfo.InvariantCulture), long.Parse(bobId, CultureInfo.InvariantCulture)) % ChatSystem.ShardCount);
+        var panel = alice.Page.Locator($"#shards li[data-shard='{shard}']");
+        await Expect(panel).ToHaveClassAsync(new Regex("\\bserving\\b"));
+
+        await fixture.System.Silos[shard].KillAsync();
+        await Expect(panel).ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 60_000 });
+        await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard}'s silo is down");
+        await alice.SendAsync("while it is down");
+        await Expect(bob.InboxItem("while it is down")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        fixture.System.StartSilo(shard);
+        await Expect(panel).Not.ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 90_000 });
+        await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard} is served by a new silo");
     }
 
     [Fact]

@@ -320,6 +320,8 @@ async function search() {
 async function openChat(peerId) {
   const conversationId = conversationIdOf(state.session.userId, peerId);
   state.open = { peerId, conversationId, messages: new Map(), pending: new Map(), hasMore: false, loading: false };
+  state.servingSilo = null;
+  $("shard-note").hidden = true;
   location.hash = `chat/${peerId}`;
   $("app").classList.add("chat-open");
   $("empty").hidden = true;
@@ -538,18 +540,20 @@ function renderShards() {
     item.title = shard.shard === servingShard ? "This shard serves the open chat" : "";
     list.append(item);
   }
+  // Tell the reader when the silo serving the open chat changes: its owner died (a fallback serves it) or came back.
   const serving = shards.find(shard => shard.shard === servingShard);
+  const servedBy = serving?.servedBy ?? null;
   const note = $("shard-note");
-  if (serving && serving.status === "down") {
-    note.textContent = `Shard ${serving.shard}'s silo is down: this chat is now served by ${serving.servedBy ?? "no silo yet"}.`;
+  if (serving?.status === "down") {
+    note.textContent = `Shard ${serving.shard}'s silo is down: this chat is served by ${servedBy ?? "no silo yet"}.`;
     note.hidden = false;
-  } else if (serving && state.servingSilo && serving.silo !== state.servingSilo) {
-    note.textContent = `Shard ${serving.shard} moved to a new silo: ${serving.silo}.`;
+  } else if (serving && state.servingSilo && servedBy !== state.servingSilo) {
+    note.textContent = `Shard ${serving.shard} is served by a new silo: ${servedBy}.`;
     note.hidden = false;
-  } else if (!serving || serving.status !== "down") {
-    note.hidden = !note.textContent || !serving;
+  } else if (!serving) {
+    note.hidden = true;
   }
-  state.servingSilo = serving?.servedBy ?? null;
+  state.servingSilo = servedBy;
 }
 
 // ---- start --------------------------------------------------------------------------------------------------------
