@@ -5,8 +5,11 @@ public sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>How long a clientMessageId is remembered for deduplication (the contract promises at least 24 hours).</summary>
-    public TimeSpan ClientMessageIdRetention { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// How many recent clientMessageIds a conversation answers retries for from memory. Deduplication does not depend
+    /// on it (the database's unique key is exact for as long as a message exists); it saves the usual retry a query.
+    /// </summary>
+    public int RecentClientMessageIds { get; set; } = 1000;
 
     /// <summary>A gateway listener that has not renewed its subscription for this long is forgotten.</summary>
     public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);

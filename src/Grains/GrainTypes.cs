@@ -9,7 +9,6 @@ internal static class GrainTypes
     public const string User = "user";
     public const string UserDirectory = "userdirectory";
     public const string Conversation = "conversation";
-    public const string MessageBucket = "messagebucket";
 
     /// <summary>Grains whose integer key is itself the shard key (a user id, a shard number).</summary>
     public static bool HasIntegerShardKey(GrainType type) =>

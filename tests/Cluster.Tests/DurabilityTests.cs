@@ -29,8 +29,8 @@ public sealed class DurabilityTests(PostgresFixture postgres)
             Assert.True((await conversation.MarkDeliveredAsync(bob, 290)).IsSuccess);
             Assert.True((await conversation.MarkReadAsync(bob, 250)).IsSuccess);
             historyBefore = await first.Grains.HistoryAsync(alice, bob);
-            aliceInboxBefore = await first.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync();
-            bobInboxBefore = await first.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync();
+            aliceInboxBefore = await first.Grains.ChatListAsync(alice);
+            bobInboxBefore = await first.Grains.ChatListAsync(bob);
             await first.Cluster.StopAllSilosAsync();
         }
 
@@ -42,8 +42,8 @@ public sealed class DurabilityTests(PostgresFixture postgres)
         Assert.Equal(MessageStatus.Read, historyAfter.Single(m => m.Sequence == 250).Status);
         Assert.Equal(MessageStatus.Delivered, historyAfter.Single(m => m.Sequence == 290).Status);
         Assert.Equal(MessageStatus.Sent, historyAfter.Single(m => m.Sequence == 298).Status);
-        Assert.Equal(aliceInboxBefore, await second.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync());
-        Assert.Equal(bobInboxBefore, await second.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync());
+        Assert.Equal(aliceInboxBefore, await second.Grains.ChatListAsync(alice));
+        Assert.Equal(bobInboxBefore, await second.Grains.ChatListAsync(bob));
         Assert.Equal("Alice", (await second.Grains.GetGrain<IUserGrain>(alice).AuthenticateAsync(ChatActions.Password)).Value?.DisplayName);
 
         // The sequence continues where it stopped, and old clientMessageIds are still recognised.

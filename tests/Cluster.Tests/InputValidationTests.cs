@@ -86,7 +86,7 @@ public sealed class InputValidationTests(PostgresFixture postgres)
 
         Assert.Equal(expected, result.Error?.Code);
         Assert.Empty(await cluster.Grains.HistoryAsync(alice, bob));
-        Assert.Empty(await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync());
+        Assert.Empty(await cluster.Grains.ChatListAsync(bob));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class InputValidationTests(PostgresFixture postgres)
 
         Assert.Equal(ChatErrorCode.UnknownRecipient, result.Error?.Code);
         Assert.Empty(await cluster.Grains.HistoryAsync(alice, nobody));
-        Assert.Empty(await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync());
+        Assert.Empty(await cluster.Grains.ChatListAsync(alice));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class InputValidationTests(PostgresFixture postgres)
         var result = await cluster.Grains.Conversation(alice, bob).MarkReadAsync(bob, upToSequence);
 
         Assert.Equal(ChatErrorCode.InvalidSequence, result.Error?.Code);
-        Assert.Equal(1, (await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync()).Single().UnreadCount);
+        Assert.Equal(1, (await cluster.Grains.ChatListAsync(bob)).Single().UnreadCount);
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Users;
-using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 
@@ -46,20 +45,5 @@ public sealed class PlacementTests(PostgresFixture postgres)
 
             Assert.Equal(shard, await cluster.ShardHostingAsync(directory));
         }
-    }
-
-    [Fact]
-    public async Task SendAsync_FirstMessage_StoresItsBucketOnTheConversationShard()
-    {
-        var cluster = await postgres.SharedClusterAsync();
-        var (alice, bob) = (TestIds.User(shard: 2), TestIds.User(shard: 0));
-        await cluster.Grains.RegisterAsync(alice);
-        await cluster.Grains.RegisterAsync(bob);
-
-        var message = await cluster.Grains.SendAsync(alice, bob, "where do I live?");
-
-        var bucket = cluster.Grains.GetGrain<Grains.Storage.IMessageBucketGrain>($"{message.ConversationId}/0");
-        Assert.Equal((int)(Math.Min(alice, bob) % 3), message.Shard);
-        Assert.Equal(message.Shard, await cluster.ShardHostingAsync(bucket));
     }
 }

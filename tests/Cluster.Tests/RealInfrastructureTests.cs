@@ -36,7 +36,7 @@ public sealed class RealInfrastructureTests(ITestOutputHelper output)
 
             var message = await client.SendAsync(users[0], users[1], "through real Redis and Postgres");
             Assert.Equal([message], await client.HistoryAsync(users[1], users[0]));
-            Assert.Equal(1L, await system.Postgres.QueryScalarAsync<long>("SELECT count(*) FROM grain_state WHERE state_name = 'bucket'"));
+            Assert.Equal(1L, await system.Postgres.QueryScalarAsync<long>("SELECT count(*) FROM chat_message"));
 
             // A silo asked to stop leaves the cluster at once, and its users are served by the fallback silo.
             var leaving = system.Silos[2];

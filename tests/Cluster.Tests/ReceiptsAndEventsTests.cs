@@ -21,19 +21,19 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
             await cluster.Grains.SendAsync(alice, bob, $"while you were out {i}");
         }
 
-        var inbox = await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync();
+        var inbox = await cluster.Grains.ChatListAsync(bob);
         var entry = Assert.Single(inbox);
         Assert.Equal(3, entry.UnreadCount);
         Assert.Equal(alice, entry.PeerUserId);
         Assert.Equal("while you were out 3", entry.LastMessage.Content);
-        Assert.Equal(0, (await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync()).Single().UnreadCount);
+        Assert.Equal(0, (await cluster.Grains.ChatListAsync(alice)).Single().UnreadCount);
 
         await cluster.Grains.Conversation(alice, bob).MarkReadAsync(bob, 2);
-        Assert.Equal(1, (await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync()).Single().UnreadCount);
+        Assert.Equal(1, (await cluster.Grains.ChatListAsync(bob)).Single().UnreadCount);
 
         await cluster.Grains.SendAsync(bob, alice, "replying means I read it all");
-        Assert.Equal(0, (await cluster.Grains.GetGrain<IUserGrain>(bob).GetInboxAsync()).Single().UnreadCount);
-        Assert.Equal(1, (await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync()).Single().UnreadCount);
+        Assert.Equal(0, (await cluster.Grains.ChatListAsync(bob)).Single().UnreadCount);
+        Assert.Equal(1, (await cluster.Grains.ChatListAsync(alice)).Single().UnreadCount);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
         await cluster.Grains.SendAsync(bob, alice, "older");
         await cluster.Grains.SendAsync(carol, alice, "newer");
 
-        var inbox = await cluster.Grains.GetGrain<IUserGrain>(alice).GetInboxAsync();
+        var inbox = await cluster.Grains.ChatListAsync(alice);
         Assert.Equal([carol, bob], inbox.Select(entry => entry.PeerUserId!.Value));
     }
 

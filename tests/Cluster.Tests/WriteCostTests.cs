@@ -3,48 +3,55 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains;
-using WhatsApp.Grains.Storage;
-using Xunit.Abstractions;
 using WhatsApp.Testing;
+using Xunit.Abstractions;
 
 namespace WhatsApp.Cluster.Tests;
 
+/// <summary>What one send writes stays the same however long the conversation and however many chats the sender has.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class WriteCostTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     [Fact(Timeout = 600_000)]
-    public async Task SendAsync_IntoConversationHolding10000Messages_WritesNoMoreThanIntoANewOne()
+    public async Task SendAsync_IntoA10000MessageConversationFromAUserWith50Chats_WritesOneMessageRowAndNoGrainState()
     {
         var meter = new StorageWriteMeter();
         await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString, configureSilo: silo =>
             silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(StorageNames.Chat, (services, _) =>
                 new MeteredSerializer(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), meter)));
-        var (alice, bob, carol) = (TestIds.User(), TestIds.User(), TestIds.User());
-        await cluster.Grains.RegisterAsync(alice);
-        await cluster.Grains.RegisterAsync(bob);
-        await cluster.Grains.RegisterAsync(carol);
-
-        // The most one send can cost in a new conversation: over a whole bucket, the last append writes the fullest row.
-        var costInNewConversation = new List<long>();
-        for (var i = 0; i < MessageBuckets.Size; i++)
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        var (carol, dave) = await cluster.Grains.RegisterPairAsync();
+        for (var batch = 0; batch < 20; batch++)
         {
-            costInNewConversation.Add(await meter.BytesWrittenByAsync(() => cluster.Grains.SendAsync(alice, carol, "same size text")));
+            await Task.WhenAll(Enumerable.Range(0, 500).Select(i => cluster.Grains.SendAsync(i % 2 == 0 ? alice : bob, i % 2 == 0 ? bob : alice, "same size text")));
         }
 
-        for (var batch = 0; batch < 100; batch++)
+        foreach (var peer in Enumerable.Range(0, 50).Select(_ => TestIds.User()))
         {
-            // The conversation handles sends one at a time anyway; batching only saves the client's round trips.
-            await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => cluster.Grains.SendAsync(alice, bob, "same size text")));
+            await cluster.Grains.RegisterAsync(peer);
+            await cluster.Grains.SendAsync(alice, peer, "hello");
         }
 
-        var costInLongConversation = await meter.BytesWrittenByAsync(() => cluster.Grains.SendAsync(alice, bob, "same size text"));
-        output.WriteLine($"Bytes written per send: new conversation {costInNewConversation[0]} (first) to {costInNewConversation.Max()} (fullest bucket); " +
-            $"after 10,000 messages {costInLongConversation}");
+        await cluster.Grains.SendAsync(carol, dave, "the first message checks that both are registered, once");
 
-        Assert.True(costInLongConversation <= costInNewConversation.Max(),
-            $"A send into a 10,000-message conversation wrote {costInLongConversation} bytes; into a new one at most {costInNewConversation.Max()}.");
-        Assert.True(costInLongConversation < 64 * 1024, $"One send wrote {costInLongConversation} bytes.");
+        var (freshBytes, freshRows) = await WrittenByAsync(meter, cluster, () => cluster.Grains.SendAsync(carol, dave, "same size text"));
+        var (longBytes, longRows) = await WrittenByAsync(meter, cluster, () => cluster.Grains.SendAsync(alice, bob, "same size text"));
+        output.WriteLine($"Fresh pair: {freshBytes} bytes of grain state, {freshRows} message rows; 10,000-message conversation of a user with 51 chats: {longBytes} bytes, {longRows} rows");
+
+        Assert.Equal((0L, 1L), (freshBytes, freshRows));
+        Assert.Equal((0L, 1L), (longBytes, longRows));
+        Assert.Equal(51, (await cluster.Grains.ChatListAsync(alice)).Count);
     }
+
+    private async Task<(long GrainStateBytes, long MessageRows)> WrittenByAsync(StorageWriteMeter meter, ChatTestCluster cluster, Func<Task> send)
+    {
+        var rowsBefore = await MessageRowsAsync(cluster);
+        var bytes = await meter.BytesWrittenByAsync(send);
+        return (bytes, await MessageRowsAsync(cluster) - rowsBefore);
+    }
+
+    private Task<long> MessageRowsAsync(ChatTestCluster cluster) =>
+        postgres.Server.QueryScalarAsync<long>($"SELECT count(*) FROM chat_message WHERE service_id = '{cluster.ServiceId}'");
 
     private sealed class StorageWriteMeter
     {

@@ -79,6 +79,46 @@ public sealed class HistoryAndIdempotencyTests(ChatSystemFixture fixture)
     }
 
     [Fact]
+    public async Task ChatList_MoreChatsThanAPage_NextPagesFollowTheLinkHeaderNewestFirstToTheLast()
+    {
+        using var anonymous = fixture.Api();
+        var (owner, ownerAuth) = await anonymous.RegisterAsync();
+        using var _ = owner;
+        var peers = new List<long>();
+        for (var i = 0; i < 7; i++)
+        {
+            var (peer, peerAuth) = await anonymous.RegisterAsync();
+            using (peer)
+            {
+                await peer.SendAsync(ownerAuth.UserId, $"chat {i}");
+            }
+
+            peers.Add(peerAuth.UserId);
+        }
+
+        var seen = new List<long>();
+        var pageSizes = new List<int>();
+        string? next = "/api/conversations?limit=3";
+        while (next is not null)
+        {
+            using var response = await owner.GetAsync(next);
+            var page = await ChatApi.ReadAsync<List<ConversationView>>(response, HttpStatusCode.OK);
+            pageSizes.Add(page.Count);
+            seen.AddRange(page.Select(entry => entry.Peer!.UserId));
+            next = response.Headers.TryGetValues("Link", out var links) ? NextPageOf(links.Single()) : null;
+        }
+
+        Assert.Equal([3, 3, 1], pageSizes);
+        Assert.Equal(Enumerable.Reverse(peers), seen);
+    }
+
+    private static string NextPageOf(string link)
+    {
+        Assert.EndsWith(">; rel=\"next\"", link);
+        return link[1..link.IndexOf('>', StringComparison.Ordinal)];
+    }
+
+    [Fact]
     public async Task Users_SearchAcrossShards_FindsUsersOfEveryShardWithTheirShard()
     {
         using var anonymous = fixture.Api();

@@ -19,4 +19,6 @@ public sealed record AuthResponse(long UserId, string DisplayName, string Token)
 
 public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, ChatMessage LastMessage, long UnreadCount);
 
+public sealed record ConversationsPage(IReadOnlyList<ConversationSummary> Summaries, string? NextCursor);
+
 public sealed record ShardHealth(int Shard, string? Silo, string Status, int Activations, string? ServedBy);

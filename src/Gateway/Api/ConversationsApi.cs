@@ -4,6 +4,7 @@ using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Api;
@@ -19,17 +20,42 @@ public static class ConversationsApi
         return app;
     }
 
-    private static async Task<IResult> InboxAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await InboxOfAsync(cluster, caller.UserId(), cancellationToken));
-
-    /// <summary>The user's chat list, newest first, with each peer's profile (REST and the hub's GetInbox).</summary>
-    public static async Task<IReadOnlyList<ConversationSummary>> InboxOfAsync(ChatCluster cluster, long userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the caller's chat list, newest first. The body stays the contract's array; the next page's address
+    /// travels in a Link header (rel="next"), absent on the last page.
+    /// </summary>
+    private static async Task<IResult> InboxAsync(int? limit, string? before, ClaimsPrincipal caller, ChatCluster cluster, HttpResponse response, CancellationToken cancellationToken)
     {
-        var inbox = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetInboxAsync(), cancellationToken);
-        var peers = await Task.WhenAll(inbox.Select(entry => entry.PeerUserId is { } peer
+        var take = limit ?? MessageLimits.DefaultPageSize;
+        var page = await ChatListPageAsync(cluster, caller.UserId(), before, take, cancellationToken);
+        if (!page.IsSuccess)
+        {
+            return ChatProblems.From(page.Error);
+        }
+
+        if (page.Value.NextCursor is { } next)
+        {
+            response.Headers.Link = $"</api/conversations?limit={take}&before={Uri.EscapeDataString(next)}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(page.Value.Summaries);
+    }
+
+    /// <summary>A page of the user's chat list, newest first, with each peer's profile (REST and the hub's GetInbox).</summary>
+    public static async Task<ChatResult<ConversationsPage>> ChatListPageAsync(ChatCluster cluster, long userId, string? before, int limit, CancellationToken cancellationToken)
+    {
+        var page = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetChatListAsync(before, limit), cancellationToken);
+        if (!page.IsSuccess)
+        {
+            return ChatResult.Fail<ConversationsPage>(page.Error);
+        }
+
+        var entries = page.Value.Entries;
+        var peers = await Task.WhenAll(entries.Select(entry => entry.PeerUserId is { } peer
             ? cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(peer).GetProfileAsync(), cancellationToken)
             : Task.FromResult<UserProfile?>(null)));
-        return [.. inbox.Select((entry, i) => new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount))];
+        var summaries = entries.Select((entry, i) => new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount)).ToList();
+        return ChatResult.Success(new ConversationsPage(summaries, page.Value.NextCursor));
     }
 
     private static async Task<IResult> HistoryAsync(long a, long b, long? beforeSequence, int? limit, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)

@@ -72,8 +72,8 @@ public static class MessagesApi
             return ChatProblems.BadRequest($"limit must be 1 to {MessageLimits.MaxPageSize}.");
         }
 
-        var inbox = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetInboxAsync(), cancellationToken);
-        var pages = await Task.WhenAll(inbox.Take(RecentConversations).Select(entry => cluster.RetryAsync(
+        var chatList = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetChatListAsync(null, RecentConversations), cancellationToken);
+        var pages = await Task.WhenAll((chatList.Value?.Entries ?? []).Select(entry => cluster.RetryAsync(
             grains => grains.GetGrain<IConversationGrain>(entry.ConversationId).GetHistoryAsync(userId, null, take), cancellationToken)));
         var recent = pages
             .Where(page => page.IsSuccess)

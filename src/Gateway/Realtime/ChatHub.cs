@@ -27,11 +27,14 @@ public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSend
     public override Task OnDisconnectedAsync(Exception? exception) => events.DetachAsync(Caller);
 
     /// <summary>
-    /// The caller's chat list. SignalR runs invocations only after <see cref="OnConnectedAsync"/> has subscribed this
+    /// The newest page of the caller's chat list. SignalR runs invocations only after <see cref="OnConnectedAsync"/> has subscribed this
     /// connection, so a client that calls this after (re)connecting gets a catch-up point with no gap before live events.
     /// </summary>
-    public Task<IReadOnlyList<ConversationSummary>> GetInbox() =>
-        Guard(() => ConversationsApi.InboxOfAsync(cluster, Caller, Context.ConnectionAborted));
+    public async Task<IReadOnlyList<ConversationSummary>> GetInbox()
+    {
+        var page = await Guard(() => ConversationsApi.ChatListPageAsync(cluster, Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted));
+        return page.IsSuccess ? page.Value.Summaries : throw new HubException(page.Error.Detail);
+    }
 
     public async Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId)
     {

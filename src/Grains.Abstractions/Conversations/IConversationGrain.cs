@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 
@@ -10,7 +11,11 @@ namespace WhatsApp.Grains.Abstractions.Conversations;
 /// </summary>
 public interface IConversationGrain : IGrainWithStringKey
 {
-    /// <summary>Stores a message from a participant and tells every participant; a repeated clientMessageId returns the first message.</summary>
+    /// <summary>
+    /// Stores a message from a participant and tells every participant; a repeated clientMessageId returns the first
+    /// message. Sends interleave: those that arrive while a write is in flight go into the conversation's next write.
+    /// </summary>
+    [AlwaysInterleave]
     Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId);
 
     /// <summary>Up to limit messages before a sequence (or the newest), oldest first, with the sender-side status.</summary>

@@ -5,7 +5,7 @@ using WhatsApp.Grains.Abstractions.Results;
 namespace WhatsApp.Grains.Abstractions.Users;
 
 /// <summary>
-/// One user (key: the user id): credentials, profile, chat list, presence and the gateways holding their connections.
+/// One user (key: the user id): credentials, profile, chat list (read from its rows), presence and the gateways holding their connections.
 /// It is the single place that pushes events to the user's devices.
 /// </summary>
 public interface IUserGrain : IGrainWithIntegerKey
@@ -20,14 +20,14 @@ public interface IUserGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<UserProfile?> GetProfileAsync();
 
-    /// <summary>The chat list, newest conversation first.</summary>
+    /// <summary>One page of the chat list, newest conversation first: up to limit lines older than the cursor (a previous page's NextCursor).</summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<InboxEntry>> GetInboxAsync();
+    Task<ChatResult<ChatListPage>> GetChatListAsync(string? before, int limit);
 
-    /// <summary>Records a message of one of the user's conversations in the chat list and pushes it to their devices.</summary>
-    Task OnMessageAsync(ChatMessage message);
+    /// <summary>Pushes new messages of one of the user's conversations (stored already, chat list included) to their devices.</summary>
+    Task OnMessagesAsync(IReadOnlyList<ChatMessage> messages);
 
-    /// <summary>Records a receipt in the chat list (the user's own read marks clear unread counts) and pushes it.</summary>
+    /// <summary>Pushes a receipt to the user's devices.</summary>
     Task OnReceiptAsync(Receipt receipt);
 
     /// <summary>Pushes a typing signal to the user's devices.</summary>

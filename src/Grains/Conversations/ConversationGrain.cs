@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WhatsApp.Grains.Abstractions.Conversations;
@@ -6,63 +6,64 @@ using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Grains.Diagnostics;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
 
 namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
-/// Owns one conversation's order and marks. Calls run one at a time (the grain is not reentrant), which is what makes
-/// sequences gapless and deduplication exact without locks. A message is acknowledged only once its bucket has
-/// stored it in Postgres.
+/// Owns one conversation's order and marks. Sends interleave, but only this grain's one write loop assigns sequences:
+/// it takes every send queued so far, numbers them after the last committed sequence and hands them to the silo's
+/// <see cref="MessageLog"/> as one write; sends arriving meanwhile wait for the next write. So sequences stay gapless
+/// with at most one write in flight, and a send is acknowledged only once its transaction has committed.
 /// </summary>
 [GrainType(GrainTypes.Conversation)]
 [ShardPlacement]
 public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Chat)] IPersistentState<ConversationState> state,
+    MessageLog log,
     ShardMap shardMap,
     IOptions<ChatOptions> chatOptions,
+    ChatMetrics metrics,
     TimeProvider time,
     ILogger<ConversationGrain> logger) : ShardedGrain(shardMap), IConversationGrain
 {
-    private readonly ClientMessageIdIndex _sentIds = new(chatOptions.Value.ClientMessageIdRetention);
+    /// <summary>A conflicting write is retried after reloading; past this many conflicts its sends fail instead.</summary>
+    private const int MaxConflictsPerSend = 3;
+
+    private readonly RecentClientMessageIds _recentIds = new(chatOptions.Value.RecentClientMessageIds);
+    private readonly List<QueuedSend> _queued = [];
+    private readonly Dictionary<(long Sender, string ClientMessageId), QueuedSend> _unwritten = [];
+    private readonly List<ParticipantNotification> _notifications = [];
     private readonly Queue<ParticipantNotification> _undelivered = new();
     private ConversationId? _id;
     private long _lastSequence;
+    private bool _isWriting;
+    private bool _isNotifying;
+    private Task<IReadOnlySet<long>>? _participantCheck;
     private IGrainTimer? _retryTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        if (!ConversationId.TryParse(this.GetPrimaryKeyString(), out var id))
+        if (ConversationId.TryParse(this.GetPrimaryKeyString(), out var id))
         {
-            return;
-        }
-
-        _id = id;
-        _lastSequence = await RecoverLastSequenceAsync(id);
-        await LoadRecentClientMessageIdsAsync(id);
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Saves the next activation a walk over the buckets; losing this write costs nothing but that walk.
-        if (state.State.ParticipantsVerified && state.State.SequenceCheckpoint < _lastSequence)
-        {
-            state.State.SequenceCheckpoint = _lastSequence;
+            _id = id;
             try
             {
-                await state.WriteStateAsync(cancellationToken);
+                _lastSequence = await log.LastSequenceAsync(id.ToString());
             }
-            catch (Exception exception)
+            catch (System.Data.Common.DbException exception)
             {
-                LogCheckpointFailed(exception, this.GetPrimaryKeyString());
+                throw new StorageUnavailableException($"Conversation {id} could not read its last sequence: {exception.Message}");
             }
         }
     }
 
     public async Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId)
     {
+        var started = Stopwatch.GetTimestamp();
         if (RefuseUnlessParticipant(fromUserId) is { } refusal)
         {
             return ChatResult.Fail<SendReceipt>(refusal);
@@ -80,43 +81,31 @@ public sealed partial class ConversationGrain(
         }
 
         var conversation = _id!.Value;
-        if (clientMessageId is not null && _sentIds.TryGetSequence(fromUserId, clientMessageId, out var sentSequence))
+        if (clientMessageId is not null)
         {
-            var original = ToChatMessage(conversation, (await ReadAsync(conversation, sentSequence, sentSequence))[0]);
+            if (_recentIds.TryGetSequence(fromUserId, clientMessageId, out var sentSequence))
+            {
+                var original = (await log.ReadAsync(conversation.ToString(), sentSequence, sentSequence))[0];
+                return await AnswerDuplicateAsync(conversation, original);
+            }
 
-            // The first attempt may have stored the message but failed to reach a participant: tell them again
-            // (user grains ignore a message they already have).
-            await NotifyAsync(NotificationsOf(conversation, original));
-            return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, original), WasDuplicate: true));
+            if (_unwritten.TryGetValue((fromUserId, clientMessageId), out var inFlight))
+            {
+                var first = await inFlight.Stored.Task;
+                return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, first.Message), WasDuplicate: true));
+            }
         }
 
-        if (!state.State.ParticipantsVerified && await RefuseUnregisteredParticipantsAsync(conversation, fromUserId) is { } unregistered)
+        if (!state.State.ParticipantsVerified && await RefuseUnregisteredAsync(conversation, fromUserId) is { } unregistered)
         {
             return ChatResult.Fail<SendReceipt>(unregistered);
         }
 
-        var stored = new StoredMessage(_lastSequence + 1, fromUserId, normalized.Value, clientMessageId, time.GetUtcNow());
-        try
-        {
-            await MessageBuckets.Get(GrainFactory, conversation, MessageBuckets.IndexOf(stored.Sequence)).AppendAsync(stored);
-        }
-        catch
-        {
-            // The bucket may have stored it after all: start again from storage rather than guess the next sequence.
-            DeactivateOnIdle();
-            throw;
-        }
-
-        _lastSequence = stored.Sequence;
-        if (clientMessageId is not null)
-        {
-            _sentIds.Add(fromUserId, clientMessageId, stored.Sequence, stored.CreatedAt);
-            _sentIds.ForgetOlderThan(stored.CreatedAt - _sentIds.Retention);
-        }
-
-        var message = ToChatMessage(conversation, stored);
-        await NotifyAsync(NotificationsOf(conversation, message));
-        return ChatResult.Success(new SendReceipt(message, WasDuplicate: false));
+        var send = new QueuedSend(fromUserId, normalized.Value, clientMessageId);
+        Enqueue(send);
+        var stored = await send.Stored.Task;
+        metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
+        return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, stored.Message), stored.WasDuplicate));
     }
 
     public async Task<ChatResult<HistoryPage>> GetHistoryAsync(long userId, long? beforeSequence, int limit)
@@ -141,7 +130,7 @@ public sealed partial class ConversationGrain(
         var oldest = Math.Max(1, newest - limit + 1);
         IReadOnlyList<ChatMessage> messages = newest < 1
             ? []
-            : [.. (await ReadAsync(conversation, oldest, newest)).Select(stored => WithStatusForSender(conversation, ToChatMessage(conversation, stored)))];
+            : [.. (await log.ReadAsync(conversation.ToString(), oldest, newest)).Select(row => WithStatusForSender(conversation, ToChatMessage(conversation, row)))];
         return ChatResult.Success(new HistoryPage(conversation.ToString(), messages, HasMore: newest >= 1 && oldest > 1));
     }
 
@@ -167,6 +156,217 @@ public sealed partial class ConversationGrain(
         return ChatResult.Ok;
     }
 
+    private void Enqueue(QueuedSend send)
+    {
+        _queued.Add(send);
+        if (send.ClientMessageId is { } clientMessageId)
+        {
+            _unwritten[(send.FromUserId, clientMessageId)] = send;
+        }
+
+        if (!_isWriting)
+        {
+            _ = WriteQueuedAsync();
+        }
+    }
+
+    /// <summary>
+    /// The conversation's one write loop: each round numbers everything queued after the last committed sequence and
+    /// commits it as one write. Runs on the grain's scheduler, so nothing else assigns sequences meanwhile.
+    /// </summary>
+    private async Task WriteQueuedAsync()
+    {
+        _isWriting = true;
+        try
+        {
+            while (_queued.Count > 0)
+            {
+                var round = _queued.ToList();
+                _queued.Clear();
+                var rows = Number(round);
+                WriteOutcome outcome;
+                try
+                {
+                    outcome = await log.AppendAsync(WriteOf(rows));
+                }
+                catch (Exception exception)
+                {
+                    // The commit's outcome is unknown: fail these sends (a retry with the same clientMessageId is exact)
+                    // and learn from storage where the conversation really stands before numbering anything again.
+                    Fail(round, exception);
+                    await ReloadLastSequenceAsync();
+                    continue;
+                }
+
+                if (outcome == WriteOutcome.Conflict)
+                {
+                    await ResolveConflictAsync(round);
+                    continue;
+                }
+
+                _lastSequence = rows[^1].Sequence;
+                var messages = rows.Select(row => ToChatMessage(_id!.Value, row)).ToList();
+                for (var i = 0; i < round.Count; i++)
+                {
+                    Complete(round[i], messages[i], wasDuplicate: false);
+                }
+
+                QueueNotifications(NotificationsOf(_id!.Value, messages));
+            }
+        }
+        finally
+        {
+            _isWriting = false;
+        }
+    }
+
+    /// <summary>
+    /// Pushes committed messages in order through one loop of its own, so the next write never waits for a
+    /// participant's user grain (whose silo may have just died).
+    /// </summary>
+    private void QueueNotifications(IEnumerable<ParticipantNotification> notifications)
+    {
+        _notifications.AddRange(notifications);
+        if (!_isNotifying)
+        {
+            _ = NotifyQueuedAsync();
+        }
+    }
+
+    private async Task NotifyQueuedAsync()
+    {
+        _isNotifying = true;
+        try
+        {
+            while (_notifications.Count > 0)
+            {
+                // Everything queued meanwhile goes to each participant as one call, in sequence order.
+                var round = _notifications
+                    .GroupBy(notification => notification.UserId)
+                    .Select(user => new ParticipantNotification(user.Key, [.. user.SelectMany(notification => notification.Messages!)], null))
+                    .ToList();
+                _notifications.Clear();
+                await NotifyAsync(round);
+            }
+        }
+        finally
+        {
+            _isNotifying = false;
+        }
+    }
+
+    private List<MessageRow> Number(IReadOnlyList<QueuedSend> round)
+    {
+        var createdAt = ChatDatabase.StorablePrecision(time.GetUtcNow());
+        return [.. round.Select((send, i) => new MessageRow(_lastSequence + 1 + i, send.FromUserId, send.Content, send.ClientMessageId, createdAt))];
+    }
+
+    /// <summary>The messages, and each participant's chat-list line moved to the newest of them.</summary>
+    private ConversationWrite WriteOf(IReadOnlyList<MessageRow> rows)
+    {
+        var conversation = _id!.Value;
+        var newest = rows[^1];
+        var lines = conversation.DirectParticipants
+            .Select(participant => new ChatListUpdate(
+                participant,
+                newest,
+                rows.Where(row => row.FromUserId == participant).Select(row => row.Sequence).DefaultIfEmpty(0).Max()))
+            .ToList();
+        return new ConversationWrite(conversation.ToString(), rows, lines, []);
+    }
+
+    /// <summary>
+    /// Nothing of the round was stored because a sequence or a clientMessageId was taken: sends already stored under
+    /// their clientMessageId are answered with the stored message, the others go back to the front of the queue, to be
+    /// numbered after the sequence storage really has.
+    /// </summary>
+    private async Task ResolveConflictAsync(List<QueuedSend> round)
+    {
+        try
+        {
+            await ReloadLastSequenceAsync();
+            var keys = round.Where(send => send.ClientMessageId is not null).Select(send => (send.FromUserId, send.ClientMessageId!)).ToList();
+            var stored = keys.Count == 0 ? [] : await log.FindByClientMessageIdsAsync(_id!.Value.ToString(), keys);
+            var retry = new List<QueuedSend>();
+            foreach (var send in round)
+            {
+                var original = stored.FirstOrDefault(row => row.FromUserId == send.FromUserId && row.ClientMessageId == send.ClientMessageId && send.ClientMessageId is not null);
+                if (original is not null)
+                {
+                    Complete(send, ToChatMessage(_id!.Value, original), wasDuplicate: true);
+                }
+                else if (++send.Conflicts >= MaxConflictsPerSend)
+                {
+                    Fail([send], new InvalidOperationException($"Conversation {_id} kept conflicting with stored messages."));
+                }
+                else
+                {
+                    retry.Add(send);
+                }
+            }
+
+            _queued.InsertRange(0, retry);
+        }
+        catch (Exception exception)
+        {
+            Fail(round, exception);
+        }
+    }
+
+    private async Task ReloadLastSequenceAsync()
+    {
+        try
+        {
+            _lastSequence = await log.LastSequenceAsync(_id!.Value.ToString());
+        }
+        catch (Exception exception)
+        {
+            // Without knowing the last sequence nothing may be numbered: fail what waits and start over from storage.
+            Fail(_queued, exception);
+            _queued.Clear();
+            DeactivateOnIdle();
+        }
+    }
+
+    private void Complete(QueuedSend send, ChatMessage message, bool wasDuplicate)
+    {
+        Forget(send);
+        if (send.ClientMessageId is { } clientMessageId)
+        {
+            _recentIds.Add(send.FromUserId, clientMessageId, message.Sequence);
+        }
+
+        send.Stored.TrySetResult(new StoredSend(message, wasDuplicate));
+    }
+
+    private void Fail(IEnumerable<QueuedSend> sends, Exception exception)
+    {
+        foreach (var send in sends)
+        {
+            Forget(send);
+            send.Stored.TrySetException(exception);
+        }
+    }
+
+    private void Forget(QueuedSend send)
+    {
+        if (send.ClientMessageId is { } clientMessageId && _unwritten.TryGetValue((send.FromUserId, clientMessageId), out var known) && known == send)
+        {
+            _unwritten.Remove((send.FromUserId, clientMessageId));
+        }
+    }
+
+    /// <summary>
+    /// A retry of a stored message. The first attempt may have stored it and then failed to reach a participant (its
+    /// silo died), so they are told again; user grains push it again, and clients keep a message once by its id.
+    /// </summary>
+    private async Task<ChatResult<SendReceipt>> AnswerDuplicateAsync(ConversationId conversation, MessageRow original)
+    {
+        var message = ToChatMessage(conversation, original);
+        await NotifyAsync(NotificationsOf(conversation, [message]));
+        return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, message), WasDuplicate: true));
+    }
+
     private async Task<ChatResult> AdvanceMarksAsync(long userId, long upToSequence, ReceiptKind kind)
     {
         if (RefuseUnlessParticipant(userId) is { } refusal)
@@ -188,11 +388,12 @@ public sealed partial class ConversationGrain(
             return ChatResult.Ok;
         }
 
+        // The chat-list copy first: if the grain state then fails, a retried mark finds it not advanced and writes both.
+        var conversation = _id!.Value;
+        await log.AppendAsync(ConversationWrite.OfMarks(conversation.ToString(), new MarkUpdate(userId, advanced.DeliveredUpTo, advanced.ReadUpTo)));
         state.State.Marks[userId] = advanced;
-        state.State.SequenceCheckpoint = _lastSequence;
         await WriteStateOrReloadAsync(state);
 
-        var conversation = _id!.Value;
         var receipt = new Receipt(conversation.ToString(), userId, kind, kind == ReceiptKind.Read ? advanced.ReadUpTo : advanced.DeliveredUpTo);
         await NotifyAsync(conversation.DirectParticipants.Select(participant => new ParticipantNotification(participant, null, receipt)));
         return ChatResult.Ok;
@@ -205,92 +406,47 @@ public sealed partial class ConversationGrain(
         _ => null,
     };
 
-    private async Task<ChatError?> RefuseUnregisteredParticipantsAsync(ConversationId conversation, long senderId)
+    /// <summary>
+    /// Before the first message: both participants must be registered. Concurrent first sends share one check; a check
+    /// that finds someone unregistered is not kept, since they may register a moment later.
+    /// </summary>
+    private async Task<ChatError?> RefuseUnregisteredAsync(ConversationId conversation, long senderId)
     {
+        var check = _participantCheck ??= UnregisteredParticipantsAsync(conversation);
+        IReadOnlySet<long> unregistered;
+        try
+        {
+            unregistered = await check;
+        }
+        finally
+        {
+            if (_participantCheck == check && (!check.IsCompletedSuccessfully || check.Result.Count > 0))
+            {
+                _participantCheck = null;
+            }
+        }
+
         var recipientId = conversation.PeerOf(senderId);
-        var profiles = await Task.WhenAll(
-            GrainFactory.GetGrain<IUserGrain>(senderId).GetProfileAsync(),
-            GrainFactory.GetGrain<IUserGrain>(recipientId).GetProfileAsync());
-        if (profiles[0] is null)
-        {
-            return new ChatError(ChatErrorCode.UnknownUser, $"User {senderId} is not registered.");
-        }
-
-        if (profiles[1] is null)
-        {
-            return new ChatError(ChatErrorCode.UnknownRecipient, $"User {recipientId} is not registered.");
-        }
-
-        state.State.ParticipantsVerified = true;
-        state.State.SequenceCheckpoint = _lastSequence;
-        await WriteStateOrReloadAsync(state);
-        return null;
+        return unregistered.Contains(senderId) ? new ChatError(ChatErrorCode.UnknownUser, $"User {senderId} is not registered.")
+            : unregistered.Contains(recipientId) ? new ChatError(ChatErrorCode.UnknownRecipient, $"User {recipientId} is not registered.")
+            : null;
     }
 
-    /// <summary>Buckets fill in order, so the last sequence is in the first bucket at or after the checkpoint that is not full.</summary>
-    private async Task<long> RecoverLastSequenceAsync(ConversationId conversation)
+    private async Task<IReadOnlySet<long>> UnregisteredParticipantsAsync(ConversationId conversation)
     {
-        var bucketIndex = MessageBuckets.IndexOf(state.State.SequenceCheckpoint + 1);
-        while (true)
+        var participants = conversation.DirectParticipants;
+        var profiles = await Task.WhenAll(participants.Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).GetProfileAsync()));
+        var unregistered = participants.Where((_, i) => profiles[i] is null).ToHashSet();
+        if (unregistered.Count == 0 && !state.State.ParticipantsVerified)
         {
-            var count = await MessageBuckets.Get(GrainFactory, conversation, bucketIndex).CountAsync();
-            if (count < MessageBuckets.Size)
-            {
-                return MessageBuckets.FirstSequenceOf(bucketIndex) - 1 + count;
-            }
-
-            bucketIndex++;
+            state.State.ParticipantsVerified = true;
+            await WriteStateOrReloadAsync(state);
         }
+
+        return unregistered;
     }
 
-    /// <summary>Replays the buckets of the retention window, newest bucket back to the first that is older than it.</summary>
-    private async Task LoadRecentClientMessageIdsAsync(ConversationId conversation)
-    {
-        var cutoff = time.GetUtcNow() - _sentIds.Retention;
-        var recentBuckets = new Stack<IReadOnlyList<StoredMessage>>();
-        for (var bucketIndex = MessageBuckets.IndexOf(Math.Max(_lastSequence, 1)); bucketIndex >= 0; bucketIndex--)
-        {
-            var first = MessageBuckets.FirstSequenceOf(bucketIndex);
-            var messages = await MessageBuckets.Get(GrainFactory, conversation, bucketIndex).ReadAsync(first, first + MessageBuckets.Size - 1);
-            recentBuckets.Push(messages);
-            if (messages.Count > 0 && messages[0].CreatedAt < cutoff)
-            {
-                break;
-            }
-        }
-
-        foreach (var message in recentBuckets.SelectMany(bucket => bucket))
-        {
-            if (message.ClientMessageId is not null && message.CreatedAt >= cutoff)
-            {
-                _sentIds.Add(message.FromUserId, message.ClientMessageId, message.Sequence, message.CreatedAt);
-            }
-        }
-    }
-
-    private async Task<IReadOnlyList<StoredMessage>> ReadAsync(ConversationId conversation, long fromSequence, long toSequence)
-    {
-        var reads = new List<Task<IReadOnlyList<StoredMessage>>>();
-        for (var bucketIndex = MessageBuckets.IndexOf(fromSequence); bucketIndex <= MessageBuckets.IndexOf(toSequence); bucketIndex++)
-        {
-            reads.Add(MessageBuckets.Get(GrainFactory, conversation, bucketIndex).ReadAsync(fromSequence, toSequence));
-        }
-
-        return [.. (await Task.WhenAll(reads)).SelectMany(messages => messages)];
-    }
-
-    private ChatMessage ToChatMessage(ConversationId conversation, StoredMessage stored) => new(
-        Id: string.Create(CultureInfo.InvariantCulture, $"{conversation}:{stored.Sequence}"),
-        ConversationId: conversation.ToString(),
-        Sequence: stored.Sequence,
-        FromUserId: stored.FromUserId,
-        ToUserId: conversation.IsGroup ? null : conversation.PeerOf(stored.FromUserId),
-        GroupId: conversation.IsGroup ? conversation.First : null,
-        Content: stored.Content,
-        ClientMessageId: stored.ClientMessageId,
-        CreatedAt: stored.CreatedAt,
-        Shard: Shards.Of(conversation.ShardKey, ShardMap.ShardCount),
-        Status: MessageStatus.Sent);
+    private ChatMessage ToChatMessage(ConversationId conversation, MessageRow row) => ChatMessages.From(conversation, row, ShardMap.ShardCount);
 
     /// <summary>Ticks as the sender sees them: read or delivered once the recipient's marks reach the message.</summary>
     private ChatMessage WithStatusForSender(ConversationId conversation, ChatMessage message)
@@ -302,12 +458,12 @@ public sealed partial class ConversationGrain(
         return message with { Status = status };
     }
 
-    private static IEnumerable<ParticipantNotification> NotificationsOf(ConversationId conversation, ChatMessage message) =>
-        conversation.DirectParticipants.Select(participant => new ParticipantNotification(participant, message, null));
+    private static IEnumerable<ParticipantNotification> NotificationsOf(ConversationId conversation, IReadOnlyList<ChatMessage> messages) =>
+        conversation.DirectParticipants.Select(participant => new ParticipantNotification(participant, messages, null));
 
     /// <summary>
-    /// Tells the participants' user grains (chat lists and devices). One that cannot be reached right now (its silo just
-    /// died) is retried on a timer: the message is already durable, so the sender's acknowledgement does not wait for it.
+    /// Tells the participants' user grains, which push to their devices. One that cannot be reached right now (its silo
+    /// just died) is retried on a timer: the messages and chat lists are durable already, so nothing waits for it.
     /// </summary>
     private async Task NotifyAsync(IEnumerable<ParticipantNotification> notifications)
     {
@@ -347,21 +503,34 @@ public sealed partial class ConversationGrain(
         try
         {
             var user = GrainFactory.GetGrain<IUserGrain>(notification.UserId);
-            await (notification.Message is { } message ? user.OnMessageAsync(message) : user.OnReceiptAsync(notification.Receipt!));
+            await (notification.Messages is { } messages ? user.OnMessagesAsync(messages) : user.OnReceiptAsync(notification.Receipt!));
             return true;
         }
         catch (Exception exception)
         {
-            LogNotificationFailed(exception, notification.UserId, this.GetPrimaryKeyString());
+            LogNotificationFailed(exception.GetType().Name, notification.UserId, this.GetPrimaryKeyString());
             return false;
         }
     }
 
-    private sealed record ParticipantNotification(long UserId, ChatMessage? Message, Receipt? Receipt);
+    private sealed record ParticipantNotification(long UserId, IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not reach user {UserId} for conversation {Conversation}; retrying")]
-    private partial void LogNotificationFailed(Exception exception, long userId, string conversation);
+    private sealed record StoredSend(ChatMessage Message, bool WasDuplicate);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not save the sequence checkpoint of conversation {Conversation}")]
-    private partial void LogCheckpointFailed(Exception exception, string conversation);
+    /// <summary>A send waiting for its write; completes with the stored message once committed.</summary>
+    private sealed class QueuedSend(long fromUserId, string content, string? clientMessageId)
+    {
+        public long FromUserId { get; } = fromUserId;
+
+        public string Content { get; } = content;
+
+        public string? ClientMessageId { get; } = clientMessageId;
+
+        public int Conflicts { get; set; }
+
+        public TaskCompletionSource<StoredSend> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not reach user {UserId} for conversation {Conversation} ({Error}); retrying")]
+    private partial void LogNotificationFailed(string error, long userId, string conversation);
 }

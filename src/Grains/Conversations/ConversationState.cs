@@ -1,15 +1,13 @@
 namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
-/// The persisted state of a conversation. It stays the same size however many messages there are: messages live
-/// in buckets, and the last sequence is recovered from them (this checkpoint only says where to start looking).
+/// The persisted state of a conversation: the participants' marks. It stays the same size however many messages there
+/// are; messages are rows of their own, and the last sequence is read from them on activation. (Field 0, the first
+/// version's sequence checkpoint, is gone: the serializer skips it in old rows.)
 /// </summary>
 [GenerateSerializer, Alias("whatsapp.ConversationState")]
 public sealed class ConversationState
 {
-    /// <summary>A sequence known to be stored; the true last one is at or after it.</summary>
-    [Id(0)] public long SequenceCheckpoint { get; set; }
-
     /// <summary>Each participant's delivered and read marks.</summary>
     [Id(1)] public Dictionary<long, ParticipantMarks> Marks { get; set; } = [];
 

@@ -1,26 +1,35 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Utilities;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Grains.Conversations;
 using WhatsApp.Grains.Placement;
+using WhatsApp.Grains.Storage;
 
 namespace WhatsApp.Grains.Users;
 
+/// <summary>
+/// One user: account, presence and the gateways holding their connections; the single place that pushes events to
+/// the user's devices. The chat list is not in this grain's state: conversations write its rows with every send, so a
+/// send writes nothing here, and the list is read a page at a time.
+/// </summary>
 [GrainType(GrainTypes.User)]
 [ShardPlacement]
 public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Chat)] IPersistentState<UserState> state,
+    ChatListStore chatLists,
+    UserDirectoryStore directory,
     ShardMap shardMap,
     IOptions<ChatOptions> chatOptions,
     TimeProvider time,
+    ILoggerFactory loggers,
     ILogger<UserGrain> logger) : ShardedGrain(shardMap), IUserGrain
 {
-    // The gateways holding this user's connections. Not persisted: gateways renew their subscriptions, and one that
-    // stops renewing (it died) is forgotten after the expiry.
-    private readonly ObserverManager<IUserObserver> _devices = new(chatOptions.Value.ObserverExpiry, logger);
+    // Not persisted beyond the listener list itself: gateways renew their subscriptions, and one that stops renewing
+    // (it died) is forgotten after the expiry.
+    private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, time, loggers.CreateLogger<DeviceListeners>());
     private IGrainTimer? _expiryTimer;
 
     private long UserId => this.GetPrimaryKeyLong();
@@ -38,7 +47,7 @@ public sealed partial class UserGrain(
         // Listeners that were connected before this activation get a full expiry period to renew.
         foreach (var device in state.State.Devices)
         {
-            _devices.Subscribe(device, device);
+            _devices.Renew(device);
         }
 
         if (IsOnline)
@@ -84,78 +93,69 @@ public sealed partial class UserGrain(
 
     public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.IsRegistered ? Profile() : null);
 
-    public Task<IReadOnlyList<InboxEntry>> GetInboxAsync()
+    public async Task<ChatResult<ChatListPage>> GetChatListAsync(string? before, int limit)
     {
-        IReadOnlyList<InboxEntry> inbox = [.. state.State.Inbox
-            .OrderByDescending(entry => entry.Value.LastMessage.CreatedAt)
-            .ThenBy(entry => entry.Key, StringComparer.Ordinal)
-            .Select(entry => ToInboxEntry(entry.Key, entry.Value))];
-        return Task.FromResult(inbox);
-    }
-
-    public async Task OnMessageAsync(ChatMessage message)
-    {
-        var inbox = state.State.Inbox;
-        if (inbox.TryGetValue(message.ConversationId, out var known) && message.Sequence <= known.LastMessage.Sequence)
+        if (limit is < 1 or > MessageLimits.MaxPageSize)
         {
-            return;
+            return ChatResult.Fail<ChatListPage>(ChatErrorCode.InvalidPaging, $"limit must be 1 to {MessageLimits.MaxPageSize}.");
         }
 
-        var record = known ?? new InboxRecord { LastMessage = message };
-        record.LastMessage = message;
-        if (message.FromUserId == UserId)
+        ChatListCursor? cursor = null;
+        if (before is not null && !ChatListCursor.TryParse(before, out cursor))
         {
-            record.LastOwnSequence = message.Sequence;
+            return ChatResult.Fail<ChatListPage>(ChatErrorCode.InvalidPaging, "before must be the nextCursor of a previous page.");
         }
 
-        inbox[message.ConversationId] = record;
-        await WriteStateOrReloadAsync(state);
-        await _devices.Notify(device => device.OnMessageAsync(message));
+        var (lines, hasMore) = await chatLists.ReadPageAsync(UserId, cursor, limit);
+        var entries = lines.Select(ToInboxEntry).ToList();
+        var next = hasMore ? new ChatListCursor(lines[^1].LastMessage.CreatedAt, lines[^1].ConversationId).ToString() : null;
+        return ChatResult.Success(new ChatListPage(entries, next));
     }
 
-    public async Task OnReceiptAsync(Receipt receipt)
+    public Task OnMessagesAsync(IReadOnlyList<ChatMessage> messages) => PushAsync(async device =>
     {
-        if (receipt.UserId == UserId && state.State.Inbox.TryGetValue(receipt.ConversationId, out var record))
+        foreach (var message in messages)
         {
-            var readUpTo = receipt.Kind == ReceiptKind.Read ? Math.Max(record.ReadUpTo, receipt.UpToSequence) : record.ReadUpTo;
-            var deliveredUpTo = Math.Max(record.DeliveredUpTo, receipt.UpToSequence);
-            if (readUpTo != record.ReadUpTo || deliveredUpTo != record.DeliveredUpTo)
-            {
-                record.ReadUpTo = readUpTo;
-                record.DeliveredUpTo = deliveredUpTo;
-                await WriteStateOrReloadAsync(state);
-            }
+            await device.OnMessageAsync(message);
         }
+    });
 
-        await _devices.Notify(device => device.OnReceiptAsync(receipt));
-    }
+    public Task OnReceiptAsync(Receipt receipt) => PushAsync(device => device.OnReceiptAsync(receipt));
 
-    public Task OnTypingAsync(TypingEvent typing) => _devices.Notify(device => device.OnTypingAsync(typing));
+    public Task OnTypingAsync(TypingEvent typing) => PushAsync(device => device.OnTypingAsync(typing));
 
-    public Task OnContactPresenceAsync(PresenceEvent presence) => _devices.Notify(device => device.OnPresenceAsync(presence));
+    public Task OnContactPresenceAsync(PresenceEvent presence) => PushAsync(device => device.OnPresenceAsync(presence));
 
     public async Task SubscribeAsync(IUserObserver observer)
     {
-        _devices.ClearExpired();
+        _devices.RemoveExpired();
         var wasOnline = IsOnline;
-        _devices.Subscribe(observer, observer);
+        _devices.Renew(observer);
         await SaveDevicesIfChangedAsync();
         if (!wasOnline)
         {
             StartExpiryTimer();
-            AnnouncePresence();
+            await AnnouncePresenceAsync();
         }
     }
 
     public async Task UnsubscribeAsync(IUserObserver observer)
     {
-        _devices.Unsubscribe(observer);
+        _devices.Remove(observer);
         await ForgetDevicesAsync();
+    }
+
+    private async Task PushAsync(Func<IUserObserver, Task> push)
+    {
+        if (await _devices.PushAsync(push))
+        {
+            await ForgetDevicesAsync();
+        }
     }
 
     private Task ForgetExpiredDevicesAsync(CancellationToken cancellationToken)
     {
-        _devices.ClearExpired();
+        _devices.RemoveExpired();
         return ForgetDevicesAsync();
     }
 
@@ -178,15 +178,15 @@ public sealed partial class UserGrain(
         state.State.LastSeen = time.GetUtcNow();
         state.State.Devices = [];
         await WriteStateOrReloadAsync(state);
-        AnnouncePresence();
+        await AnnouncePresenceAsync();
     }
 
     private async Task SaveDevicesIfChangedAsync()
     {
-        var current = _devices.Observers.Values.ToList();
+        var current = _devices.All;
         if (current.Count != state.State.Devices.Count || current.Except(state.State.Devices).Any())
         {
-            state.State.Devices = current;
+            state.State.Devices = [.. current];
             await WriteStateOrReloadAsync(state);
         }
     }
@@ -198,10 +198,22 @@ public sealed partial class UserGrain(
     }
 
     /// <summary>Presence goes to the people the user shares a conversation with, not to everyone.</summary>
-    private void AnnouncePresence()
+    private async Task AnnouncePresenceAsync()
     {
+        IReadOnlyList<string> conversations;
+        try
+        {
+            conversations = await chatLists.ConversationsOfAsync(UserId);
+        }
+        catch (Exception exception)
+        {
+            // Presence is a courtesy: contacts see it at their next look at the profile.
+            LogPresenceNotAnnounced(exception, UserId);
+            return;
+        }
+
         var presence = new PresenceEvent(UserId, IsOnline, state.State.LastSeen);
-        foreach (var conversationId in state.State.Inbox.Keys)
+        foreach (var conversationId in conversations)
         {
             if (ConversationId.TryParse(conversationId, out var conversation) && conversation.Includes(UserId))
             {
@@ -215,7 +227,6 @@ public sealed partial class UserGrain(
     {
         try
         {
-            var directory = GrainFactory.GetGrain<IUserDirectoryGrain>(Shards.Of(UserId, ShardMap.ShardCount));
             await directory.AddAsync(new DirectoryEntry(UserId, state.State.DisplayName!));
             state.State.Listed = true;
             await state.WriteStateAsync();
@@ -234,19 +245,22 @@ public sealed partial class UserGrain(
         IsOnline,
         state.State.LastSeen);
 
-    private InboxEntry ToInboxEntry(string conversationId, InboxRecord record)
+    private InboxEntry ToInboxEntry(ChatListLine line)
     {
-        var conversation = ConversationId.Parse(conversationId);
+        var conversation = ConversationId.Parse(line.ConversationId);
         return new InboxEntry(
-            conversationId,
+            line.ConversationId,
             PeerUserId: conversation.IsGroup ? null : conversation.PeerOf(UserId),
             GroupId: conversation.IsGroup ? conversation.First : null,
-            record.LastMessage,
-            record.UnreadCount,
-            record.ReadUpTo,
-            record.DeliveredUpTo);
+            ChatMessages.From(conversation, line.LastMessage, ShardMap.ShardCount),
+            line.UnreadCount,
+            line.ReadUpTo,
+            line.DeliveredUpTo);
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "User {UserId} is registered but could not be listed in the directory yet")]
     private partial void LogListingFailed(Exception exception, long userId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not announce the presence of user {UserId} to their contacts")]
+    private partial void LogPresenceNotAnnounced(Exception exception, long userId);
 }

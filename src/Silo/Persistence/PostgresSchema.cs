@@ -16,7 +16,11 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
     private const long MigrationLockId = 0x5748_4154_5341_5050; // "WHATSAPP"
 
     /// <summary>Brings the database up to date, waiting for the server while it is still starting.</summary>
-    public async Task MigrateAsync(TimeSpan waitForServer, CancellationToken cancellationToken)
+    public Task MigrateAsync(TimeSpan waitForServer, CancellationToken cancellationToken) =>
+        MigrateAsync(waitForServer, int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the scripts up to a version only: how tests make a database as an older version left it.</summary>
+    internal async Task MigrateAsync(TimeSpan waitForServer, int upToVersion, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + waitForServer;
         for (var attempt = 1; ; attempt++)
@@ -24,7 +28,7 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
             try
             {
                 await CreateDatabaseIfMissingAsync(cancellationToken);
-                await ApplyPendingScriptsAsync(cancellationToken);
+                await ApplyPendingScriptsAsync(upToVersion, cancellationToken);
                 return;
             }
             catch (NpgsqlException exception) when (exception.IsTransient && DateTimeOffset.UtcNow < deadline)
@@ -60,12 +64,12 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
         }
     }
 
-    private async Task ApplyPendingScriptsAsync(CancellationToken cancellationToken)
+    private async Task ApplyPendingScriptsAsync(int upToVersion, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockId})", cancellationToken);
+        await LockMigrationsAsync(connection, cancellationToken);
         await ExecuteAsync(connection, """
             CREATE TABLE IF NOT EXISTS schema_history
             (
@@ -85,7 +89,7 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
             }
         }
 
-        foreach (var script in Scripts().Where(script => !applied.Contains(script.Version)))
+        foreach (var script in Scripts().Where(script => script.Version <= upToVersion && !applied.Contains(script.Version)))
         {
             await ExecuteAsync(connection, script.Sql, cancellationToken);
             await using var record = new NpgsqlCommand("INSERT INTO schema_history (version, script) VALUES ($1, $2)", connection)
@@ -98,6 +102,10 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Holds the migration lock until the connection's transaction ends, so silos starting together take turns.</summary>
+    internal static Task LockMigrationsAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockId})", cancellationToken);
 
     /// <summary>The embedded scripts, ordered by the number their name starts with ("001_grain_state.sql").</summary>
     internal static IReadOnlyList<(int Version, string Name, string Sql)> Scripts()

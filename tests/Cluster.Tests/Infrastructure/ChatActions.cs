@@ -37,6 +37,14 @@ public static class ChatActions
         return result.Value.Message;
     }
 
+    /// <summary>The newest page of a user's chat list.</summary>
+    public static async Task<IReadOnlyList<InboxEntry>> ChatListAsync(this IGrainFactory grains, long userId)
+    {
+        var page = await grains.GetGrain<IUserGrain>(userId).GetChatListAsync(null, MessageLimits.MaxPageSize);
+        Assert.True(page.IsSuccess, page.Error?.Detail);
+        return page.Value.Entries;
+    }
+
     /// <summary>The whole conversation, walking pages back from the newest.</summary>
     public static async Task<IReadOnlyList<ChatMessage>> HistoryAsync(this IGrainFactory grains, long asUser, long peer, int pageSize = 100)
     {

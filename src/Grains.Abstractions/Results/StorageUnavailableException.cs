@@ -1,0 +1,24 @@
+namespace WhatsApp.Grains.Abstractions.Results;
+
+/// <summary>
+/// The database did not answer a grain (it is down or restarting). Whatever was being done is not acknowledged: a
+/// send may be retried with the same clientMessageId, and callers answer 503. It replaces the driver's own exception,
+/// which does not cross the wire.
+/// </summary>
+[GenerateSerializer, Alias("whatsapp.StorageUnavailableException")]
+public sealed class StorageUnavailableException : Exception
+{
+    public StorageUnavailableException()
+    {
+    }
+
+    public StorageUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public StorageUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

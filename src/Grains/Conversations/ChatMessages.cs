@@ -1,0 +1,23 @@
+using System.Globalization;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Storage;
+
+namespace WhatsApp.Grains.Conversations;
+
+/// <summary>A stored message row as clients see it: the contract's Message, derived from the row and its conversation.</summary>
+internal static class ChatMessages
+{
+    public static ChatMessage From(ConversationId conversation, MessageRow row, int shardCount) => new(
+        Id: string.Create(CultureInfo.InvariantCulture, $"{conversation}:{row.Sequence}"),
+        ConversationId: conversation.ToString(),
+        Sequence: row.Sequence,
+        FromUserId: row.FromUserId,
+        ToUserId: conversation.IsGroup ? null : conversation.PeerOf(row.FromUserId),
+        GroupId: conversation.IsGroup ? conversation.First : null,
+        Content: row.Content,
+        ClientMessageId: row.ClientMessageId,
+        CreatedAt: row.CreatedAt,
+        Shard: Shards.Of(conversation.ShardKey, shardCount),
+        Status: MessageStatus.Sent);
+}

@@ -1,0 +1,105 @@
+using Npgsql;
+
+namespace WhatsApp.Grains.Storage;
+
+/// <summary>
+/// The statements of a group commit. Each is one multi-row statement over arrays (unnest), so a batch of any size is
+/// three statements, parsed and planned the same way every time.
+/// </summary>
+internal static class MessageRowsSql
+{
+    /// <summary>Chat lists show this much of the last message; the message row keeps all of it.</summary>
+    public const int PreviewLength = 100;
+
+    /// <summary>
+    /// Inserts the messages, skipping any whose sequence or clientMessageId is taken; RETURNING tells which went in, so
+    /// a conflicting conversation is found without failing the transaction.
+    /// </summary>
+    public static NpgsqlBatchCommand InsertMessages(string serviceId, IReadOnlyList<ConversationWrite> writes)
+    {
+        var messages = writes.SelectMany(write => write.Messages.Select(message => (write.ConversationId, Message: message))).ToList();
+        return Command("""
+            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at)
+            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[])
+            ON CONFLICT DO NOTHING
+            RETURNING conversation_id
+            """,
+            serviceId,
+            messages.Select(row => row.ConversationId).ToArray(),
+            messages.Select(row => row.Message.Sequence).ToArray(),
+            messages.Select(row => row.Message.FromUserId).ToArray(),
+            messages.Select(row => row.Message.ClientMessageId).ToArray(),
+            messages.Select(row => row.Message.Content).ToArray(),
+            messages.Select(row => row.Message.CreatedAt).ToArray());
+    }
+
+    /// <summary>
+    /// Moves each participant's chat-list line to the conversation's newest message. The condition keeps a line from
+    /// going backwards, whatever order commits land in.
+    /// </summary>
+    public static NpgsqlBatchCommand UpsertChatListLines(string serviceId, IReadOnlyList<ConversationWrite> writes)
+    {
+        var lines = writes.SelectMany(write => write.ChatListUpdates.Select(update => (write.ConversationId, Update: update))).ToList();
+        return Command("""
+            INSERT INTO chat_list_entry AS line (service_id, user_id, conversation_id, last_sequence, last_from_user_id,
+                                                 last_preview, last_created_at, last_own_sequence)
+            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::timestamptz[], $8::bigint[])
+            ON CONFLICT (service_id, user_id, conversation_id) DO UPDATE SET
+                last_sequence = excluded.last_sequence,
+                last_from_user_id = excluded.last_from_user_id,
+                last_preview = excluded.last_preview,
+                last_created_at = excluded.last_created_at,
+                last_own_sequence = greatest(line.last_own_sequence, excluded.last_own_sequence)
+            WHERE line.last_sequence < excluded.last_sequence
+            """,
+            serviceId,
+            lines.Select(line => line.Update.UserId).ToArray(),
+            lines.Select(line => line.ConversationId).ToArray(),
+            lines.Select(line => line.Update.LastMessage.Sequence).ToArray(),
+            lines.Select(line => line.Update.LastMessage.FromUserId).ToArray(),
+            lines.Select(line => Preview(line.Update.LastMessage.Content)).ToArray(),
+            lines.Select(line => line.Update.LastMessage.CreatedAt).ToArray(),
+            lines.Select(line => line.Update.LastOwnSequence).ToArray());
+    }
+
+    /// <summary>Marks only move forward.</summary>
+    public static NpgsqlBatchCommand UpdateMarks(string serviceId, IReadOnlyList<ConversationWrite> writes)
+    {
+        var marks = writes.SelectMany(write => write.Marks.Select(mark => (write.ConversationId, Mark: mark))).ToList();
+        return Command("""
+            UPDATE chat_list_entry AS line SET
+                delivered_up_to = greatest(line.delivered_up_to, mark.delivered_up_to),
+                read_up_to = greatest(line.read_up_to, mark.read_up_to)
+            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[]) AS mark (user_id, conversation_id, delivered_up_to, read_up_to)
+            WHERE line.service_id = $1 AND line.user_id = mark.user_id AND line.conversation_id = mark.conversation_id
+            """,
+            serviceId,
+            marks.Select(mark => mark.Mark.UserId).ToArray(),
+            marks.Select(mark => mark.ConversationId).ToArray(),
+            marks.Select(mark => mark.Mark.DeliveredUpTo).ToArray(),
+            marks.Select(mark => mark.Mark.ReadUpTo).ToArray());
+    }
+
+    /// <summary>The first characters of a message, never cutting a surrogate pair in two.</summary>
+    public static string Preview(string content)
+    {
+        if (content.Length <= PreviewLength)
+        {
+            return content;
+        }
+
+        var length = char.IsHighSurrogate(content[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength;
+        return content[..length];
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,55 @@
+using Npgsql;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Grains.Storage;
+
+/// <summary>The directory table: one row per registered user, searched by number prefix or name prefix.</summary>
+public sealed class UserDirectoryStore(ChatDatabase database)
+{
+    /// <summary>Lists a user (again: registration retries until it has been listed, so this is idempotent).</summary>
+    public async Task AddAsync(DirectoryEntry entry)
+    {
+        await using var command = database.DataSource.CreateCommand("""
+            INSERT INTO chat_user (service_id, user_id, display_name) VALUES ($1, $2, $3)
+            ON CONFLICT (service_id, user_id) DO UPDATE SET display_name = excluded.display_name
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.UserId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.DisplayName });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// One shard's users whose number or name starts with the query (case-insensitive), by id, at most limit: each
+    /// condition has its index, so a search reads one page, not the table.
+    /// </summary>
+    public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(int shard, int shardCount, string query, int limit)
+    {
+        var prefix = EscapeLike(query.Trim()) + "%";
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT user_id, display_name FROM chat_user
+            WHERE service_id = $1 AND user_id % $2 = $3
+              AND (user_id::text LIKE $4 OR lower(display_name) LIKE lower($4))
+            ORDER BY user_id
+            LIMIT $5
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shardCount });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shard });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var entries = new List<DirectoryEntry>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            entries.Add(new DirectoryEntry(reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return entries;
+    }
+
+    private static string EscapeLike(string text) => text
+        .Replace(@"\", @"\\", StringComparison.Ordinal)
+        .Replace("%", @"\%", StringComparison.Ordinal)
+        .Replace("_", @"\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Grains.Users;
+
+/// <summary>
+/// The gateway listeners of one user's connected devices, each with the time it last renewed. A listener that stops
+/// renewing (its gateway died) expires; one whose push fails is dropped at once and costs one line at debug level, not
+/// a warning with a stack trace per push: a gateway that went away is normal operation, and its users reconnect.
+/// </summary>
+internal sealed partial class DeviceListeners(TimeSpan expiry, TimeProvider time, ILogger logger)
+{
+    private readonly Dictionary<IUserObserver, DateTimeOffset> _renewedAt = [];
+
+    public int Count => _renewedAt.Count;
+
+    public IReadOnlyCollection<IUserObserver> All => _renewedAt.Keys;
+
+    public void Renew(IUserObserver listener) => _renewedAt[listener] = time.GetUtcNow();
+
+    public bool Remove(IUserObserver listener) => _renewedAt.Remove(listener);
+
+    /// <summary>Forgets listeners that have not renewed within the expiry; true when any was forgotten.</summary>
+    public bool RemoveExpired()
+    {
+        var cutoff = time.GetUtcNow() - expiry;
+        var expired = _renewedAt.Where(listener => listener.Value < cutoff).Select(listener => listener.Key).ToList();
+        foreach (var listener in expired)
+        {
+            _renewedAt.Remove(listener);
+        }
+
+        return expired.Count > 0;
+    }
+
+    /// <summary>Pushes to every listener at once; true when a listener failed and was dropped.</summary>
+    public async Task<bool> PushAsync(Func<IUserObserver, Task> push)
+    {
+        if (_renewedAt.Count == 0)
+        {
+            return false;
+        }
+
+        var listeners = _renewedAt.Keys.ToList();
+        var failed = false;
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await push(listener);
+            }
+            catch (Exception exception)
+            {
+                var error = exception.GetType().Name;
+                LogListenerDropped(listener, error);
+                _renewedAt.Remove(listener);
+                failed = true;
+            }
+        }
+
+        return failed;
+    }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Dropped device listener {Listener}: a push failed ({Error})")]
+    private partial void LogListenerDropped(IUserObserver listener, string error);
+}

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Cluster.Tests;
+
+/// <summary>Messages as rows, written in group commits: shared transactions, exact retries, no replay on activation.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class GroupCommitTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task SendAsync_FirstMessagesOf190ConversationsAtOnce_ShareTransactions()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var users = Enumerable.Range(0, 20).Select(_ => TestIds.User()).ToList();
+        foreach (var user in users)
+        {
+            await cluster.Grains.RegisterAsync(user);
+        }
+
+        using var commits = new CommitRecorder();
+        var pairs = users.SelectMany((a, i) => users.Skip(i + 1).Select(b => (a, b))).ToList();
+        var sent = await Task.WhenAll(pairs.Select(pair => cluster.Grains.SendAsync(pair.a, pair.b, "hello")));
+
+        Assert.All(sent, message => Assert.Equal(1, message.Sequence));
+        Assert.Equal(pairs.Count, commits.Messages);
+        Assert.True(commits.Count < pairs.Count, $"{pairs.Count} messages took {commits.Count} commits: none was shared.");
+    }
+
+    [Fact]
+    public async Task SendAsync_200ConcurrentSendsIntoOneConversation_GoIntoFewWritesWithGaplessSequences()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await cluster.Grains.SendAsync(alice, bob, "first");
+
+        using var commits = new CommitRecorder();
+        var sent = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => cluster.Grains.SendAsync(alice, bob, $"burst {i}")));
+
+        Assert.Equal(Enumerable.Range(2, 200).Select(i => (long)i), sent.Select(message => message.Sequence).Order());
+        Assert.True(commits.Count < 100, $"200 sends into one conversation took {commits.Count} commits.");
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task SendAsync_PostgresStopsMidStream_RetriesWithTheirClientMessageIdsStoreEachMessageOnceWithoutGaps()
+    {
+        // Durable as shipped: a relaxed server loses its last commits when it is stopped at once, acknowledged or not.
+        await using var server = await PostgresServer.StartAsync(PostgresDurability.AsShipped);
+        await using var cluster = await ChatTestCluster.StartAsync(server.ConnectionString());
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        var acknowledged = new ConcurrentBag<ChatMessage>();
+        var failures = 0;
+
+        async Task SendUntilStoredAsync(long from, long to, string clientMessageId)
+        {
+            while (true)
+            {
+                try
+                {
+                    var result = await cluster.Grains.Conversation(from, to).SendAsync(from, $"text of {clientMessageId}", clientMessageId);
+                    Assert.True(result.IsSuccess, result.Error?.Detail);
+                    acknowledged.Add(result.Value.Message);
+                    return;
+                }
+                catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
+                {
+                    Interlocked.Increment(ref failures);
+                    await Task.Delay(100);
+                }
+            }
+        }
+
+        var senders = Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await SendUntilStoredAsync(sender % 2 == 0 ? alice : bob, sender % 2 == 0 ? bob : alice, $"s{sender}-{i}");
+            }
+        })).ToList();
+        await Eventually.ReturnsAsync(() => Task.FromResult(acknowledged.Count), count => count >= 40, TimeSpan.FromSeconds(60), "40 acknowledged sends");
+        await server.StopServerAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await server.StartServerAsync();
+        await Task.WhenAll(senders).WaitAsync(TimeSpan.FromMinutes(3));
+
+        var history = await Eventually.SucceedsAsync(() => cluster.Grains.HistoryAsync(alice, bob), TimeSpan.FromSeconds(30), "reading the history");
+        Assert.True(failures > 0, "Stopping PostgreSQL failed no send: the test did not test a failed commit.");
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), history.Select(message => message.Sequence));
+        Assert.Equal(200, history.Select(message => message.ClientMessageId).Distinct().Count());
+        Assert.All(acknowledged, message => Assert.Equal(message.ClientMessageId, history[(int)message.Sequence - 1].ClientMessageId));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Activation_ConversationOf100000Messages_ReadsOnlyItsLastSequenceAndStillKnowsTheFirstClientMessageId()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        var conversation = Grains.Abstractions.Ids.ConversationId.Direct(alice, bob).ToString();
+        await postgres.Server.QueryScalarAsync<int?>($"""
+            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at)
+            SELECT '{cluster.ServiceId}', '{conversation}', n, {alice}, 'seed-' || n, 'seeded message ' || n, now() - interval '1 day'
+            FROM generate_series(1, 100000) AS n
+            """);
+
+        using var queries = new ChatMessageQueryRecorder();
+        var newest = await cluster.Grains.Conversation(alice, bob).GetHistoryAsync(bob, null, 1);
+
+        Assert.Equal(100_000, Assert.Single(newest.Value!.Messages).Sequence);
+        Assert.Equal(2, queries.Count); // the last sequence on activation, then the one page asked for
+        var retry = await cluster.Grains.Conversation(alice, bob).SendAsync(alice, "seeded message 1", "seed-1");
+        Assert.True(retry.Value!.WasDuplicate);
+        Assert.Equal(1, retry.Value.Message.Sequence);
+        Assert.Equal(100_001, (await cluster.Grains.SendAsync(bob, alice, "after a long history")).Sequence);
+    }
+
+    /// <summary>Counts the group commits of every silo in this process, through the silos' own metrics.</summary>
+    private sealed class CommitRecorder : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private int _count;
+        private int _messages;
+
+        public CommitRecorder()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ChatMetrics.MeterName && instrument.Name == "whatsapp.commit.batch.size")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<int>((_, messages, _, _) =>
+            {
+                // Writes of marks alone are commits of no message.
+                if (messages > 0)
+                {
+                    Interlocked.Increment(ref _count);
+                    Interlocked.Add(ref _messages, messages);
+                }
+            });
+            _listener.Start();
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public int Messages => Volatile.Read(ref _messages);
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>Counts the statements on chat_message that the silos in this process send, through Npgsql's tracing.</summary>
+    private sealed class ChatMessageQueryRecorder : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private int _count;
+
+        public ChatMessageQueryRecorder()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    var statement = activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement");
+                    if (statement is string text && text.Contains("FROM chat_message", StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref _count);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
