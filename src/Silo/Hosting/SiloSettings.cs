@@ -24,11 +24,21 @@ public sealed class OrleansEndpointOptions
     public string AdvertisedHost { get; set; } = IPAddress.Loopback.ToString();
 }
 
+/// <summary>Configuration section "Metrics": where this silo serves its OpenTelemetry metrics (/metrics, Prometheus text).</summary>
+public sealed class SiloMetricsOptions
+{
+    public const string SectionName = "Metrics";
+
+    /// <summary>The /metrics port; defaults to 9400 + shard index so several silos fit on one machine.</summary>
+    public int? Port { get; set; }
+}
+
 /// <summary>
 /// Everything a silo needs before it can be built, read and checked up front: a missing or wrong setting stops the
 /// process at once with a message that names the key.
 /// </summary>
-public sealed record SiloSettings(ShardOptions Shard, OrleansEndpointOptions Orleans, string PostgresConnectionString, string RedisConfiguration)
+public sealed record SiloSettings(
+    ShardOptions Shard, OrleansEndpointOptions Orleans, SiloMetricsOptions Metrics, string PostgresConnectionString, string RedisConfiguration)
 {
     public const string PostgresKey = "ConnectionStrings:Postgres";
     public const string RedisKey = "ConnectionStrings:Redis";
@@ -37,13 +47,17 @@ public sealed record SiloSettings(ShardOptions Shard, OrleansEndpointOptions Orl
 
     public int GatewayPort => Orleans.GatewayPort ?? 30000 + Shard.Index;
 
+    public int MetricsPort => Metrics.Port ?? 9400 + Shard.Index;
+
     public static SiloSettings Read(IConfiguration configuration)
     {
         var shard = configuration.GetSection(ShardOptions.SectionName).Get<ShardOptions>() ?? new ShardOptions();
         var orleans = configuration.GetSection(OrleansEndpointOptions.SectionName).Get<OrleansEndpointOptions>() ?? new OrleansEndpointOptions();
+        var metrics = configuration.GetSection(SiloMetricsOptions.SectionName).Get<SiloMetricsOptions>() ?? new SiloMetricsOptions();
         var settings = new SiloSettings(
             shard,
             orleans,
+            metrics,
             configuration[PostgresKey] ?? "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres",
             configuration[RedisKey] ?? "127.0.0.1:6379");
 
@@ -73,6 +87,11 @@ public sealed record SiloSettings(ShardOptions Shard, OrleansEndpointOptions Orl
         if (GatewayPort is < 1 or > 65535)
         {
             yield return $"Orleans:GatewayPort must be a TCP port (got {GatewayPort}).";
+        }
+
+        if (MetricsPort is < 1 or > 65535)
+        {
+            yield return $"Metrics:Port must be a TCP port (got {MetricsPort}).";
         }
 
         if (string.IsNullOrWhiteSpace(Orleans.ClusterId) || string.IsNullOrWhiteSpace(Orleans.ServiceId))
