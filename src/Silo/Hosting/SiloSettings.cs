@@ -5,7 +5,7 @@ using WhatsApp.Grains.Abstractions.Ids;
 
 namespace WhatsApp.Silo.Hosting;
 
-/// <summary>Configuration section "Orleans": which cluster to join and where this silo listens.</summary>
+/// <summary>Configuration section "Orleans": which cluster to join, where this silo listens, and runtime sizing.</summary>
 public sealed class OrleansEndpointOptions
 {
     public const string SectionName = "Orleans";
@@ -22,6 +22,13 @@ public sealed class OrleansEndpointOptions
 
     /// <summary>The address other silos and clients use to reach this one: an IP or a host name (compose service name).</summary>
     public string AdvertisedHost { get; set; } = IPAddress.Loopback.ToString();
+
+    /// <summary>
+    /// How many grain addresses this silo's directory cache may hold. Orleans' default, a million, pre-sizes a dictionary
+    /// that every metrics collection walks in full (the dashboard collects every second): about 4 ms each time on this
+    /// project's 2-core machine even when the cache is empty. Entries expire within minutes, so 100,000 is ample here.
+    /// </summary>
+    public int DirectoryCacheSize { get; set; } = 100_000;
 }
 
 /// <summary>Configuration section "Metrics": where this silo serves its OpenTelemetry metrics (/metrics, Prometheus text).</summary>
@@ -92,6 +99,11 @@ public sealed record SiloSettings(
         if (MetricsPort is < 1 or > 65535)
         {
             yield return $"Metrics:Port must be a TCP port (got {MetricsPort}).";
+        }
+
+        if (Orleans.DirectoryCacheSize < 0)
+        {
+            yield return $"Orleans:DirectoryCacheSize must be 0 (no cache) or more (got {Orleans.DirectoryCacheSize}).";
         }
 
         if (string.IsNullOrWhiteSpace(Orleans.ClusterId) || string.IsNullOrWhiteSpace(Orleans.ServiceId))
