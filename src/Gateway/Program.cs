@@ -3,6 +3,7 @@ using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Hosting;
+using WhatsApp.Gateway.Metrics;
 using WhatsApp.Gateway.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.AddChatClusterClient();
 builder.AddChatAuthentication();
 builder.AddChatApi();
 builder.AddChatRealtime();
+builder.AddChatMetrics();
 
 var app = builder.Build();
 app.UseChatApi();
@@ -21,4 +23,5 @@ app.MapConversationsApi();
 app.MapHealthApi();
 app.MapChatHub();
 app.MapOrleansDashboard("/dashboard");
+app.MapChatMetrics();
 app.Run();

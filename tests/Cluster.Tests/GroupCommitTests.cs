@@ -128,7 +128,7 @@ public sealed class GroupCommitTests(PostgresFixture postgres)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == ChatMetrics.MeterName && instrument.Name == "whatsapp.commit.batch.size")
+                if (instrument.Meter.Name == ChatMetrics.MeterName && instrument.Name == "whatsapp.chat.commit.batch.size")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

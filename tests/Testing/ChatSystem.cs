@@ -20,7 +20,7 @@ public sealed class ChatSystem : IAsyncDisposable
 
     // A shard's silo always uses the same ports, as in production: a restarted silo then recognises its previous
     // incarnation at the same address and declares it dead, instead of waiting to reach it.
-    private readonly Dictionary<int, (int Silo, int Gateway)> _siloPorts = [];
+    private readonly Dictionary<int, (int Silo, int Gateway, int Metrics)> _siloPorts = [];
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
 
     private ChatSystem(PostgresServer postgres, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings)
@@ -80,7 +80,7 @@ public sealed class ChatSystem : IAsyncDisposable
     {
         if (!_siloPorts.TryGetValue(shard, out var ports))
         {
-            _siloPorts[shard] = ports = (FreePort.Next(), FreePort.Next());
+            _siloPorts[shard] = ports = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         }
 
         var silo = HostProcess.Start("Silo", $"silo-{shard}", new Dictionary<string, string>
@@ -93,6 +93,7 @@ public sealed class ChatSystem : IAsyncDisposable
             ["Orleans__ServiceId"] = ClusterId,
             ["Orleans__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
+            ["Metrics__Port"] = ports.Metrics.ToString(CultureInfo.InvariantCulture),
         });
         _silos.Add(silo);
         return silo;
@@ -121,6 +122,9 @@ public sealed class ChatSystem : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Where the silo of a shard serves its metrics (Prometheus text).</summary>
+    public Uri SiloMetricsUrl(int shard) => new($"http://127.0.0.1:{_siloPorts[shard].Metrics}/metrics");
 
     /// <summary>Starts another gateway process on a free port and waits until it reaches every silo.</summary>
     public async Task<Uri> StartGatewayAsync()

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
+using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
@@ -25,10 +27,28 @@ public static class MessagesApi
     }
 
     /// <summary>
-    /// Sends as the caller. With a clientMessageId the send is idempotent, so it is retried through a silo failure and a
-    /// repeat answers 200 with the first message; without one it is tried once.
+    /// Sends as the caller and records how long the answer took (<paramref name="transport"/>: REST or hub). With a
+    /// clientMessageId the send is idempotent, so it is retried through a silo failure and a repeat answers 200 with the
+    /// first message; without one it is tried once.
     /// </summary>
-    public static async Task<ChatResult<SendReceipt>> SendFromAsync(ChatCluster cluster, long fromUserId, long? toUserId, string? content, string? clientMessageId)
+    public static async Task<ChatResult<SendReceipt>> SendFromAsync(
+        ChatCluster cluster, GatewayMetrics metrics, string transport, long fromUserId, long? toUserId, string? content, string? clientMessageId)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = GatewayMetrics.Failed;
+        try
+        {
+            var sent = await SendAsync(cluster, fromUserId, toUserId, content, clientMessageId);
+            outcome = sent.IsSuccess ? GatewayMetrics.Sent : GatewayMetrics.Refused;
+            return sent;
+        }
+        finally
+        {
+            metrics.RecordSend(started, transport, outcome);
+        }
+    }
+
+    private static async Task<ChatResult<SendReceipt>> SendAsync(ChatCluster cluster, long fromUserId, long? toUserId, string? content, string? clientMessageId)
     {
         if (RequestChecks.UserIdProblem(toUserId, "toUserId") is { } invalidRecipient)
         {
@@ -46,9 +66,9 @@ public static class MessagesApi
         return clientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
     }
 
-    private static async Task<IResult> PostAsync(SendMessageRequest request, ClaimsPrincipal caller, ChatCluster cluster)
+    private static async Task<IResult> PostAsync(SendMessageRequest request, ClaimsPrincipal caller, ChatCluster cluster, GatewayMetrics metrics)
     {
-        var sent = await SendFromAsync(cluster, caller.UserId(), request.ToUserId, request.Content, request.ClientMessageId);
+        var sent = await SendFromAsync(cluster, metrics, GatewayMetrics.Rest, caller.UserId(), request.ToUserId, request.Content, request.ClientMessageId);
         if (!sent.IsSuccess)
         {
             return ChatProblems.From(sent.Error);

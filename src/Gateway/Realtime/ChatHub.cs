@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
+using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
@@ -14,7 +15,7 @@ namespace WhatsApp.Gateway.Realtime;
 /// <see cref="UserEventBridge"/>. Every method acts as the token's user and is refused for conversations they are not in.
 /// </summary>
 [Authorize]
-public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSendLimiter sendLimiter) : Hub
+public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSendLimiter sendLimiter, GatewayMetrics metrics) : Hub
 {
     private long Caller => Context.User!.UserId();
 
@@ -43,7 +44,7 @@ public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSend
             throw new HubException("Too many messages: slow down.");
         }
 
-        var sent = await Guard(() => MessagesApi.SendFromAsync(cluster, Caller, toUserId, content, clientMessageId));
+        var sent = await Guard(() => MessagesApi.SendFromAsync(cluster, metrics, GatewayMetrics.Hub, Caller, toUserId, content, clientMessageId));
         return sent.IsSuccess ? sent.Value.Message : throw new HubException(sent.Error.Detail);
     }
 

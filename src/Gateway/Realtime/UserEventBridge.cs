@@ -21,12 +21,23 @@ public sealed partial class UserEventBridge(
     private readonly Dictionary<long, Subscription> _subscriptions = [];
     private readonly SemaphoreSlim _lock = new(1, 1);
 
+    // Written under _lock, read by metric collection without it: a scrape must not wait behind a grain call.
+    private int _connectedUsers;
+    private int _hubConnections;
+
+    /// <summary>Users with at least one hub connection on this gateway.</summary>
+    public int ConnectedUsers => Volatile.Read(ref _connectedUsers);
+
+    /// <summary>Hub connections on this gateway that have been attached and not yet detached.</summary>
+    public int HubConnections => Volatile.Read(ref _hubConnections);
+
     /// <summary>A connection of the user opened: make sure this gateway listens to the user's grain.</summary>
     public async Task AttachAsync(long userId)
     {
         await _lock.WaitAsync();
         try
         {
+            Volatile.Write(ref _hubConnections, _hubConnections + 1);
             if (_subscriptions.TryGetValue(userId, out var existing))
             {
                 existing.Connections++;
@@ -36,6 +47,7 @@ public sealed partial class UserEventBridge(
             var observer = new UserObserver(hub.Clients.Group(HubEvents.UserGroup(userId)));
             var subscription = new Subscription(observer, cluster.CreateObjectReference<IUserObserver>(observer)) { Connections = 1 };
             _subscriptions[userId] = subscription;
+            Volatile.Write(ref _connectedUsers, _subscriptions.Count);
             await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(subscription.Reference);
         }
         finally
@@ -51,10 +63,15 @@ public sealed partial class UserEventBridge(
         await _lock.WaitAsync();
         try
         {
-            if (_subscriptions.TryGetValue(userId, out var subscription) && --subscription.Connections == 0)
+            if (_subscriptions.TryGetValue(userId, out var subscription))
             {
-                _subscriptions.Remove(userId);
-                closing = subscription;
+                Volatile.Write(ref _hubConnections, _hubConnections - 1);
+                if (--subscription.Connections == 0)
+                {
+                    _subscriptions.Remove(userId);
+                    Volatile.Write(ref _connectedUsers, _subscriptions.Count);
+                    closing = subscription;
+                }
             }
         }
         finally

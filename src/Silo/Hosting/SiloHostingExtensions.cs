@@ -15,10 +15,8 @@ public static class SiloHostingExtensions
     /// One silo of the chat cluster: it finds the others through Redis, owns the shard in Shard:Index, stores grain
     /// state in PostgreSQL and feeds the Orleans dashboard.
     /// </summary>
-    public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder, SiloSettings settings)
     {
-        var settings = SiloSettings.Read(builder.Configuration);
-
         // Leaving the cluster cleanly (so others stop routing here at once) takes a few seconds.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
@@ -35,6 +33,7 @@ public static class SiloHostingExtensions
                 options.ServiceId = settings.Orleans.ServiceId;
             });
             ConfigureEndpoints(silo, settings);
+            silo.Configure<GrainDirectoryOptions>(options => options.CacheSize = settings.Orleans.DirectoryCacheSize);
             silo.AddChatGrains(settings.Shard);
             silo.AddChatPersistence(settings.PostgresConnectionString);
             silo.AddDashboard();

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using WhatsApp.Gateway.Realtime;
+
+namespace WhatsApp.Gateway.Metrics;
+
+/// <summary>
+/// The gateway's own meter, <c>WhatsApp.Gateway</c>: who is connected to this gateway and how long sends take from the
+/// moment the gateway has them until the cluster has acknowledged them (durably stored) or refused them.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    public const string MeterName = "WhatsApp.Gateway";
+
+    /// <summary>Values of the send histogram's "transport" tag.</summary>
+    public const string Rest = "rest", Hub = "hub";
+
+    /// <summary>Values of its "outcome" tag: stored, refused by the rules (bad input, not a participant...), or no answer.</summary>
+    public const string Sent = "sent", Refused = "refused", Failed = "failed";
+
+    // Sends are acknowledged after a durable commit: milliseconds when idle, tens of milliseconds under load. The
+    // OpenTelemetry default buckets (0 to 10,000) assume milliseconds and would put every send in the first bucket.
+    private static readonly IReadOnlyList<double> SendBuckets =
+        [0.001, 0.002, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Histogram<double> _sendDuration;
+
+    public GatewayMetrics(IMeterFactory meters, UserEventBridge events)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge(
+            "whatsapp.gateway.connected_users",
+            () => events.ConnectedUsers,
+            unit: "{user}",
+            description: "Users with at least one hub connection on this gateway.");
+        meter.CreateObservableUpDownCounter(
+            "whatsapp.gateway.hub_connections",
+            () => events.HubConnections,
+            unit: "{connection}",
+            description: "Open hub connections on this gateway.");
+        _sendDuration = meter.CreateHistogram(
+            "whatsapp.gateway.send.duration",
+            unit: "s",
+            description: "Time from a send reaching the gateway (REST or hub) to the cluster's answer.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SendBuckets });
+    }
+
+    /// <summary>Records one send that began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public void RecordSend(long startTimestamp, string transport, string outcome)
+    {
+        if (_sendDuration.Enabled)
+        {
+            _sendDuration.Record(
+                Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
+                new KeyValuePair<string, object?>("transport", transport),
+                new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using WhatsApp.Testing;
+
+namespace WhatsApp.Cluster.Tests;
+
+/// <summary>A wrong setting stops the real silo process at start, with a message that names the key.</summary>
+public sealed class SiloConfigurationTests
+{
+    [Theory]
+    [InlineData("Metrics__Port", "70000", "Metrics:Port must be a TCP port (got 70000)")]
+    [InlineData("Metrics__Port", "0", "Metrics:Port must be a TCP port (got 0)")]
+    public async Task SiloProcess_WithABadSetting_StopsAtStartNamingTheKey(string key, string value, string message)
+    {
+        // Settings are checked before the silo reaches PostgreSQL or Redis, so none is needed here.
+        await using var silo = HostProcess.Start("Silo", "silo-bad-setting", new Dictionary<string, string> { [key] = value });
+
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not stop");
+        Assert.NotEqual(0, silo.ExitCode);
+        Assert.Contains(message, silo.Output, StringComparison.Ordinal);
+    }
+}
