@@ -68,6 +68,21 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal(acknowledged, history.Select(message => message.Sequence));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task SendAsync_ConversationSiloKilledWhileWritesAreInFlight_RetriesStoreEachMessageOnceWithoutGaps()
+    {
+        await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
+        var (alice, bob) = (TestIds.User(shard: 1), TestIds.User(shard: 2));
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(bob);
+
+        var senders = RetryingSenders.Start(cluster, alice, bob, senders: 6, messagesEach: 100);
+        await senders.WhenAcknowledgedAtLeastAsync(30);
+        await cluster.Cluster.KillSiloAsync(cluster.SiloOfShard(1));
+
+        await senders.AssertEachStoredOnceWithoutGapsAsync(cluster, alice, bob);
+    }
+
     private async Task ShowLogsOnFailureAsync<T>(ChatTestCluster cluster, Func<Task<T>> step)
     {
         try

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using WhatsApp.Cluster.Tests.Infrastructure;
-using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Diagnostics;
 using WhatsApp.Testing;
 
@@ -52,46 +50,14 @@ public sealed class GroupCommitTests(PostgresFixture postgres)
         await using var server = await PostgresServer.StartAsync(PostgresDurability.AsShipped);
         await using var cluster = await ChatTestCluster.StartAsync(server.ConnectionString());
         var (alice, bob) = await cluster.Grains.RegisterPairAsync();
-        var acknowledged = new ConcurrentBag<ChatMessage>();
-        var failures = 0;
 
-        async Task SendUntilStoredAsync(long from, long to, string clientMessageId)
-        {
-            while (true)
-            {
-                try
-                {
-                    var result = await cluster.Grains.Conversation(from, to).SendAsync(from, $"text of {clientMessageId}", clientMessageId);
-                    Assert.True(result.IsSuccess, result.Error?.Detail);
-                    acknowledged.Add(result.Value.Message);
-                    return;
-                }
-                catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
-                {
-                    Interlocked.Increment(ref failures);
-                    await Task.Delay(100);
-                }
-            }
-        }
-
-        var senders = Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
-        {
-            for (var i = 0; i < 50; i++)
-            {
-                await SendUntilStoredAsync(sender % 2 == 0 ? alice : bob, sender % 2 == 0 ? bob : alice, $"s{sender}-{i}");
-            }
-        })).ToList();
-        await Eventually.ReturnsAsync(() => Task.FromResult(acknowledged.Count), count => count >= 40, TimeSpan.FromSeconds(60), "40 acknowledged sends");
+        var senders = RetryingSenders.Start(cluster, alice, bob, senders: 4, messagesEach: 100);
+        await senders.WhenAcknowledgedAtLeastAsync(40);
         await server.StopServerAsync();
         await Task.Delay(TimeSpan.FromSeconds(2));
         await server.StartServerAsync();
-        await Task.WhenAll(senders).WaitAsync(TimeSpan.FromMinutes(3));
 
-        var history = await Eventually.SucceedsAsync(() => cluster.Grains.HistoryAsync(alice, bob), TimeSpan.FromSeconds(30), "reading the history");
-        Assert.True(failures > 0, "Stopping PostgreSQL failed no send: the test did not test a failed commit.");
-        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), history.Select(message => message.Sequence));
-        Assert.Equal(200, history.Select(message => message.ClientMessageId).Distinct().Count());
-        Assert.All(acknowledged, message => Assert.Equal(message.ClientMessageId, history[(int)message.Sequence - 1].ClientMessageId));
+        await senders.AssertEachStoredOnceWithoutGapsAsync(cluster, alice, bob);
     }
 
     [Fact(Timeout = 300_000)]
