@@ -96,7 +96,7 @@ public sealed partial class ConversationGrain(
             }
         }
 
-        if (!state.State.ParticipantsVerified && await RefuseUnregisteredAsync(conversation, fromUserId) is { } unregistered)
+        if (_lastSequence == 0 && await RefuseUnregisteredAsync(conversation, fromUserId) is { } unregistered)
         {
             return ChatResult.Fail<SendReceipt>(unregistered);
         }
@@ -408,7 +408,8 @@ public sealed partial class ConversationGrain(
 
     /// <summary>
     /// Before the first message: both participants must be registered. Concurrent first sends share one check; a check
-    /// that finds someone unregistered is not kept, since they may register a moment later.
+    /// that finds someone unregistered is not kept, since they may register a moment later. Nothing is written: once a
+    /// message is stored, the conversation's last sequence says the check was made.
     /// </summary>
     private async Task<ChatError?> RefuseUnregisteredAsync(ConversationId conversation, long senderId)
     {
@@ -436,14 +437,7 @@ public sealed partial class ConversationGrain(
     {
         var participants = conversation.DirectParticipants;
         var profiles = await Task.WhenAll(participants.Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).GetProfileAsync()));
-        var unregistered = participants.Where((_, i) => profiles[i] is null).ToHashSet();
-        if (unregistered.Count == 0 && !state.State.ParticipantsVerified)
-        {
-            state.State.ParticipantsVerified = true;
-            await WriteStateOrReloadAsync(state);
-        }
-
-        return unregistered;
+        return participants.Where((_, i) => profiles[i] is null).ToHashSet();
     }
 
     private ChatMessage ToChatMessage(ConversationId conversation, MessageRow row) => ChatMessages.From(conversation, row, ShardMap.ShardCount);

@@ -2,17 +2,15 @@ namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
 /// The persisted state of a conversation: the participants' marks. It stays the same size however many messages there
-/// are; messages are rows of their own, and the last sequence is read from them on activation. (Field 0, the first
-/// version's sequence checkpoint, is gone: the serializer skips it in old rows.)
+/// are; messages are rows of their own, and the last sequence is read from them on activation. (Fields 0 and 2, the
+/// first version's sequence checkpoint and participant check, are gone: the serializer skips them in old rows. A
+/// conversation with a stored message has had its participants checked.)
 /// </summary>
 [GenerateSerializer, Alias("whatsapp.ConversationState")]
 public sealed class ConversationState
 {
     /// <summary>Each participant's delivered and read marks.</summary>
     [Id(1)] public Dictionary<long, ParticipantMarks> Marks { get; set; } = [];
-
-    /// <summary>Both participants were found registered when the first message was sent.</summary>
-    [Id(2)] public bool ParticipantsVerified { get; set; }
 }
 
 /// <summary>A participant has received (delivered) and read every message up to these sequences.</summary>

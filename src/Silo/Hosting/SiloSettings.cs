@@ -26,9 +26,10 @@ public sealed class OrleansEndpointOptions
     /// <summary>
     /// How many grain addresses this silo's directory cache may hold. Orleans' default, a million, pre-sizes a dictionary
     /// that every metrics collection walks in full (the dashboard collects every second): about 4 ms each time on this
-    /// project's 2-core machine even when the cache is empty. Entries expire within minutes, so 100,000 is ample here.
+    /// project's 2-core machine even when the cache is empty; at 100,000 the walk still took 4 % of a loaded silo's CPU.
+    /// Entries expire within minutes and a full cache only means another directory lookup, so 10,000 is ample here.
     /// </summary>
-    public int DirectoryCacheSize { get; set; } = 100_000;
+    public int DirectoryCacheSize { get; set; } = 10_000;
 }
 
 /// <summary>Configuration section "Metrics": where this silo serves its OpenTelemetry metrics (/metrics, Prometheus text).</summary>
