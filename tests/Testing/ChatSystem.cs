@@ -48,10 +48,14 @@ public sealed class ChatSystem : IAsyncDisposable
 
     public IReadOnlyList<Uri> GatewayUrls => _gatewayUrls;
 
+    /// <summary>The silo processes that are up now (<see cref="Silos"/> also lists the ones killed or stopped before).</summary>
+    public IEnumerable<HostProcess> RunningSilos => _silos.Where(silo => !silo.HasExited);
+
     /// <param name="gatewaySettings">Extra gateway settings (environment variable names), e.g. rate limits.</param>
-    public static async Task<ChatSystem> StartAsync(IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends.</param>
+    public static async Task<ChatSystem> StartAsync(IReadOnlyDictionary<string, string>? gatewaySettings = null, PostgresDurability durability = PostgresDurability.Relaxed)
     {
-        var postgres = await PostgresServer.StartAsync();
+        var postgres = await PostgresServer.StartAsync(durability);
         var redis = await RedisServer.StartAsync();
         var system = new ChatSystem(postgres, redis, gatewaySettings ?? new Dictionary<string, string>());
         try
@@ -92,6 +96,30 @@ public sealed class ChatSystem : IAsyncDisposable
         });
         _silos.Add(silo);
         return silo;
+    }
+
+    /// <summary>
+    /// Restarts the whole cluster: every silo stops as Ctrl-C would stop it, then each shard's silo starts again on its
+    /// ports; returns once every gateway (which keeps running) sees them all. Every grain is cold afterwards.
+    /// </summary>
+    public async Task RestartClusterAsync()
+    {
+        await Task.WhenAll(RunningSilos.ToList().Select(StopAsync));
+        for (var shard = 0; shard < ShardCount; shard++)
+        {
+            StartSilo(shard);
+        }
+
+        await Task.WhenAll(_gateways.Zip(_gatewayUrls).Select(pair => WaitUntilHealthyAsync(pair.Second, pair.First)));
+
+        static async Task StopAsync(HostProcess silo)
+        {
+            await silo.StopGracefullyAsync();
+            if (!await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)))
+            {
+                await silo.KillAsync();
+            }
+        }
     }
 
     /// <summary>Starts another gateway process on a free port and waits until it reaches every silo.</summary>

@@ -25,6 +25,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The operating system's process id, e.g. to read its memory from /proc or attach a diagnostics client.</summary>
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;

@@ -2,9 +2,19 @@ using Npgsql;
 
 namespace WhatsApp.Testing;
 
+/// <summary>How much a throwaway PostgreSQL server syncs to disk.</summary>
+public enum PostgresDurability
+{
+    /// <summary>No fsync, asynchronous commit: tests stop the server, they do not pull the plug, and run faster so.</summary>
+    Relaxed,
+
+    /// <summary>PostgreSQL's defaults (fsync and synchronous_commit on), as shipped: what a benchmark of durable sends needs.</summary>
+    AsShipped,
+}
+
 /// <summary>
 /// A real PostgreSQL server for one test run: initdb in a temp folder, listening on a free port on 127.0.0.1 only,
-/// removed on dispose. Durability settings are relaxed (no fsync): tests stop the server, they do not pull the plug.
+/// removed on dispose. Durability is relaxed unless <see cref="PostgresDurability.AsShipped"/> is asked for.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -12,13 +22,16 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _binaries;
     private readonly bool _runAsPostgresUser;
 
-    private PostgresServer(string directory, string binaries, int port, bool runAsPostgresUser)
+    private PostgresServer(string directory, string binaries, int port, bool runAsPostgresUser, PostgresDurability durability)
     {
         _directory = directory;
         _binaries = binaries;
         Port = port;
         _runAsPostgresUser = runAsPostgresUser;
+        Durability = durability;
     }
+
+    public PostgresDurability Durability { get; }
 
     public int Port { get; }
 
@@ -27,28 +40,33 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database = "whatsapp") =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=true;Timeout=5";
 
-    public static async Task<PostgresServer> StartAsync()
+    public static async Task<PostgresServer> StartAsync(PostgresDurability durability = PostgresDurability.Relaxed)
     {
         var binaries = FindBinaries();
         var directory = Directory.CreateTempSubdirectory("whatsapp-pg-").FullName;
         var runAsPostgresUser = Environment.UserName == "root";
-        var server = new PostgresServer(directory, binaries, FreePort.Next(), runAsPostgresUser);
+        var server = new PostgresServer(directory, binaries, FreePort.Next(), runAsPostgresUser, durability);
         if (runAsPostgresUser)
         {
             // initdb and postgres refuse to run as root.
             await ExternalProcess.RunAsync("chown", ["-R", "postgres:postgres", directory], TimeSpan.FromSeconds(10));
         }
 
-        await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+        string[] initdb = ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8"];
+        await server.RunToolAsync("initdb", durability == PostgresDurability.Relaxed ? [.. initdb, "--no-sync"] : initdb);
         await server.StartServerAsync();
         return server;
     }
 
     /// <summary>Starts the server again after <see cref="StopServerAsync"/>, on the same port and data.</summary>
-    public Task<string> StartServerAsync() => RunToolAsync("pg_ctl", [
-        "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
-        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-        "start"]);
+    public Task<string> StartServerAsync()
+    {
+        var relaxed = Durability == PostgresDurability.Relaxed ? " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" : string.Empty;
+        return RunToolAsync("pg_ctl", [
+            "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c max_connections=300{relaxed}",
+            "start"]);
+    }
 
     /// <summary>Stops the server at once, as a crash would, keeping its data.</summary>
     public Task<string> StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
