@@ -13,6 +13,7 @@ public sealed record ChatUser(long Id, string Token);
 public sealed class ChatApi(Uri gatewayUrl) : IDisposable
 {
     private const string Password = "benchmark password";
+    private const int RegisterAttempts = 5;
 
     // Up to 256 requests in flight each need a connection of their own (HTTP/1.1); the default pool would be enough,
     // but an explicit one says so and keeps idle connections for the next window.
@@ -22,13 +23,30 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
         Timeout = TimeSpan.FromSeconds(60),
     };
 
+    /// <summary>
+    /// Registers a fresh user as a client should: a 503 (the cluster was busy or briefly unreachable) is tried again after
+    /// a pause, and a 409 on a retry means the earlier attempt went through after all, so it logs in instead.
+    /// </summary>
     public async Task<ChatUser> RegisterAsync()
     {
         var userId = TestIds.User();
-        using var response = await _http.PostAsJsonAsync("/api/auth/register", new { userId, displayName = $"Bench {userId}", password = Password });
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        return new ChatUser(userId, body.RootElement.GetProperty("token").GetString()!);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _http.PostAsJsonAsync("/api/auth/register", new { userId, displayName = $"Bench {userId}", password = Password });
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < RegisterAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Conflict && attempt > 1)
+            {
+                using var login = await _http.PostAsJsonAsync("/api/auth/login", new { userId, password = Password });
+                return new ChatUser(userId, await TokenOfAsync(login));
+            }
+
+            return new ChatUser(userId, await TokenOfAsync(response));
+        }
     }
 
     /// <summary>Sends as <paramref name="from"/>; true when the gateway acknowledged it (201, or 200 for a repeat).</summary>
@@ -63,4 +81,11 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static async Task<string> TokenOfAsync(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return body.RootElement.GetProperty("token").GetString()!;
+    }
 }

@@ -27,8 +27,7 @@ public sealed class ConnectedUsers : IAsyncDisposable
 
     public static async Task<ConnectedUsers> RegisterAsync(BenchmarkDeployment deployment, int count, string purpose)
     {
-        var users = new ChatUser[count];
-        await Bulk.RunAsync($"registering {count} users ({purpose})", count, inFlight: 16, async index => users[index] = await deployment.Api.RegisterAsync());
+        var users = await deployment.Api.RegisterUsersAsync(count, purpose);
         var members = new (ChatUser, HubConnection)[count];
         var pool = new ConnectedUsers([]);
         await Bulk.RunAsync($"connecting them to the hub", count, inFlight: 32, async index =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WhatsApp.Benchmarks.Load;
 using WhatsApp.Benchmarks.Reporting;
 
@@ -20,9 +19,7 @@ public sealed class ColdStartScenario : Scenario
         var inFlight = context.Options.InFlight[0];
         var warmShape = new LoadShape(SendChannel.Rest, inFlight, context.Options.ColdWindow, context.Options.Warmup);
         var warm = await context.LoadAsync(warmShape);
-        var restart = Stopwatch.StartNew();
-        await ScenarioContext.MeasureAsync("restarting the whole cluster", async () => { await context.Deployment.System.RestartClusterAsync(); return true; }, _ => "done");
-        var restartSeconds = restart.Elapsed.TotalSeconds;
+        var restartSeconds = await context.RestartClusterAsync();
 
         // The cold window starts as soon as the gateway sees every silo again: every grain is still to be activated.
         var cold = await context.LoadAsync(warmShape with { Warmup = TimeSpan.Zero });

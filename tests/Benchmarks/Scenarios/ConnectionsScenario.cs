@@ -32,8 +32,7 @@ public sealed class ConnectionsScenario : Scenario
 
         // Fresh users in every run: silo memory per active user counts grains that were not active before the run.
         var siloBefore = SiloResidentBytes(deployment);
-        var users = new ChatUser[options.ConnectionUsers];
-        await Bulk.RunAsync($"registering {users.Length} users", users.Length, inFlight: 16, async index => users[index] = await deployment.Api.RegisterAsync());
+        var users = await deployment.Api.RegisterUsersAsync(options.ConnectionUsers, "connection holders");
         var gatewayBefore = await GatewayMemory.MeasureAsync(deployment.GatewayProcessId);
 
         var addresses = SourceAddress.ForConnections(options.Connections, options.ConnectionsPerSourceAddress);

@@ -21,8 +21,7 @@ public sealed class GrowthScenario : Scenario
         var api = context.Deployment.Api;
         var chats = context.Options.Chats;
         _grown = await api.RegisterAsync();
-        var peers = new ChatUser[chats];
-        await Bulk.RunAsync($"registering {chats} chat partners", chats, inFlight: 16, async index => peers[index] = await api.RegisterAsync());
+        var peers = await api.RegisterUsersAsync(chats, "chat partners");
         _peers.AddRange(peers);
         await Bulk.RunAsync($"opening {chats} chats", chats, inFlight: 32, index => api.SendAsync(_grown, peers[index].Id, MessageContent.Of(index), $"chat-{index}"));
     }

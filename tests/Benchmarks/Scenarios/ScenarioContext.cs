@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using WhatsApp.Benchmarks.Cli;
@@ -25,13 +26,29 @@ public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOpt
         () => InsertCeiling.InsertsPerSecondAsync(Deployment.System.Postgres.ConnectionString(), Options.CeilingConnections, Options.Duration),
         inserts => string.Create(CultureInfo.InvariantCulture, $"{inserts:F0} INSERTs/s"));
 
-    public async Task<LoadResult> LoadAsync(LoadShape shape) => await MeasureAsync(
-        $"sending: {shape}",
-        async () => await SendLoad.RunAsync(Deployment, await ConnectedUsersAsync(), shape),
-        result => string.Create(CultureInfo.InvariantCulture,
-            $"acked {result.AckedPerSecond:F0}/s, delivered {result.DeliveredPerSecond:F0}/s, send→delivery p99 {result.Delivery?.P99:F1} ms, errors {result.Errors}"));
+    public async Task<LoadResult> LoadAsync(LoadShape shape)
+    {
+        // Outside the spinner: registering shows a progress bar of its own, and Spectre shows one live display at a time.
+        var users = await ConnectedUsersAsync();
+        return await MeasureAsync(
+            $"sending: {shape}",
+            () => SendLoad.RunAsync(Deployment, users, shape),
+            result => string.Create(CultureInfo.InvariantCulture,
+                $"acked {result.AckedPerSecond:F0}/s, delivered {result.DeliveredPerSecond:F0}/s, send→delivery p99 {result.Delivery?.P99:F1} ms, errors {result.Errors}"));
+    }
 
     public LoadShape ClosedLoop(SendChannel channel, int inFlight) => new(channel, inFlight, Options.Duration, Options.Warmup);
+
+    /// <summary>Restarts every silo (the gateway stays); returns the seconds until the gateway sees them all again.</summary>
+    public Task<double> RestartClusterAsync() => MeasureAsync(
+        "restarting the whole cluster",
+        async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            await Deployment.System.RestartClusterAsync();
+            return clock.Elapsed.TotalSeconds;
+        },
+        seconds => string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s"));
 
     /// <summary>Runs one measured phase under a spinner and prints its outcome on a line of its own.</summary>
     public static async Task<T> MeasureAsync<T>(string description, Func<Task<T>> measure, Func<T, string> outcome)
