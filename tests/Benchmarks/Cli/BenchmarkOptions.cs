@@ -1,0 +1,162 @@
+using System.Globalization;
+
+namespace WhatsApp.Benchmarks.Cli;
+
+/// <summary>
+/// What one invocation measures and at which sizes. The defaults are the issue's sizes with short windows, so `all` with
+/// three runs fits well within half an hour on two cores; <c>--smoke</c> shrinks everything to prove the tool works.
+/// </summary>
+public sealed record BenchmarkOptions
+{
+    public required IReadOnlyList<string> Scenarios { get; init; }
+
+    public int Runs { get; init; } = 3;
+
+    public bool Smoke { get; init; }
+
+    /// <summary>Length of each measured window (and of the ceiling measured next to it).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Sends made before each closed-loop window, not counted: connections and grains are warm when it starts.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Users of the throughput, latency and cold-start scenarios, each with a hub connection that listens.</summary>
+    public int Users { get; init; } = 1_000;
+
+    /// <summary>The two sends-in-flight levels of the throughput scenario.</summary>
+    public IReadOnlyList<int> InFlight { get; init; } = [32, 256];
+
+    public int CeilingConnections { get; init; } = 32;
+
+    /// <summary>Chats of the grown user in the growth scenario.</summary>
+    public int Chats { get; init; } = 500;
+
+    /// <summary>Messages of the long conversation in the history scenario.</summary>
+    public int HistoryMessages { get; init; } = 100_000;
+
+    /// <summary>Time box for filling the long conversation; the report states the length reached.</summary>
+    public TimeSpan HistorySeedLimit { get; init; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>The window after a whole-cluster restart (the issue's first 30 s), and the warm window it is compared with.</summary>
+    public TimeSpan ColdWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int Connections { get; init; } = 10_000;
+
+    /// <summary>Users behind the idle connections (each holds Connections / ConnectionUsers of them, like tabs and phones).</summary>
+    public int ConnectionUsers { get; init; } = 2_000;
+
+    /// <summary>
+    /// Connections per loopback source address. Each connection to the gateway's one address and port takes an ephemeral
+    /// port of its source address (about 28,000 on Linux, shared with everything else on the machine), so the idle
+    /// connections spread over 127.0.0.2, 127.0.0.3, ...
+    /// </summary>
+    public int ConnectionsPerSourceAddress { get; init; } = 4_000;
+
+    /// <summary>Where the JSON and Markdown results go.</summary>
+    public required string OutputDirectory { get; init; }
+
+    public static readonly IReadOnlyList<string> KnownScenarios =
+        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections"];
+
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
+          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, all
+          --runs N                 runs per scenario; figures are medians over them (default 3)
+          --duration S             seconds per measured window and per ceiling (default 10)
+          --users N                users of throughput, latency, coldstart (default 1000)
+          --chats N                chats of the grown user (default 500)
+          --history-messages N     length of the long conversation (default 100000)
+          --history-seed-limit S   time box for filling it (default 240)
+          --cold-window S          window after a whole-cluster restart (default 30)
+          --connections N          idle hub connections (default 10000)
+          --connection-users N     users holding them (default 2000)
+          --out DIR                results folder (default artifacts/benchmarks)
+          --smoke                  every scenario at tiny sizes, one run: proves the tool works in seconds
+        """;
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message for the user.</summary>
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args, string defaultOutputDirectory)
+    {
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            throw new ArgumentException("Name a scenario or all.");
+        }
+
+        var scenario = args[0];
+        if (scenario != "all" && !KnownScenarios.Contains(scenario))
+        {
+            throw new ArgumentException($"Unknown scenario '{scenario}'.");
+        }
+
+        var values = new Dictionary<string, string>();
+        var smoke = false;
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i] == "--smoke")
+            {
+                smoke = true;
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Count)
+            {
+                values[args[i]] = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            }
+        }
+
+        var options = (smoke ? SmokeSizes : new BenchmarkOptions { Scenarios = [], OutputDirectory = string.Empty }) with
+        {
+            Scenarios = scenario == "all" ? KnownScenarios : [scenario],
+            Smoke = smoke,
+            OutputDirectory = values.Remove("--out", out var output) ? Path.GetFullPath(output) : defaultOutputDirectory,
+        };
+        options = options with
+        {
+            Runs = Take(values, "--runs", options.Runs),
+            Duration = TimeSpan.FromSeconds(Take(values, "--duration", options.Duration.TotalSeconds)),
+            Users = Take(values, "--users", options.Users),
+            Chats = Take(values, "--chats", options.Chats),
+            HistoryMessages = Take(values, "--history-messages", options.HistoryMessages),
+            HistorySeedLimit = TimeSpan.FromSeconds(Take(values, "--history-seed-limit", options.HistorySeedLimit.TotalSeconds)),
+            ColdWindow = TimeSpan.FromSeconds(Take(values, "--cold-window", options.ColdWindow.TotalSeconds)),
+            Connections = Take(values, "--connections", options.Connections),
+            ConnectionUsers = Take(values, "--connection-users", options.ConnectionUsers),
+        };
+        if (values.Count > 0)
+        {
+            throw new ArgumentException($"Unknown option {values.Keys.First()}.");
+        }
+
+        return options.Runs >= 1 && options.Users >= 2 && options.ConnectionUsers >= 1 && options.Connections >= options.ConnectionUsers
+            ? options
+            : throw new ArgumentException("--runs must be at least 1, --users at least 2, --connections at least --connection-users.");
+    }
+
+    /// <summary>A few seconds per scenario; one source address per 25 connections, so the multi-address path runs too.</summary>
+    private static BenchmarkOptions SmokeSizes => new()
+    {
+        Scenarios = [],
+        OutputDirectory = string.Empty,
+        Runs = 1,
+        Duration = TimeSpan.FromSeconds(1),
+        Warmup = TimeSpan.FromSeconds(0.5),
+        Users = 20,
+        InFlight = [4, 16],
+        CeilingConnections = 8,
+        Chats = 10,
+        HistoryMessages = 200,
+        HistorySeedLimit = TimeSpan.FromSeconds(20),
+        ColdWindow = TimeSpan.FromSeconds(1),
+        Connections = 60,
+        ConnectionUsers = 10,
+        ConnectionsPerSourceAddress = 25,
+    };
+
+    private static int Take(Dictionary<string, string> values, string name, int fallback) =>
+        values.Remove(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static double Take(Dictionary<string, string> values, string name, double fallback) =>
+        values.Remove(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
+}

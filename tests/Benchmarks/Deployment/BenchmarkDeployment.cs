@@ -1,0 +1,48 @@
+using WhatsApp.Testing;
+
+namespace WhatsApp.Benchmarks.Deployment;
+
+/// <summary>
+/// The system under test, started as ./run starts it (a PostgreSQL and a Redis of their own, three silo processes, one
+/// gateway process, each configured only by environment variables), with PostgreSQL as durable as shipped. The
+/// benchmark reaches it only through the gateway's public contract, plus PostgreSQL itself for the ceiling.
+/// </summary>
+public sealed class BenchmarkDeployment : IAsyncDisposable
+{
+    private BenchmarkDeployment(ChatSystem system)
+    {
+        System = system;
+        Api = new ChatApi(system.GatewayUrl);
+    }
+
+    public ChatSystem System { get; }
+
+    public ChatApi Api { get; }
+
+    public Uri GatewayUrl => System.GatewayUrl;
+
+    public int GatewayProcessId => System.Gateways[0].Id;
+
+    public IReadOnlyList<int> SiloProcessIds => [.. System.RunningSilos.Select(silo => silo.Id)];
+
+    public static async Task<BenchmarkDeployment> StartAsync()
+    {
+        var system = await ChatSystem.StartAsync(new Dictionary<string, string>
+        {
+            // The per-user send allowance protects the service from one user; the benchmark's users send far faster.
+            ["Gateway__SendsPerSecond"] = "1000000",
+            ["Gateway__SendBurst"] = "1000000",
+
+            // As ./run: no per-request logging, which would cost the gateway more than the sends it measures.
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        }, PostgresDurability.AsShipped);
+        return new BenchmarkDeployment(system);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await System.DisposeAsync();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Benchmarks.Deployment;
+
+/// <summary>A registered user and the token the gateway gave them.</summary>
+public sealed record ChatUser(long Id, string Token);
+
+/// <summary>The REST half of the public contract, as the benchmark uses it: one pooled HTTP client for every user.</summary>
+public sealed class ChatApi(Uri gatewayUrl) : IDisposable
+{
+    private const string Password = "benchmark password";
+    private const int RegisterAttempts = 5;
+
+    // Up to 256 requests in flight each need a connection of their own (HTTP/1.1); the default pool would be enough,
+    // but an explicit one says so and keeps idle connections for the next window.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+    {
+        BaseAddress = gatewayUrl,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>
+    /// Registers a fresh user as a client should: a 503 (the cluster was busy or briefly unreachable) is tried again after
+    /// a pause, and a 409 on a retry means the earlier attempt went through after all, so it logs in instead.
+    /// </summary>
+    public async Task<ChatUser> RegisterAsync()
+    {
+        var userId = TestIds.User();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await _http.PostAsJsonAsync("/api/auth/register", new { userId, displayName = $"Bench {userId}", password = Password });
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < RegisterAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Conflict && attempt > 1)
+            {
+                using var login = await _http.PostAsJsonAsync("/api/auth/login", new { userId, password = Password });
+                return new ChatUser(userId, await TokenOfAsync(login));
+            }
+
+            return new ChatUser(userId, await TokenOfAsync(response));
+        }
+    }
+
+    /// <summary>Sends as <paramref name="from"/>; true when the gateway acknowledged it (201, or 200 for a repeat).</summary>
+    public async Task<bool> SendAsync(ChatUser from, long toUserId, string content, string clientMessageId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = JsonContent.Create(new { toUserId, content, clientMessageId }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
+    }
+
+    /// <summary>The newest page of a 1:1 conversation; true when it answered 200.</summary>
+    public async Task<bool> ReadHistoryAsync(ChatUser reader, long peerId)
+    {
+        var (a, b) = (Math.Min(reader.Id, peerId), Math.Max(reader.Id, peerId));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{a}/{b}?limit=50");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.Token);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary>A user's public profile; true when it answered 200.</summary>
+    public async Task<bool> LookUpAsync(ChatUser reader, long userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/users/{userId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.Token);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static async Task<string> TokenOfAsync(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return body.RootElement.GetProperty("token").GetString()!;
+    }
+}

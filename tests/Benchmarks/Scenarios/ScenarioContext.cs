@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using WhatsApp.Benchmarks.Cli;
+using WhatsApp.Benchmarks.Deployment;
+using WhatsApp.Benchmarks.Load;
+
+namespace WhatsApp.Benchmarks.Scenarios;
+
+/// <summary>What every scenario of one invocation shares: the deployment, the sizes, and the connected users.</summary>
+public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOptions options) : IAsyncDisposable
+{
+    private ConnectedUsers? _connectedUsers;
+
+    public BenchmarkDeployment Deployment { get; } = deployment;
+
+    public BenchmarkOptions Options { get; } = options;
+
+    /// <summary>The users of the throughput, latency and cold-start scenarios, registered and connected on first use.</summary>
+    public async Task<ConnectedUsers> ConnectedUsersAsync() =>
+        _connectedUsers ??= await ConnectedUsers.RegisterAsync(Deployment, Options.Users, "senders and recipients");
+
+    /// <summary>The INSERT ceiling of this run, over the same duration as the windows it is compared with.</summary>
+    public Task<double> CeilingAsync() => MeasureAsync(
+        string.Create(CultureInfo.InvariantCulture, $"ceiling: single-row INSERTs from {Options.CeilingConnections} connections"),
+        () => InsertCeiling.InsertsPerSecondAsync(Deployment.System.Postgres.ConnectionString(), Options.CeilingConnections, Options.Duration),
+        inserts => string.Create(CultureInfo.InvariantCulture, $"{inserts:F0} INSERTs/s"));
+
+    public async Task<LoadResult> LoadAsync(LoadShape shape)
+    {
+        // Outside the spinner: registering shows a progress bar of its own, and Spectre shows one live display at a time.
+        var users = await ConnectedUsersAsync();
+        return await MeasureAsync(
+            $"sending: {shape}",
+            () => SendLoad.RunAsync(Deployment, users, shape),
+            result => string.Create(CultureInfo.InvariantCulture,
+                $"acked {result.AckedPerSecond:F0}/s, delivered {result.DeliveredPerSecond:F0}/s, send→delivery p99 {result.Delivery?.P99:F1} ms, errors {result.Errors}"));
+    }
+
+    public LoadShape ClosedLoop(SendChannel channel, int inFlight) => new(channel, inFlight, Options.Duration, Options.Warmup);
+
+    /// <summary>Restarts every silo (the gateway stays); returns the seconds until the gateway sees them all again.</summary>
+    public Task<double> RestartClusterAsync() => MeasureAsync(
+        "restarting the whole cluster",
+        async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            await Deployment.System.RestartClusterAsync();
+            return clock.Elapsed.TotalSeconds;
+        },
+        seconds => string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s"));
+
+    /// <summary>Runs one measured phase under a spinner and prints its outcome on a line of its own.</summary>
+    public static async Task<T> MeasureAsync<T>(string description, Func<Task<T>> measure, Func<T, string> outcome)
+    {
+        var result = await AnsiConsole.Status().StartAsync(description, _ => measure());
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"  {description}: [bold]{outcome(result)}[/]");
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connectedUsers is not null)
+        {
+            await _connectedUsers.DisposeAsync();
+        }
+    }
+}

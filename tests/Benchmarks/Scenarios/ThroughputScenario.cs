@@ -1,0 +1,45 @@
+using WhatsApp.Benchmarks.Load;
+using WhatsApp.Benchmarks.Reporting;
+
+namespace WhatsApp.Benchmarks.Scenarios;
+
+public sealed class ThroughputScenario : Scenario
+{
+    public override string Name => "throughput";
+
+    public override string Description =>
+        "Random pairs of connected users send over REST and over the hub with a fixed number of sends in flight; each run also measures the INSERT ceiling.";
+
+    public static string RestKey(int inFlight) => $"rest-{inFlight}";
+
+    public const string AckedPerCeilingKey = "acked-per-ceiling";
+
+    public const string HubDeliveredPerCeilingKey = "hub.delivered-per-ceiling";
+
+    public override async Task PrepareAsync(ScenarioContext context) => await context.ConnectedUsersAsync();
+
+    public override async Task<FigureList> RunOnceAsync(ScenarioContext context)
+    {
+        var figures = new FigureList();
+        var ceiling = await context.CeilingAsync();
+        figures.Add("ceiling", $"INSERTs, {context.Options.CeilingConnections} connections", Units.PerSecond, ceiling);
+        var bestHubDelivered = 0.0;
+        foreach (var channel in new[] { SendChannel.Rest, SendChannel.Hub })
+        {
+            foreach (var inFlight in context.Options.InFlight)
+            {
+                var result = await context.LoadAsync(context.ClosedLoop(channel, inFlight));
+                var prefix = $"{channel.ToString().ToLowerInvariant()}-{inFlight}";
+                figures.AddLoad(prefix, $"{channel}, {inFlight} in flight", result);
+                figures.AddRatio($"{prefix}.{AckedPerCeilingKey}", $"{channel}, {inFlight} in flight: acked ÷ ceiling", result.AckedPerSecond, ceiling);
+                if (channel == SendChannel.Hub)
+                {
+                    bestHubDelivered = Math.Max(bestHubDelivered, result.DeliveredPerSecond);
+                }
+            }
+        }
+
+        figures.AddRatio(HubDeliveredPerCeilingKey, "Hub: delivered ÷ ceiling (best in-flight level)", bestHubDelivered, ceiling);
+        return figures;
+    }
+}
