@@ -24,24 +24,14 @@ public sealed class ChatMetrics
     {
         var meter = meters.Create(MeterName);
         _messagesStored = meter.CreateCounter<long>("whatsapp.chat.messages.stored", "{message}", "Messages committed to PostgreSQL.");
-        _sendDuration = meter.CreateHistogram(
-            "whatsapp.chat.send.duration",
-            unit: "s",
-            description: "From a send reaching its conversation grain to its acknowledgement (committed).",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _sendDuration = Duration(meter, "whatsapp.chat.send.duration", "From a send reaching its conversation grain to its acknowledgement (committed).");
         _commitBatchSize = meter.CreateHistogram(
             "whatsapp.chat.commit.batch.size",
             unit: "{message}",
             description: "Messages in one group commit (one transaction, one round trip).",
             tags: null,
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
-        _commitDuration = meter.CreateHistogram(
-            "whatsapp.chat.commit.duration",
-            unit: "s",
-            description: "Time one group commit takes, round trips and fsync included.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _commitDuration = Duration(meter, "whatsapp.chat.commit.duration", "Time one group commit takes, round trips and fsync included.");
     }
 
     public void SendAcknowledged(TimeSpan elapsed) => _sendDuration.Record(elapsed.TotalSeconds);
@@ -52,4 +42,11 @@ public sealed class ChatMetrics
         _commitBatchSize.Record(messages);
         _commitDuration.Record(elapsed.TotalSeconds);
     }
+
+    private static Histogram<double> Duration(Meter meter, string name, string description) => meter.CreateHistogram(
+        name,
+        unit: "s",
+        description: description,
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 }
