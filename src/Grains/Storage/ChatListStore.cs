@@ -6,6 +6,9 @@ namespace WhatsApp.Grains.Storage;
 /// <summary>One line of a user's chat list as stored: the conversation's newest message and the user's marks.</summary>
 public sealed record ChatListLine(string ConversationId, MessageRow LastMessage, long LastOwnSequence, long ReadUpTo, long DeliveredUpTo)
 {
+    /// <summary>A chat-list line shows this much of its last message; the message row keeps all of it.</summary>
+    public const int PreviewLength = 100;
+
     /// <summary>Messages after both the user's read mark and their own last message (writing in a chat means having read it).</summary>
     public long UnreadCount => Math.Max(0, LastMessage.Sequence - Math.Max(ReadUpTo, LastOwnSequence));
 }

@@ -8,9 +8,6 @@ namespace WhatsApp.Grains.Storage;
 /// </summary>
 internal static class MessageRowsSql
 {
-    /// <summary>Chat lists show this much of the last message; the message row keeps all of it.</summary>
-    public const int PreviewLength = 100;
-
     /// <summary>
     /// Inserts the messages, skipping any whose sequence or clientMessageId is taken; RETURNING tells which went in, so
     /// a conflicting conversation is found without failing the transaction.
@@ -83,6 +80,7 @@ internal static class MessageRowsSql
     /// <summary>The first characters of a message, never cutting a surrogate pair in two.</summary>
     public static string Preview(string content)
     {
+        const int PreviewLength = ChatListLine.PreviewLength;
         if (content.Length <= PreviewLength)
         {
             return content;

@@ -18,7 +18,7 @@ internal sealed partial class DeviceListeners(TimeSpan expiry, TimeProvider time
 
     public void Renew(IUserObserver listener) => _renewedAt[listener] = time.GetUtcNow();
 
-    public bool Remove(IUserObserver listener) => _renewedAt.Remove(listener);
+    public void Remove(IUserObserver listener) => _renewedAt.Remove(listener);
 
     /// <summary>Forgets listeners that have not renewed within the expiry; true when any was forgotten.</summary>
     public bool RemoveExpired()

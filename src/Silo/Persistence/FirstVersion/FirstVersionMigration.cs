@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Storage;
 using WhatsApp.Grains.Conversations;
+using WhatsApp.Grains.Storage;
 
 namespace WhatsApp.Silo.Persistence.FirstVersion;
 
@@ -62,7 +63,7 @@ public sealed partial class FirstVersionMigration(string connectionString, IGrai
             users.Select(user => user.Name).ToArray());
 
         var services = buckets.Select(bucket => bucket.ServiceId).Distinct().ToArray();
-        await ExecuteAsync(connection, RebuildChatListsSql, cancellationToken, (object)services);
+        await ExecuteAsync(connection, RebuildChatListsSql, cancellationToken, services, ChatListLine.PreviewLength);
         await CopyMarksIntoChatListsAsync(connection, services, cancellationToken);
 
         await ExecuteAsync(connection, "DELETE FROM grain_state WHERE state_name = ANY($1)", cancellationToken, (object)new[] { BucketStateName, DirectoryStateName });
@@ -75,7 +76,7 @@ public sealed partial class FirstVersionMigration(string connectionString, IGrai
         INSERT INTO chat_list_entry (service_id, user_id, conversation_id, last_sequence, last_from_user_id,
                                      last_preview, last_created_at, last_own_sequence)
         SELECT newest.service_id, participant.user_id, newest.conversation_id, newest.sequence, newest.from_user_id,
-               left(newest.content, 100), newest.created_at,
+               left(newest.content, $2), newest.created_at,
                coalesce((SELECT max(own.sequence) FROM chat_message AS own
                          WHERE own.service_id = newest.service_id AND own.conversation_id = newest.conversation_id
                            AND own.from_user_id = participant.user_id), 0)
@@ -127,12 +128,12 @@ public sealed partial class FirstVersionMigration(string connectionString, IGrai
         return rows;
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] arrays)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var array in arrays)
+        foreach (var parameter in parameters)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = array });
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
