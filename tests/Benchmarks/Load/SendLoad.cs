@@ -17,25 +17,37 @@ public enum SendChannel
     Hub,
 }
 
-/// <summary>
-/// How a load window sends: through which channel, how many sends in flight at most, and either as fast as they are
-/// acknowledged (closed loop) or at a fixed rate. Only what happens inside the window after the warm-up counts.
-/// </summary>
-public sealed record LoadShape(SendChannel Channel, int InFlight, TimeSpan Duration, TimeSpan Warmup, double? RatePerSecond = null)
+/// <summary>Who a send goes to.</summary>
+public enum Pairing
 {
-    public override string ToString() => RatePerSecond is { } rate
-        ? $"{Channel} at {rate:F0}/s"
-        : $"{Channel}, {InFlight} in flight";
+    /// <summary>A random other user each time: nearly every send is the first message of its conversation.</summary>
+    Random,
+
+    /// <summary>Each user always to the same partner: after the warm-up every conversation is active, as in a day of chat.</summary>
+    Steady,
+}
+
+/// <summary>
+/// How a load window sends: through which channel, how many sends in flight at most, to whom, and either as fast as they
+/// are acknowledged (closed loop) or at a fixed rate. Only what happens inside the window after the warm-up counts.
+/// </summary>
+public sealed record LoadShape(SendChannel Channel, int InFlight, TimeSpan Duration, TimeSpan Warmup, double? RatePerSecond = null, Pairing Pairing = Pairing.Random)
+{
+    public override string ToString() => (RatePerSecond is { } rate ? $"{Channel} at {rate:F0}/s" : $"{Channel}, {InFlight} in flight")
+        + (Pairing == Pairing.Steady ? ", steady pairs" : "");
 }
 
 /// <summary>What a load window achieved. Latencies are from the send to its acknowledgement and to the recipient's event.</summary>
 public sealed record LoadResult(double AckedPerSecond, double DeliveredPerSecond, Percentiles? Ack, Percentiles? Delivery, int Errors, int Undelivered);
 
-/// <summary>Sends between random pairs of connected users, each with a fresh clientMessageId.</summary>
+/// <summary>Sends between pairs of connected users, each with a fresh clientMessageId.</summary>
 public static class SendLoad
 {
     /// <summary>How long the window's acknowledged sends may still take to reach their recipients.</summary>
     private static readonly TimeSpan DeliveryGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>Users 0 and 1, 2 and 3, ... are partners; with an odd count the last one writes to the first.</summary>
+    private static int PartnerOf(int user, int count) => (user ^ 1) < count ? user ^ 1 : 0;
 
     public static async Task<LoadResult> RunAsync(BenchmarkDeployment deployment, ConnectedUsers users, LoadShape shape)
     {
@@ -88,7 +100,7 @@ public static class SendLoad
                 }
 
                 var from = Random.Shared.Next(users.Count);
-                var to = (from + 1 + Random.Shared.Next(users.Count - 1)) % users.Count;
+                var to = shape.Pairing == Pairing.Steady ? PartnerOf(from, users.Count) : (from + 1 + Random.Shared.Next(users.Count - 1)) % users.Count;
                 var clientMessageId = $"{runId}-{sequence}";
                 undelivered[clientMessageId] = dueAt;
                 var ok = await SendAsync(deployment, users, shape.Channel, from, users.User(to).Id, MessageContent.Of(sequence), clientMessageId);

@@ -8,7 +8,7 @@ public sealed class ThroughputScenario : Scenario
     public override string Name => "throughput";
 
     public override string Description =>
-        "Random pairs of connected users send over REST and over the hub with a fixed number of sends in flight; each run also measures the INSERT ceiling.";
+        "Random pairs of connected users send over REST and over the hub with a fixed number of sends in flight, then steady pairs over REST; each run also measures the INSERT ceiling.";
 
     public static string RestKey(int inFlight) => $"rest-{inFlight}";
 
@@ -38,6 +38,13 @@ public sealed class ThroughputScenario : Scenario
                 }
             }
         }
+
+        // The same REST load once every conversation is active: how much of a random-pair send is the new conversation.
+        var inFlightSteady = context.Options.InFlight[0];
+        var steady = await context.LoadAsync(context.ClosedLoop(SendChannel.Rest, inFlightSteady) with { Pairing = Pairing.Steady });
+        var steadyPrefix = $"rest-{inFlightSteady}-steady";
+        figures.AddLoad(steadyPrefix, $"Rest, {inFlightSteady} in flight, steady pairs", steady);
+        figures.AddRatio($"{steadyPrefix}.{AckedPerCeilingKey}", $"Rest, {inFlightSteady} in flight, steady pairs: acked ÷ ceiling", steady.AckedPerSecond, ceiling);
 
         figures.AddRatio(HubDeliveredPerCeilingKey, "Hub: delivered ÷ ceiling (best in-flight level)", bestHubDelivered, ceiling);
         return figures;
