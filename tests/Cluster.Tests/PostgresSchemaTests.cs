@@ -35,6 +35,30 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task MigrateAsync_AsALeastPrivilegeRoleThatOwnsItsDatabase_AppliesEveryScriptAndOwnsEveryTable()
+    {
+        var (role, database) = await LeastPrivilegeRoleAsync();
+        await postgres.Server.QueryScalarAsync<int?>($"CREATE DATABASE {database} OWNER {role}", "postgres");
+
+        await new PostgresSchema(ConnectionStringAs(role, database), NullLogger<PostgresSchema>.Instance)
+            .MigrateAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal((long)PostgresSchema.Scripts().Count, await postgres.Server.QueryScalarAsync<long>("SELECT count(*) FROM schema_history", database));
+        Assert.Equal(0L, await postgres.Server.QueryScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> '{role}'", database));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_MissingDatabaseAndARoleThatMayNotCreateOne_StopsNamingBoth()
+    {
+        var (role, database) = await LeastPrivilegeRoleAsync();
+
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => new PostgresSchema(ConnectionStringAs(role, database), NullLogger<PostgresSchema>.Instance)
+            .MigrateAsync(TimeSpan.FromSeconds(10), CancellationToken.None));
+
+        Assert.Contains($"Database {database} does not exist, and role {role} may not create it", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WriteGrainState_StaleVersion_IsRefusedSoASecondActivationCannotOverwrite()
     {
         var database = "versions_" + Guid.NewGuid().ToString("N")[..8];
@@ -52,4 +76,15 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres)
         Assert.Equal(2, updated);
         Assert.Null(stale);
     }
+
+    /// <summary>A login role as deployments make the silos' one (deploy/postgres/silo-role.sql), and a database name for it.</summary>
+    private async Task<(string Role, string Database)> LeastPrivilegeRoleAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await postgres.Server.QueryScalarAsync<int?>($"CREATE ROLE silo_{suffix} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE", "postgres");
+        return ($"silo_{suffix}", $"owned_{suffix}");
+    }
+
+    private string ConnectionStringAs(string role, string database) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(postgres.Server.ConnectionString(database)) { Username = role }.ConnectionString;
 }

@@ -14,10 +14,19 @@ public sealed partial class ComposeFileTests
         "Gateway__AllowedOrigins", "Client__GatewayUrl", "ASPNETCORE_URLS",
     ];
 
+    /// <summary>Every secret the compose file requires, with a value for validation only.</summary>
+    private static readonly Dictionary<string, string> Secrets = new()
+    {
+        ["JWT_SIGNING_KEY"] = "dev-only-validation-key-0123456789abcdefghij",
+        ["POSTGRES_PASSWORD"] = "validation-superuser-password",
+        ["POSTGRES_SILO_PASSWORD"] = "validation-silo-password",
+        ["REDIS_PASSWORD"] = "validation-redis-password",
+    };
+
     [Fact]
     public async Task ComposeFile_Validates_AndEveryServiceAndSettingAgreesWithTheDesign()
     {
-        var config = await ComposeConfigAsync("dev-only-validation-key-0123456789abcdefghij");
+        var config = await ComposeConfigAsync(Secrets);
 
         var services = ServiceBlocks(config);
         Assert.Equal(["client", "gateway", "postgres", "redis", "silo-0", "silo-1", "silo-2"], services.Keys.Order());
@@ -42,18 +51,41 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
-    public async Task ComposeFile_WithoutASigningKey_IsRefused()
+    public async Task ComposeFile_Stores_AskForPasswordsAndTheSilosLogInAsTheirOwnRole()
     {
-        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => ComposeConfigAsync(signingKey: ""));
+        var services = ServiceBlocks(await ComposeConfigAsync(Secrets));
 
-        Assert.Contains("JWT_SIGNING_KEY", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("POSTGRES_INITDB_ARGS: --auth-local=scram-sha-256 --auth-host=scram-sha-256", services["postgres"], StringComparison.Ordinal);
+        Assert.Contains("POSTGRES_HOST_AUTH_METHOD: scram-sha-256", services["postgres"], StringComparison.Ordinal);
+        Assert.Contains("postgres/silo-role.sql:/whatsapp/silo-role.sql:ro", services["postgres"], StringComparison.Ordinal);
+        Assert.Contains("postgres/init-silo-role.sh:/docker-entrypoint-initdb.d/init-silo-role.sh:ro", services["postgres"], StringComparison.Ordinal);
+        Assert.Contains("redis-server --requirepass \"$$REDIS_PASSWORD\"", services["redis"], StringComparison.Ordinal);
+        for (var shard = 0; shard < 3; shard++)
+        {
+            Assert.Contains("ConnectionStrings__Postgres: Host=postgres;Port=5432;Database=whatsapp;Username=whatsapp_silo;Password=validation-silo-password", services[$"silo-{shard}"], StringComparison.Ordinal);
+            Assert.Contains("ConnectionStrings__Redis: redis:6379,password=validation-redis-password", services[$"silo-{shard}"], StringComparison.Ordinal);
+        }
+
+        Assert.Contains("ConnectionStrings__Redis: redis:6379,password=validation-redis-password", services["gateway"], StringComparison.Ordinal);
     }
 
-    private static Task<string> ComposeConfigAsync(string signingKey) => ExternalProcess.RunAsync(
+    [Theory]
+    [InlineData("JWT_SIGNING_KEY")]
+    [InlineData("POSTGRES_PASSWORD")]
+    [InlineData("POSTGRES_SILO_PASSWORD")]
+    [InlineData("REDIS_PASSWORD")]
+    public async Task ComposeFile_WithoutASecret_IsRefusedNamingIt(string secret)
+    {
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => ComposeConfigAsync(new Dictionary<string, string>(Secrets) { [secret] = "" }));
+
+        Assert.Contains(secret, refusal.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<string> ComposeConfigAsync(IReadOnlyDictionary<string, string> secrets) => ExternalProcess.RunAsync(
         "docker-compose",
         ["-f", Path.Combine(RepositoryLayout.Root, "deploy", "docker-compose.yml"), "config"],
         TimeSpan.FromSeconds(60),
-        new Dictionary<string, string> { ["JWT_SIGNING_KEY"] = signingKey });
+        secrets);
 
     /// <summary>Each service's block of the normalised configuration, by name.</summary>
     private static Dictionary<string, string> ServiceBlocks(string config)

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Testing;
@@ -10,7 +8,7 @@ namespace WhatsApp.Launcher.Tests;
 
 public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("whatsapp-run-").FullName;
+    private readonly DataFolder _data = new();
 
     [Fact(Timeout = 600_000)]
     public async Task Run_ChatThenStopAndStartAgain_KeepsTheMessage()
@@ -21,12 +19,12 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         var (alice, bob) = (TestIds.User(), TestIds.User());
         string aliceToken;
 
-        await using (var first = await Launcher.StartAsync(ports, _data))
+        await using (var first = await Launcher.StartAsync(ports, _data.Path))
         {
             try
             {
-                aliceToken = await RegisterAsync(http, alice);
-                var bobToken = await RegisterAsync(http, bob);
+                aliceToken = await ChatApi.RegisterAsync(http, alice);
+                var bobToken = await ChatApi.RegisterAsync(http, bob);
                 var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
                 await using var bobTab = new HubConnectionBuilder()
                     .WithUrl(new Uri(gateway, "/hubs/chat"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(bobToken))
@@ -35,19 +33,14 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
                 await bobTab.StartAsync();
                 await bobTab.InvokeAsync<JsonElement>("GetInbox");
 
-                using var send = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(new { toUserId = bob, content = "survives a restart", clientMessageId = "smoke-1" }) };
-                send.Headers.Authorization = new AuthenticationHeaderValue("Bearer", aliceToken);
-                using (var sent = await http.SendAsync(send))
-                {
-                    Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
-                }
-
+                await ChatApi.SendAsync(http, aliceToken, bob, "survives a restart", "smoke-1");
                 var pushed = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Equal("survives a restart", pushed.GetProperty("content").GetString());
                 using var dashboard = await http.GetAsync("/dashboard/");
                 Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
                 using var client = await new HttpClient().GetAsync($"http://127.0.0.1:{ports.Client}/");
                 Assert.Equal(HttpStatusCode.OK, client.StatusCode);
+                await StoreLockdown.AssertLockedAsync(_data.Path, ports);
             }
             finally
             {
@@ -59,15 +52,10 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("stopped PostgreSQL", first.Output, StringComparison.Ordinal);
         }
 
-        await using var second = await Launcher.StartAsync(ports, _data);
+        await using var second = await Launcher.StartAsync(ports, _data.Path);
 
-        // The same data folder: the same signing key (the old token still works) and the same PostgreSQL.
-        using var history = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{alice}/{bob}");
-        history.Headers.Authorization = new AuthenticationHeaderValue("Bearer", aliceToken);
-        using var page = await http.SendAsync(history);
-        var body = await page.Content.ReadAsStringAsync();
-        Assert.True(page.StatusCode == HttpStatusCode.OK, body);
-        Assert.Contains("survives a restart", body, StringComparison.Ordinal);
+        // The same data folder: the same signing key (the old token still works), the same PostgreSQL and passwords.
+        Assert.Contains("survives a restart", await ChatApi.HistoryAsync(http, aliceToken, alice, bob), StringComparison.Ordinal);
         Assert.True(await second.StopAsync(TimeSpan.FromSeconds(90)));
     }
 
@@ -78,28 +66,10 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, ports.Gateway);
         squatter.Start();
 
-        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Launcher.StartAsync(ports, _data));
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Launcher.StartAsync(ports, _data.Path));
 
         Assert.Contains($"Port {ports.Gateway} (gateway) is already in use", refusal.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a process that is shutting down; the folder is in the temp directory anyway.
-        }
-    }
-
-    private static async Task<string> RegisterAsync(HttpClient http, long userId)
-    {
-        using var response = await http.PostAsJsonAsync("/api/auth/register", new { userId, displayName = $"Smoke {userId}", password = "correct horse battery" });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("token").GetString()!;
-    }
+    public void Dispose() => _data.Dispose();
 }

@@ -15,6 +15,7 @@ public enum PostgresDurability
 /// <summary>
 /// A real PostgreSQL server for one test run: initdb in a temp folder, listening on a free port on 127.0.0.1 only,
 /// removed on dispose. Durability is relaxed unless <see cref="PostgresDurability.AsShipped"/> is asked for.
+/// Like the first ./run, it trusts every local connection as the superuser postgres (no password).
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -22,9 +23,10 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _binaries;
     private readonly bool _runAsPostgresUser;
 
-    private PostgresServer(string directory, string binaries, int port, bool runAsPostgresUser, PostgresDurability durability)
+    private PostgresServer(string directory, string dataDirectory, string binaries, int port, bool runAsPostgresUser, PostgresDurability durability)
     {
         _directory = directory;
+        DataDirectory = dataDirectory;
         _binaries = binaries;
         Port = port;
         _runAsPostgresUser = runAsPostgresUser;
@@ -35,21 +37,28 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
-    private string DataDirectory => Path.Combine(_directory, "data");
+    /// <summary>The cluster's files (initdb's -D).</summary>
+    public string DataDirectory { get; }
 
     public string ConnectionString(string database = "whatsapp") =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=true;Timeout=5";
 
-    public static async Task<PostgresServer> StartAsync(PostgresDurability durability = PostgresDurability.Relaxed)
+    /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends.</param>
+    /// <param name="dataDirectory">
+    /// Where the cluster's files go, kept on dispose (a data folder as a test of ./run needs it; its parent must let the
+    /// postgres user through when the tests run as root); by default a temp folder, removed on dispose.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(PostgresDurability durability = PostgresDurability.Relaxed, string? dataDirectory = null)
     {
         var binaries = FindBinaries();
         var directory = Directory.CreateTempSubdirectory("whatsapp-pg-").FullName;
         var runAsPostgresUser = Environment.UserName == "root";
-        var server = new PostgresServer(directory, binaries, FreePort.Next(), runAsPostgresUser, durability);
+        var server = new PostgresServer(directory, dataDirectory ?? Path.Combine(directory, "data"), binaries, FreePort.Next(), runAsPostgresUser, durability);
         if (runAsPostgresUser)
         {
             // initdb and postgres refuse to run as root.
-            await ExternalProcess.RunAsync("chown", ["-R", "postgres:postgres", directory], TimeSpan.FromSeconds(10));
+            Directory.CreateDirectory(server.DataDirectory);
+            await ExternalProcess.RunAsync("chown", ["-R", "postgres:postgres", directory, server.DataDirectory], TimeSpan.FromSeconds(10));
         }
 
         string[] initdb = ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8"];

@@ -6,9 +6,11 @@ using Npgsql;
 namespace WhatsApp.Silo.Persistence;
 
 /// <summary>
-/// Creates or upgrades the database this product stores in, idempotently: creates the database if the server lacks
-/// it, then applies the numbered scripts in Persistence/Schema that the history table does not list yet. Silos that
-/// start together take turns through an advisory lock, so exactly one applies each script.
+/// Upgrades the database this product stores in, idempotently: applies the numbered scripts in Persistence/Schema that
+/// the history table does not list yet. Silos that start together take turns through an advisory lock, so exactly one
+/// applies each script. The deployment creates the database, owned by the silos' own role (./run and compose do, see
+/// deploy/postgres/silo-role.sql), so a silo needs no right beyond its database; only when the database is missing
+/// does the silo create it, which works for a role allowed to (a superuser in tests, a hand-run silo).
 /// </summary>
 public sealed partial class PostgresSchema(string connectionString, ILogger<PostgresSchema> logger)
 {
@@ -27,9 +29,12 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
         {
             try
             {
-                await CreateDatabaseIfMissingAsync(cancellationToken);
                 await ApplyPendingScriptsAsync(upToVersion, cancellationToken);
                 return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
+            {
+                await CreateDatabaseAsync(cancellationToken); // and apply the scripts to it on the next turn, at once
             }
             catch (NpgsqlException exception) when (exception.IsTransient && DateTimeOffset.UtcNow < deadline)
             {
@@ -39,18 +44,12 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
         }
     }
 
-    private async Task CreateDatabaseIfMissingAsync(CancellationToken cancellationToken)
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = target.Database } } };
-        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
-        {
-            return;
-        }
-
         try
         {
             var quoted = "\"" + target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -61,6 +60,12 @@ public sealed partial class PostgresSchema(string connectionString, ILogger<Post
         catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
             // Another silo created it a moment ago.
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                $"Database {target.Database} does not exist, and role {target.Username} may not create it. Create it owned by that role " +
+                "(deploy/postgres/silo-role.sql does), or point ConnectionStrings:Postgres at an existing database.", exception);
         }
     }
 
