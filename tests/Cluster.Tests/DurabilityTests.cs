@@ -9,7 +9,7 @@ namespace WhatsApp.Cluster.Tests;
 public sealed class DurabilityTests(PostgresFixture postgres)
 {
     [Fact(Timeout = 180_000)]
-    public async Task WholeCluster_StoppedAndStartedAgainOnTheSamePostgres_KeepsHistoryInboxAndMarks()
+    public async Task WholeCluster_StoppedAndStartedAgainOnTheSamePostgres_KeepsHistoryInboxMarksAndAccounts()
     {
         var (alice, bob) = (TestIds.User(), TestIds.User());
         string serviceId;
@@ -31,6 +31,7 @@ public sealed class DurabilityTests(PostgresFixture postgres)
             historyBefore = await first.Grains.HistoryAsync(alice, bob);
             aliceInboxBefore = await first.Grains.ChatListAsync(alice);
             bobInboxBefore = await first.Grains.ChatListAsync(bob);
+            await first.Grains.GetGrain<IUserGrain>(bob).RevokeTokensAsync();
             await first.Cluster.StopAllSilosAsync();
         }
 
@@ -44,7 +45,8 @@ public sealed class DurabilityTests(PostgresFixture postgres)
         Assert.Equal(MessageStatus.Sent, historyAfter.Single(m => m.Sequence == 298).Status);
         Assert.Equal(aliceInboxBefore, await second.Grains.ChatListAsync(alice));
         Assert.Equal(bobInboxBefore, await second.Grains.ChatListAsync(bob));
-        Assert.Equal("Alice", (await second.Grains.GetGrain<IUserGrain>(alice).AuthenticateAsync(ChatActions.Password)).Value?.DisplayName);
+        Assert.Equal("Alice", (await second.Grains.SignInAsync(alice, ChatActions.Password))?.DisplayName);
+        Assert.Equal(1, await second.Grains.GetGrain<IUserGrain>(bob).GetTokenVersionAsync()); // signed out stays signed out
 
         // The sequence continues where it stopped, and old clientMessageIds are still recognised.
         Assert.Equal(301, (await second.Grains.SendAsync(alice, bob, "after the restart")).Sequence);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Ids;
@@ -6,43 +8,135 @@ using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Api;
 
-public static class AuthApi
+public static partial class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
         auth.MapPost("/register", RegisterAsync);
         auth.MapPost("/login", LoginAsync);
+        auth.MapPost("/logout-all", LogoutEverywhereAsync).RequireAuthorization();
         return app;
     }
 
-    private static async Task<IResult> RegisterAsync(RegisterRequest request, ChatCluster cluster, TokenIssuer tokens)
+    /// <summary>What sign-in needs besides the request: one parameter, so the handlers' signatures stay short.</summary>
+    private sealed record SignInServices(ChatCluster Cluster, TokenIssuer Tokens, PasswordHasher Hasher, SignInThrottle Throttle, ILogger<SignInServices> Logger);
+
+    private static async Task<IResult> RegisterAsync(RegisterRequest request, [AsParameters] SignInServices services, HttpContext http)
     {
+        // Every check that needs no hash comes first: a refused request must not cost a hash.
         if (RequestChecks.UserIdProblem(request.UserId, "userId") is { } problem)
         {
             return ChatProblems.BadRequest(problem);
         }
 
-        var user = cluster.Client.GetGrain<IUserGrain>(request.UserId!.Value);
-        var registered = await cluster.OnceAsync(_ => user.RegisterAsync(request.DisplayName ?? string.Empty, request.Password ?? string.Empty));
-        return registered.IsSuccess
-            ? TypedResults.Created($"/api/users/{registered.Value.UserId}", new AuthResponse(registered.Value.UserId, registered.Value.DisplayName, tokens.Issue(registered.Value)))
-            : ChatProblems.From(registered.Error);
+        var name = UserLimits.NormalizeDisplayName(request.DisplayName);
+        var invalid = name.IsSuccess ? UserLimits.ValidatePassword(request.Password) : name.Error;
+        if (invalid is not null)
+        {
+            return ChatProblems.From(invalid);
+        }
+
+        var userId = request.UserId!.Value;
+        var address = http.Connection.RemoteIpAddress;
+        if (services.Throttle.RetryAfter(address, userId) is { } wait)
+        {
+            return Throttled(http, wait);
+        }
+
+        var hash = await services.Hasher.HashAsync(request.Password!, http.RequestAborted);
+        var registered = await services.Cluster.OnceAsync(grains => grains.GetGrain<IUserGrain>(userId).RegisterAsync(name.Value!, hash));
+        if (!registered.IsSuccess)
+        {
+            // Trying taken ids is how one finds out which exist: it counts as a failure like a wrong password.
+            services.Throttle.RecordFailure(address, userId);
+            return ChatProblems.From(registered.Error);
+        }
+
+        return TypedResults.Created($"/api/users/{userId}", Answer(registered.Value, services.Tokens));
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, ChatCluster cluster, TokenIssuer tokens)
+    /// <summary>
+    /// Reads the stored hash from the user grain (a read: retried through a failover like any other) and checks the
+    /// password here, exactly once per request; an unknown id is checked against a decoy of the same cost.
+    /// </summary>
+    private static async Task<IResult> LoginAsync(LoginRequest request, [AsParameters] SignInServices services, HttpContext http)
     {
         if (request.UserId is not { } userId || request.Password is null)
         {
             return ChatProblems.BadRequest("userId and password are required.");
         }
 
-        // An id nobody can hold gets the same answer as a wrong password, without a trip to the cluster.
-        var authenticated = UserIds.IsValid(userId)
-            ? await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).AuthenticateAsync(request.Password))
-            : ChatResult.Fail<UserProfile>(ChatErrorCode.WrongCredentials, "Wrong user id or password.");
-        return authenticated.IsSuccess
-            ? TypedResults.Ok(new AuthResponse(authenticated.Value.UserId, authenticated.Value.DisplayName, tokens.Issue(authenticated.Value)))
-            : ChatProblems.From(authenticated.Error);
+        var address = http.Connection.RemoteIpAddress;
+        if (services.Throttle.RetryAfter(address, userId) is { } wait)
+        {
+            return Throttled(http, wait);
+        }
+
+        // An id nobody can hold needs no trip to the cluster, but gets the same hash and answer as any unknown one.
+        var credentials = UserIds.IsValid(userId)
+            ? await services.Cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetCredentialsAsync(), http.RequestAborted)
+            : null;
+        if (!await services.Hasher.VerifyAsync(request.Password, credentials?.Password, http.RequestAborted))
+        {
+            services.Throttle.RecordFailure(address, userId);
+            return ChatProblems.From(new ChatError(ChatErrorCode.WrongCredentials, "Wrong user id or password."));
+        }
+
+        services.Throttle.RecordSuccess(userId);
+        if (services.Hasher.NeedsUpgrade(credentials!.Password))
+        {
+            await UpgradeHashAsync(credentials, request.Password, services, http.RequestAborted);
+        }
+
+        return TypedResults.Ok(Answer(credentials, services.Tokens));
     }
+
+    /// <summary>Ends every token of the caller, this one included: each carries the token version this bumps.</summary>
+    private static async Task<IResult> LogoutEverywhereAsync(HttpContext http, ChatCluster cluster)
+    {
+        var userId = http.User.UserId();
+        // Bumping twice (a retry after a lost answer) ends the same tokens: safe to repeat.
+        await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).RevokeTokensAsync(), http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Replaces a hash of a lower cost (an account from before the cost was raised) while the password is at hand. The
+    /// login succeeds either way: a failed upgrade is tried again at the next one.
+    /// </summary>
+    private static async Task UpgradeHashAsync(UserCredentials credentials, string password, SignInServices services, CancellationToken cancellationToken)
+    {
+        var upgraded = await services.Hasher.HashAsync(password, cancellationToken);
+        try
+        {
+            if (await services.Cluster.OnceAsync(grains => grains.GetGrain<IUserGrain>(credentials.Profile.UserId).UpgradePasswordHashAsync(credentials.Password, upgraded)))
+            {
+                LogHashUpgraded(services.Logger, credentials.Profile.UserId, credentials.Password.Iterations, upgraded.Iterations);
+            }
+        }
+        catch (ClusterUnavailableException exception)
+        {
+            LogHashUpgradeFailed(services.Logger, exception, credentials.Profile.UserId);
+        }
+    }
+
+    private static AuthResponse Answer(UserCredentials credentials, TokenIssuer tokens) =>
+        new(credentials.Profile.UserId, credentials.Profile.DisplayName, tokens.Issue(credentials));
+
+    private static ProblemHttpResult Throttled(HttpContext http, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            detail: $"Too many failed sign-ins for this account or from this address; try again in {seconds} s.",
+            extensions: new Dictionary<string, object?> { ["code"] = "SignInThrottled" });
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Upgraded the password hash of user {UserId} from {OldIterations} to {NewIterations} iterations")]
+    private static partial void LogHashUpgraded(ILogger logger, long userId, int oldIterations, int newIterations);
+
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Could not store the upgraded password hash of user {UserId}; the next login tries again")]
+    private static partial void LogHashUpgradeFailed(ILogger logger, Exception exception, long userId);
 }

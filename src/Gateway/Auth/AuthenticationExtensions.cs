@@ -1,22 +1,39 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Auth;
 
 public static partial class AuthenticationExtensions
 {
     public const string HubPath = "/hubs/chat";
-    private const int MinimumKeyLength = 32;
 
-    /// <summary>JWT bearer authentication for the API and the hub (which takes the token as access_token).</summary>
+    /// <summary>
+    /// JWT bearer authentication for the API and the hub (which takes the token as access_token), with what sign-in
+    /// needs: the password hasher, the sign-in throttle and their options.
+    /// </summary>
     public static IHostApplicationBuilder AddChatAuthentication(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
         var signingKey = new SymmetricSecurityKey(SigningKeyBytes(options.SigningKey, out var generated));
 
         builder.Services.AddSingleton(new TokenIssuer(signingKey, options, TimeProvider.System));
+        builder.Services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.SectionName)
+            .Validate(passwords => passwords.Iterations >= PasswordOptions.MinimumIterations,
+                $"Passwords:Iterations must be at least {PasswordOptions.MinimumIterations} (OWASP asks for {PasswordOptions.OwaspIterations}).")
+            .Validate(passwords => passwords.MaxConcurrentHashes >= 1, "Passwords:MaxConcurrentHashes must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName)
+            .Validate(signIn => signIn.FreeFailuresPerAccount >= 1, "SignIn:FreeFailuresPerAccount must be at least 1.")
+            .Validate(signIn => signIn.FreeFailuresPerAddress >= 1, "SignIn:FreeFailuresPerAddress must be at least 1.")
+            .Validate(signIn => signIn.FirstBackoff > TimeSpan.Zero, "SignIn:FirstBackoff must be positive.")
+            .Validate(signIn => signIn.MaxBackoff >= signIn.FirstBackoff, "SignIn:MaxBackoff must be at least SignIn:FirstBackoff.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PasswordHasher>();
+        builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddAuthorization();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
@@ -26,6 +43,7 @@ public static partial class AuthenticationExtensions
                 ValidIssuer = JwtOptions.Issuer,
                 ValidAudience = JwtOptions.Audience,
                 IssuerSigningKey = signingKey,
+                ValidAlgorithms = [JwtOptions.SigningAlgorithm],
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
             jwt.Events = new JwtBearerEvents
@@ -42,6 +60,7 @@ public static partial class AuthenticationExtensions
 
                     return Task.CompletedTask;
                 },
+                OnTokenValidated = RefuseSignedOutTokenAsync,
             };
         });
 
@@ -53,18 +72,45 @@ public static partial class AuthenticationExtensions
         return builder;
     }
 
+    /// <summary>
+    /// A token is good only while its version is the user's current one (every request and every hub connection ask the
+    /// user grain, an interleaving read). When the cluster cannot answer, the exception travels on and the request gets
+    /// a 503, not a 401 that would sign the client out over a silo failover.
+    /// </summary>
+    private static async Task RefuseSignedOutTokenAsync(TokenValidatedContext context)
+    {
+        if (context.Principal?.FindFirst(TokenIssuer.TokenVersionClaim)?.Value is not { } claimed
+            || !int.TryParse(claimed, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            context.Fail("The token carries no token version.");
+            return;
+        }
+
+        var cluster = context.HttpContext.RequestServices.GetRequiredService<ChatCluster>();
+        var userId = context.Principal.UserId();
+        var current = await cluster.RetryAsync(
+            grains => grains.GetGrain<IUserGrain>(userId).GetTokenVersionAsync(),
+            context.HttpContext.RequestAborted);
+        if (current != version)
+        {
+            context.Fail("The token was signed out.");
+        }
+    }
+
     private static byte[] SigningKeyBytes(string? configured, out bool generated)
     {
         generated = string.IsNullOrEmpty(configured);
         if (generated)
         {
-            return RandomNumberGenerator.GetBytes(MinimumKeyLength);
+            return RandomNumberGenerator.GetBytes(JwtOptions.MinimumKeyBytes);
         }
 
-        var bytes = Encoding.UTF8.GetBytes(configured!);
-        return bytes.Length >= MinimumKeyLength
-            ? bytes
-            : throw new InvalidOperationException($"Jwt:SigningKey must be at least {MinimumKeyLength} characters.");
+        var bytes = new byte[configured!.Length];
+        return Convert.TryFromBase64String(configured, bytes, out var length) && length >= JwtOptions.MinimumKeyBytes
+            ? bytes[..length]
+            : throw new InvalidOperationException(
+                $"Jwt:SigningKey must be at least {JwtOptions.MinimumKeyBytes * 8} random bits, base64-encoded (e.g. `openssl rand -base64 32`); " +
+                "a passphrase or a shorter key is refused.");
     }
 
     private sealed partial class GeneratedKeyWarning(ILogger<GeneratedKeyWarning> logger) : IHostedService

@@ -16,7 +16,8 @@ public static class RealtimeExtensions
 
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder app)
     {
-        app.MapHub<ChatHub>(AuthenticationExtensions.HubPath);
+        // A connection is authenticated once, when it opens: without this it would outlive its token by hours.
+        app.MapHub<ChatHub>(AuthenticationExtensions.HubPath, connection => connection.CloseOnAuthenticationExpiration = true);
         return app;
     }
 }

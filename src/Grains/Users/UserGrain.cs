@@ -56,40 +56,60 @@ public sealed partial class UserGrain(
         }
     }
 
-    public async Task<ChatResult<UserProfile>> RegisterAsync(string displayName, string password)
+    public async Task<ChatResult<UserCredentials>> RegisterAsync(string displayName, PasswordHash password)
     {
         if (!UserIds.IsValid(UserId))
         {
-            return ChatResult.Fail<UserProfile>(ChatErrorCode.InvalidUserId, $"userId must be 1 to {UserIds.MaxValue}.");
+            return ChatResult.Fail<UserCredentials>(ChatErrorCode.InvalidUserId, $"userId must be 1 to {UserIds.MaxValue}.");
         }
 
         var name = UserLimits.NormalizeDisplayName(displayName);
         if (!name.IsSuccess)
         {
-            return ChatResult.Fail<UserProfile>(name.Error);
+            return ChatResult.Fail<UserCredentials>(name.Error);
         }
 
-        if (UserLimits.ValidatePassword(password) is { } invalidPassword)
+        if (password is null)
         {
-            return ChatResult.Fail<UserProfile>(invalidPassword);
+            return ChatResult.Fail<UserCredentials>(ChatErrorCode.InvalidPassword, "A password hash is required.");
         }
 
         if (state.State.IsRegistered)
         {
-            return ChatResult.Fail<UserProfile>(ChatErrorCode.UserAlreadyRegistered, $"User {UserId} is already registered.");
+            return ChatResult.Fail<UserCredentials>(ChatErrorCode.UserAlreadyRegistered, $"User {UserId} is already registered.");
         }
 
         state.State.DisplayName = name.Value;
-        state.State.Password = PasswordHash.Create(password);
+        state.State.Password = password;
         await WriteStateOrReloadAsync(state);
         await TryListInDirectoryAsync();
-        return ChatResult.Success(Profile());
+        return ChatResult.Success(Credentials(password));
     }
 
-    public Task<ChatResult<UserProfile>> AuthenticateAsync(string password) => Task.FromResult(
-        state.State.Password is { } hash && password is not null && hash.Matches(password)
-            ? ChatResult.Success(Profile())
-            : ChatResult.Fail<UserProfile>(ChatErrorCode.WrongCredentials, "Wrong user id or password."));
+    public Task<UserCredentials?> GetCredentialsAsync() =>
+        Task.FromResult(state.State.Password is { } password ? Credentials(password) : null);
+
+    public async Task<bool> UpgradePasswordHashAsync(PasswordHash verified, PasswordHash upgraded)
+    {
+        // Only the hash the caller checked may be replaced: the caller proved the password against it, not against any other.
+        if (state.State.Password is not { } current || !current.SameAs(verified) || upgraded is null)
+        {
+            return false;
+        }
+
+        state.State.Password = upgraded;
+        await WriteStateOrReloadAsync(state);
+        return true;
+    }
+
+    public Task<int> GetTokenVersionAsync() => Task.FromResult(state.State.TokenVersion);
+
+    public async Task<int> RevokeTokensAsync()
+    {
+        state.State.TokenVersion++;
+        await WriteStateOrReloadAsync(state);
+        return state.State.TokenVersion;
+    }
 
     public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.IsRegistered ? Profile() : null);
 
@@ -237,6 +257,8 @@ public sealed partial class UserGrain(
             LogListingFailed(exception, UserId);
         }
     }
+
+    private UserCredentials Credentials(PasswordHash password) => new(Profile(), password, state.State.TokenVersion);
 
     private UserProfile Profile() => new(
         UserId,

@@ -23,5 +23,8 @@ public sealed class UserState
     /// </summary>
     [Id(5)] public List<IUserObserver> Devices { get; set; } = [];
 
+    /// <summary>Carried in every token; bumped by signing out everywhere, which makes every older token invalid.</summary>
+    [Id(6)] public int TokenVersion { get; set; }
+
     public bool IsRegistered => Password is not null;
 }

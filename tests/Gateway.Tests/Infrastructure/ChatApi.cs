@@ -1,16 +1,17 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using WhatsApp.Testing;
 
 namespace WhatsApp.Gateway.Tests.Infrastructure;
 
-/// <summary>A REST client of the gateway, as one user (or anonymous).</summary>
-public sealed class ChatApi(Uri gateway, string? token = null) : IDisposable
+/// <summary>A REST client of the gateway, as one user (or anonymous), from 127.0.0.1 or another loopback address.</summary>
+public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? clientAddress = null) : IDisposable
 {
     public const string Password = "correct horse battery";
-    private readonly HttpClient _http = CreateClient(gateway, token);
+    private readonly HttpClient _http = CreateClient(gateway, token, clientAddress);
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => _http.PostAsJsonAsync(path, body, ContractJson.Options);
 
@@ -54,9 +55,33 @@ public sealed class ChatApi(Uri gateway, string? token = null) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static HttpClient CreateClient(Uri gateway, string? token)
+    /// <summary>A loopback address of its own (127.x.y.z; Linux routes all of 127/8 to lo), so the gateway sees a distinct client.</summary>
+    public static IPAddress FreshClientAddress() =>
+        new([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(2, 255)]);
+
+    private static HttpClient CreateClient(Uri gateway, string? token, IPAddress? clientAddress)
     {
-        var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var handler = new SocketsHttpHandler();
+        if (clientAddress is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(clientAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        var http = new HttpClient(handler) { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -1,0 +1,22 @@
+namespace WhatsApp.Gateway.Auth;
+
+/// <summary>Configuration section "SignIn": how failed logins and registrations slow down further attempts.</summary>
+public sealed class SignInThrottleOptions
+{
+    public const string SectionName = "SignIn";
+
+    /// <summary>Failed attempts on one account (user id) that cost nothing but the failure (SignIn__FreeFailuresPerAccount).</summary>
+    public int FreeFailuresPerAccount { get; set; } = 5;
+
+    /// <summary>
+    /// Failed attempts from one client address before it waits too (SignIn__FreeFailuresPerAddress): more than per account,
+    /// since people behind one address share it, yet it stops one address from trying a few guesses on many accounts.
+    /// </summary>
+    public int FreeFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>The wait after the first failure beyond the free ones; it doubles with each further failure (SignIn__FirstBackoff).</summary>
+    public TimeSpan FirstBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait; failures older than this are forgotten (SignIn__MaxBackoff).</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+}
