@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using WhatsApp.Grains.Abstractions.Ids;
 
 namespace WhatsApp.Silo.Hosting;
@@ -120,6 +121,24 @@ public sealed record SiloSettings(
         if (string.IsNullOrWhiteSpace(RedisConfiguration))
         {
             yield return $"{RedisKey} must not be empty.";
+        }
+        else if (RedisConfigurationProblem() is { } problem)
+        {
+            yield return $"{RedisKey} is not a StackExchange.Redis configuration (host:port,password=...): {problem}";
+        }
+    }
+
+    /// <summary>Why the Redis configuration does not parse, or null. Says what is wrong without repeating the value: it may hold a password.</summary>
+    private string? RedisConfigurationProblem()
+    {
+        try
+        {
+            ConfigurationOptions.Parse(RedisConfiguration);
+            return null;
+        }
+        catch (ArgumentException exception)
+        {
+            return exception.Message;
         }
     }
 }
