@@ -564,7 +564,8 @@ async function start() {
   $("me-name").textContent = state.session.displayName;
   $("me-meta").textContent = `${state.session.userId} · shard ${state.session.userId % state.shardCount}`;
   avatar({ userId: state.session.userId, displayName: state.session.displayName }, $("me-avatar"));
-  $("dashboard-link").href = config.dashboardUrl;
+  // Only an operator's client is configured with the dashboard (Client__DashboardUrl); chat users never see the link.
+  if (config.dashboardUrl) Object.assign($("dashboard-link"), { href: config.dashboardUrl, hidden: false });
   renderInbox();
   refreshShards();
   await connect();
