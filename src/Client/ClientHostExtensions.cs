@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ public static class ClientHostExtensions
         }
 
         builder.Services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName)
-            .Validate(options => options.GatewayUrl.IsAbsoluteUri && options.GatewayUrl.Scheme is "http" or "https", "Client:GatewayUrl must be an absolute http(s) URL.")
+            .Validate(options => IsWebAddress(options.GatewayUrl), "Client:GatewayUrl must be an absolute http(s) URL.")
+            .Validate(options => options.DashboardUrl is null || IsWebAddress(options.DashboardUrl), "Client:DashboardUrl must be an absolute http(s) URL when it is set.")
             .ValidateOnStart();
         return builder;
     }
@@ -28,7 +30,8 @@ public static class ClientHostExtensions
     /// </summary>
     public static WebApplication MapChatClient(this WebApplication app)
     {
-        var gateway = app.Services.GetRequiredService<IOptions<ClientOptions>>().Value.GatewayUrl;
+        var options = app.Services.GetRequiredService<IOptions<ClientOptions>>().Value;
+        var gateway = options.GatewayUrl;
         var origin = gateway.GetLeftPart(UriPartial.Authority);
         var socketOrigin = (gateway.Scheme == "https" ? "wss://" : "ws://") + gateway.Authority;
         var policy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {origin} {socketOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -42,7 +45,12 @@ public static class ClientHostExtensions
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/config.json", () => new { gatewayUrl = origin, dashboardUrl = origin + "/dashboard/" });
+        // Without a dashboard address the field is left out, and the page shows no link.
+        app.MapGet("/config.json", () => options.DashboardUrl is { } dashboard
+            ? Results.Json(new { gatewayUrl = origin, dashboardUrl = dashboard.AbsoluteUri })
+            : Results.Json(new { gatewayUrl = origin }));
         return app;
     }
+
+    private static bool IsWebAddress(Uri address) => address.IsAbsoluteUri && address.Scheme is "http" or "https";
 }

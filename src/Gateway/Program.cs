@@ -1,4 +1,3 @@
-using Orleans.Dashboard;
 using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
@@ -8,6 +7,7 @@ using WhatsApp.Gateway.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrl("http://localhost:3000");
+builder.AddOperatorDashboard();
 builder.AddChatClusterClient();
 builder.AddChatAuthentication();
 builder.AddChatApi();
@@ -15,6 +15,7 @@ builder.AddChatRealtime();
 builder.AddChatMetrics();
 
 var app = builder.Build();
+app.MapOperatorDashboard();
 app.UseChatApi();
 app.MapAuthApi();
 app.MapUsersApi();
@@ -22,6 +23,5 @@ app.MapMessagesApi();
 app.MapConversationsApi();
 app.MapHealthApi();
 app.MapChatHub();
-app.MapOrleansDashboard("/dashboard");
 app.MapChatMetrics();
 app.Run();

@@ -74,6 +74,23 @@ public sealed class ChatListAndDirectoryTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Directory_QueryOfFewerThanThreeCharacters_FindsNobody()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var marker = "Sh" + Guid.NewGuid().ToString("N")[..6];
+        var user = TestIds.User();
+        await cluster.Grains.RegisterAsync(user, marker);
+        var directory = cluster.Grains.GetGrain<IUserDirectoryGrain>((int)(user % ChatTestCluster.ShardCount));
+        var number = user.ToString(CultureInfo.InvariantCulture);
+
+        Assert.Empty(await directory.SearchAsync(marker[..2], 100));
+        Assert.Empty(await directory.SearchAsync(number[..2], 100));
+        Assert.Empty(await directory.SearchAsync($"  {marker[..2]}  ", 100));
+        Assert.Empty(await directory.SearchAsync(string.Empty, 100));
+        Assert.Contains(user, (await directory.SearchAsync(marker[..3], 100)).Select(entry => entry.UserId));
+    }
+
+    [Fact]
     public async Task Directory_SearchWithLikeWildcardsOrPastTheLimit_TakesThemLiterallyAndReturnsOnePage()
     {
         var cluster = await postgres.SharedClusterAsync();

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Testing;
 
@@ -89,6 +91,50 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
             Assert.Equal(sent, await device.NextAsync<ChatMessage>());
             Assert.Equal(new TypingEvent(sent.ConversationId, alice, true), await device.NextAsync<TypingEvent>());
         }
+    }
+
+    [Fact]
+    public async Task TypingAndMarks_ConversationWithNoMessages_AreRefusedAndNobodyIsTold()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        await using var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
+        var conversation = cluster.Grains.Conversation(alice, bob);
+
+        var refusals = new[]
+        {
+            await conversation.SetTypingAsync(alice, isTyping: true),
+            await conversation.MarkDeliveredAsync(alice, 1),
+            await conversation.MarkReadAsync(alice, 1),
+            await cluster.Grains.Conversation(alice, TestIds.User()).SetTypingAsync(alice, isTyping: true),
+        };
+
+        Assert.All(refusals, refusal => Assert.Equal(ChatErrorCode.NoConversation, refusal.Error?.Code));
+
+        // Whatever the refused calls had pushed would reach Bob's device before the first message does.
+        var sent = await cluster.Grains.SendAsync(alice, bob, "now there is a conversation");
+        Assert.Equal(sent, await bobDevice.NextAsync<object>());
+    }
+
+    [Fact]
+    public async Task GetProfileSeenBy_StrangerContactAndSelf_OnlyTheContactAndTheUserSeePresence()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        var stranger = TestIds.User();
+        await cluster.Grains.RegisterAsync(stranger);
+        await cluster.Grains.SendAsync(alice, bob, "we are contacts");
+        await using var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
+        var bobGrain = cluster.Grains.GetGrain<IUserGrain>(bob);
+
+        var seenByStranger = await bobGrain.GetProfileSeenByAsync(stranger);
+        var seenByContact = await bobGrain.GetProfileSeenByAsync(alice);
+        var seenBySelf = await bobGrain.GetProfileSeenByAsync(bob);
+
+        Assert.Equal(new UserProfile(bob, $"User {bob}", Shards.Of(bob, ChatTestCluster.ShardCount), null, null), seenByStranger);
+        Assert.True(seenByContact!.Online);
+        Assert.True(seenBySelf!.Online);
+        Assert.Null(await cluster.Grains.GetGrain<IUserGrain>(TestIds.User()).GetProfileSeenByAsync(alice));
     }
 
     [Fact]

@@ -57,17 +57,6 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
     }
 
     [Fact]
-    public async Task Dashboard_IsServedByTheGateway()
-    {
-        using var anonymous = fixture.Api();
-
-        using var response = await anonymous.GetAsync("/dashboard/");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    [Fact]
     public async Task Tokens_UsedInHeadersAndInTheHubQueryString_NeverReachTheLogs()
     {
         using var anonymous = fixture.Api();

@@ -11,7 +11,7 @@ public sealed partial class ComposeFileTests
     [
         "ConnectionStrings__Postgres", "ConnectionStrings__Redis", "Shard__Index", "Shard__Count", "Orleans__ClusterId",
         "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort", "Orleans__AdvertisedHost", "Jwt__SigningKey",
-        "Gateway__AllowedOrigins", "Client__GatewayUrl", "ASPNETCORE_URLS",
+        "Gateway__AllowedOrigins", "Client__GatewayUrl", "ASPNETCORE_URLS", "Dashboard__Host", "Dashboard__Port",
     ];
 
     /// <summary>Every secret the compose file requires, with a value for validation only.</summary>
@@ -45,9 +45,19 @@ public sealed partial class ComposeFileTests
             Assert.Contains("condition: service_healthy", silo, StringComparison.Ordinal);
         }
 
-        Assert.Contains("- published: 3000\n      target: 3000", services["gateway"], StringComparison.Ordinal); // the API and /dashboard/
+        Assert.Contains("- published: 3000\n      target: 3000", services["gateway"], StringComparison.Ordinal); // the API and the hub
         Assert.Contains("- published: 8080\n      target: 8080", services["client"], StringComparison.Ordinal);
         Assert.Contains("postgres-data:/var/lib/postgresql/data", services["postgres"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ComposeFile_Dashboard_IsPublishedOnTheHostsLoopbackOnly()
+    {
+        var gateway = ServiceBlocks(await ComposeConfigAsync(Secrets))["gateway"];
+
+        Assert.Contains("Dashboard__Port: '3001'", gateway, StringComparison.Ordinal);
+        Assert.Contains("- 127.0.0.1:3001:3001/tcp", gateway, StringComparison.Ordinal);
+        Assert.DoesNotContain("published: 3001", gateway, StringComparison.Ordinal); // the long form has no host address: every interface
     }
 
     [Fact]

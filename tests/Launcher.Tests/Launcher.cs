@@ -38,7 +38,7 @@ public sealed class Launcher : IAsyncDisposable
     {
         var launcher = new Launcher(ExternalProcess.Start("bash", [
             Path.Combine(RepositoryLayout.Root, "run"), "--no-build", "--data", dataFolder,
-            "--gateway-port", Text(ports.Gateway), "--client-port", Text(ports.Client),
+            "--gateway-port", Text(ports.Gateway), "--dashboard-port", Text(ports.Dashboard), "--client-port", Text(ports.Client),
             "--postgres-port", Text(ports.Postgres), "--redis-port", Text(ports.Redis),
             "--silo-port", Text(ports.SiloBase), "--silo-gateway-port", Text(ports.SiloGatewayBase), "--metrics-port", Text(ports.MetricsBase)]));
         var exited = launcher._process.WaitForExitAsync();
@@ -90,10 +90,10 @@ public sealed class Launcher : IAsyncDisposable
     }
 }
 
-public sealed record LauncherPorts(int Gateway, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase, int MetricsBase)
+public sealed record LauncherPorts(int Gateway, int Dashboard, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase, int MetricsBase)
 {
-    /// <summary>Free ports, with room for three silos after each base (the default metrics ports may be taken by another run).</summary>
-    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreeRun(3), FreeRun(3), FreeRun(3));
+    /// <summary>Free ports, with room for three silos after each base (none of ./run's defaults, which a running ./run holds).</summary>
+    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreeRun(3), FreeRun(3), FreeRun(3));
 
     private static int FreeRun(int length)
     {

@@ -36,8 +36,9 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
                 await ChatApi.SendAsync(http, aliceToken, bob, "survives a restart", "smoke-1");
                 var pushed = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Equal("survives a restart", pushed.GetProperty("content").GetString());
-                using var dashboard = await http.GetAsync("/dashboard/");
+                using var dashboard = await new HttpClient().GetAsync($"http://127.0.0.1:{ports.Dashboard}/dashboard/");
                 Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+                Assert.Contains($"http://127.0.0.1:{ports.Dashboard}/dashboard/", first.Output, StringComparison.Ordinal);
                 using var client = await new HttpClient().GetAsync($"http://127.0.0.1:{ports.Client}/");
                 Assert.Equal(HttpStatusCode.OK, client.StatusCode);
                 await StoreLockdown.AssertLockedAsync(_data.Path, ports);

@@ -18,6 +18,7 @@ public sealed class ChatSystem : IAsyncDisposable
     private readonly List<HostProcess> _gateways = [];
     private readonly List<Uri> _gatewayUrls = [];
     private readonly List<IReadOnlyDictionary<string, string>> _gatewayOwnSettings = [];
+    private readonly List<Uri> _dashboardUrls = [];
 
     // A shard's silo always uses the same ports, as in production: a restarted silo then recognises its previous
     // incarnation at the same address and declares it dead, instead of waiting to reach it.
@@ -48,6 +49,9 @@ public sealed class ChatSystem : IAsyncDisposable
     public Uri GatewayUrl => _gatewayUrls[0];
 
     public IReadOnlyList<Uri> GatewayUrls => _gatewayUrls;
+
+    /// <summary>Where each gateway serves the Orleans dashboard: a port of its own, on loopback as by default.</summary>
+    public IReadOnlyList<Uri> DashboardUrls => _dashboardUrls;
 
     /// <summary>The silo processes that are up now (<see cref="Silos"/> also lists the ones killed or stopped before).</summary>
     public IEnumerable<HostProcess> RunningSilos => _silos.Where(silo => !silo.HasExited);
@@ -132,10 +136,12 @@ public sealed class ChatSystem : IAsyncDisposable
     public async Task<Uri> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}/dashboard/");
         _gatewayOwnSettings.Add(settings ?? new Dictionary<string, string>());
-        var gateway = HostProcess.Start("Gateway", $"gateway-{_gateways.Count}", GatewayEnvironment(url, _gatewayOwnSettings[^1]));
+        var gateway = HostProcess.Start("Gateway", $"gateway-{_gateways.Count}", GatewayEnvironment(url, dashboard, _gatewayOwnSettings[^1]));
         _gateways.Add(gateway);
         _gatewayUrls.Add(url);
+        _dashboardUrls.Add(dashboard);
         await WaitUntilHealthyAsync(url, gateway);
         return url;
     }
@@ -145,12 +151,12 @@ public sealed class ChatSystem : IAsyncDisposable
     {
         var url = _gatewayUrls[index];
         await _gateways[index].KillAsync();
-        var replacement = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(url, _gatewayOwnSettings[index]));
+        var replacement = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(url, _dashboardUrls[index], _gatewayOwnSettings[index]));
         _gateways[index] = replacement;
         await WaitUntilHealthyAsync(url, replacement);
     }
 
-    private Dictionary<string, string> GatewayEnvironment(Uri url, IReadOnlyDictionary<string, string> ownSettings)
+    private Dictionary<string, string> GatewayEnvironment(Uri url, Uri dashboard, IReadOnlyDictionary<string, string> ownSettings)
     {
         var environment = new Dictionary<string, string>
         {
@@ -160,6 +166,7 @@ public sealed class ChatSystem : IAsyncDisposable
             ["Shard__Count"] = ShardCount.ToString(CultureInfo.InvariantCulture),
             ["Jwt__SigningKey"] = SigningKey,
             ["ASPNETCORE_URLS"] = url.ToString(),
+            ["Dashboard__Port"] = dashboard.Port.ToString(CultureInfo.InvariantCulture),
 
             // Request logging on, so tests can check that tokens never reach the logs.
             ["Logging__LogLevel__Default"] = "Information",

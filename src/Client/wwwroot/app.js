@@ -5,6 +5,7 @@ const config = await fetch("config.json").then(response => response.json());
 const gateway = config.gatewayUrl.replace(/\/$/, "");
 const PAGE_SIZE = 50;
 const TYPING_IDLE_MS = 2500;
+const MIN_SEARCH_LENGTH = 3;
 const TYPING_SHOWN_MS = 6000;
 const SHARD_REFRESH_MS = 2000;
 
@@ -168,7 +169,8 @@ function onMessage(message) {
       lastMessage: message,
       unreadCount: mine || seen ? 0 : (entry?.unreadCount ?? 0) + 1,
     });
-    if (!state.users.has(peerId)) refreshUser(peerId);
+    // A profile fetched before the conversation existed came without presence: now it may be seen.
+    if (state.users.get(peerId)?.online === undefined) refreshUser(peerId);
   }
   renderInbox();
   if (isOpen) {
@@ -244,6 +246,7 @@ function listTime(iso) {
 }
 function lastSeenText(user) {
   if (user?.online) return "online";
+  if (user?.online === undefined) return ""; // presence is shown only to people who share a conversation
   if (!user?.lastSeen) return "offline";
   const date = new Date(user.lastSeen);
   return `last seen ${dayLabel(date).toLowerCase()} at ${timeFormat.format(date)}`;
@@ -289,6 +292,12 @@ async function search() {
     $("inbox").hidden = false;
     return;
   }
+  if (query.length < MIN_SEARCH_LENGTH) { // the gateway refuses shorter searches, which would list everyone
+    list.replaceChildren(el("li", "muted", `Type at least ${MIN_SEARCH_LENGTH} characters of a number or a name.`));
+    list.hidden = false;
+    $("inbox").hidden = true;
+    return;
+  }
   try {
     const users = await request("GET", `/api/users?query=${encodeURIComponent(query)}&limit=30`);
     list.replaceChildren();
@@ -297,7 +306,7 @@ async function search() {
       const item = el("li");
       item.dataset.user = user.userId;
       const body = el("div", "who");
-      body.append(el("div", "name", user.displayName), el("div", "muted", `${user.userId} · shard ${user.shard} · ${lastSeenText(user)}`));
+      body.append(el("div", "name", user.displayName), el("div", "muted", [user.userId, `shard ${user.shard}`, lastSeenText(user)].filter(Boolean).join(" · ")));
       item.append(avatar(user), body);
       item.onclick = () => {
         $("search").value = "";
@@ -564,7 +573,8 @@ async function start() {
   $("me-name").textContent = state.session.displayName;
   $("me-meta").textContent = `${state.session.userId} · shard ${state.session.userId % state.shardCount}`;
   avatar({ userId: state.session.userId, displayName: state.session.displayName }, $("me-avatar"));
-  $("dashboard-link").href = config.dashboardUrl;
+  // Only an operator's client is configured with the dashboard (Client__DashboardUrl); chat users never see the link.
+  if (config.dashboardUrl) Object.assign($("dashboard-link"), { href: config.dashboardUrl, hidden: false });
   renderInbox();
   refreshShards();
   await connect();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
 
@@ -7,7 +8,16 @@ public static class RealtimeExtensions
 {
     public static IHostApplicationBuilder AddChatRealtime(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSignalR().AddJsonProtocol(json => ApiExtensions.ConfigureContractJson(json.PayloadSerializerOptions));
+        builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.SectionName)
+            .Validate(limits => limits.CallsPerSecondPerConnection >= 1, "Hub:CallsPerSecondPerConnection must be at least 1.")
+            .Validate(limits => limits.CallBurstPerConnection >= 1, "Hub:CallBurstPerConnection must be at least 1.")
+            .Validate(limits => limits.CallsPerSecondPerUser >= 1, "Hub:CallsPerSecondPerUser must be at least 1.")
+            .Validate(limits => limits.CallBurstPerUser >= 1, "Hub:CallBurstPerUser must be at least 1.")
+            .Validate(limits => limits.MaxConnectionsPerUser >= 1, "Hub:MaxConnectionsPerUser must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<HubLimiter>();
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubLimiter>())
+            .AddJsonProtocol(json => ApiExtensions.ConfigureContractJson(json.PayloadSerializerOptions));
         builder.Services.AddSingleton<HubSendLimiter>();
         builder.Services.AddSingleton<UserEventBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UserEventBridge>());

@@ -17,6 +17,8 @@ public enum ChatErrorCode
     UnknownRecipient,
     WrongCredentials,
     NotParticipant,
+    InvalidSearchQuery,
+    NoConversation,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

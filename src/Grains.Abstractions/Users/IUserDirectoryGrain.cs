@@ -7,7 +7,10 @@ namespace WhatsApp.Grains.Abstractions.Users;
 /// </summary>
 public interface IUserDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>The shard's users whose number or name starts with the query (case-insensitive), by id, at most limit.</summary>
+    /// <summary>
+    /// The shard's users whose number or name starts with the query (case-insensitive), by id, at most limit; nobody for
+    /// a query of fewer than <see cref="UserLimits.MinSearchQueryLength"/> characters, which would list everyone.
+    /// </summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<DirectoryEntry>> SearchAsync(string? query, int limit);
 }

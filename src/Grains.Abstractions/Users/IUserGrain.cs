@@ -33,9 +33,16 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Signs the user out everywhere: bumps the token version, so every token issued so far stops working; returns the new version.</summary>
     Task<int> RevokeTokensAsync();
 
-    /// <summary>The public profile, or null when nobody registered this id.</summary>
+    /// <summary>The whole profile, presence included, or null when nobody registered this id (for the cluster's own use and the user's contacts).</summary>
     [AlwaysInterleave]
     Task<UserProfile?> GetProfileAsync();
+
+    /// <summary>
+    /// The profile as another user may see it: with presence only when the viewer is the user or shares a conversation
+    /// with them; null when nobody registered this id.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<UserProfile?> GetProfileSeenByAsync(long viewerId);
 
     /// <summary>One page of the chat list, newest conversation first: up to limit lines older than the cursor (a previous page's NextCursor).</summary>
     [AlwaysInterleave]

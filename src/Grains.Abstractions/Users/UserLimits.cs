@@ -9,6 +9,19 @@ public static class UserLimits
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
 
+    /// <summary>A directory search needs this many characters: fewer would page through everyone.</summary>
+    public const int MinSearchQueryLength = 3;
+    public const int MaxSearchQueryLength = 64;
+
+    /// <summary>The query trimmed, or why it is refused (too short to narrow the directory, or too long to match a name).</summary>
+    public static ChatResult<string> NormalizeSearchQuery(string? query)
+    {
+        var trimmed = query?.Trim() ?? string.Empty;
+        return trimmed.Length is < MinSearchQueryLength or > MaxSearchQueryLength
+            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} characters (the start of a number or a name); it was {trimmed.Length}.")
+            : ChatResult.Success(trimmed);
+    }
+
     public static ChatResult<string> NormalizeDisplayName(string? displayName)
     {
         var trimmed = displayName?.Trim() ?? string.Empty;

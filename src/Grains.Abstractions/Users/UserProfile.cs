@@ -1,13 +1,20 @@
 namespace WhatsApp.Grains.Abstractions.Users;
 
-/// <summary>What anyone may see of a user.</summary>
+/// <summary>
+/// A user as someone sees them. Anyone may see that the number is registered, its name and shard; presence (online,
+/// last seen) only the user themself and the people they share a conversation with: for anyone else both are null.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.UserProfile")]
 public sealed record UserProfile(
     [property: Id(0)] long UserId,
     [property: Id(1)] string DisplayName,
     [property: Id(2)] int Shard,
-    [property: Id(3)] bool Online,
-    [property: Id(4)] DateTimeOffset? LastSeen);
+    [property: Id(3)] bool? Online,
+    [property: Id(4)] DateTimeOffset? LastSeen)
+{
+    /// <summary>The profile without presence, as a stranger sees it.</summary>
+    public UserProfile WithoutPresence() => this with { Online = null, LastSeen = null };
+}
 
 /// <summary>One line of a user's chat list: the conversation, its latest message and how many the user has not read.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.InboxEntry")]

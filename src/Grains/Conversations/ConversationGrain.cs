@@ -142,7 +142,7 @@ public sealed partial class ConversationGrain(
 
     public async Task<ChatResult> SetTypingAsync(long userId, bool isTyping)
     {
-        if (RefuseUnlessParticipant(userId) is { } refusal)
+        if ((RefuseUnlessParticipant(userId) ?? RefuseUntilFirstMessage()) is { } refusal)
         {
             return new ChatResult(refusal);
         }
@@ -369,7 +369,7 @@ public sealed partial class ConversationGrain(
 
     private async Task<ChatResult> AdvanceMarksAsync(long userId, long upToSequence, ReceiptKind kind)
     {
-        if (RefuseUnlessParticipant(userId) is { } refusal)
+        if ((RefuseUnlessParticipant(userId) ?? RefuseUntilFirstMessage()) is { } refusal)
         {
             return new ChatResult(refusal);
         }
@@ -405,6 +405,26 @@ public sealed partial class ConversationGrain(
         { } id when !id.Includes(userId) => new ChatError(ChatErrorCode.NotParticipant, $"User {userId} is not a participant of conversation {id}."),
         _ => null,
     };
+
+    /// <summary>
+    /// Typing and marks need a conversation, and a conversation starts with its first message: without one, anyone could
+    /// push "typing" to any number. An activation made only to be refused (nothing stored, nothing being written) goes
+    /// away when idle instead of waiting out the collection age.
+    /// </summary>
+    private ChatError? RefuseUntilFirstMessage()
+    {
+        if (_lastSequence > 0)
+        {
+            return null;
+        }
+
+        if (!_isWriting)
+        {
+            DeactivateOnIdle();
+        }
+
+        return new ChatError(ChatErrorCode.NoConversation, $"Conversation {_id} has no messages yet: it starts with its first message.");
+    }
 
     /// <summary>
     /// Before the first message: both participants must be registered. Concurrent first sends share one check; a check

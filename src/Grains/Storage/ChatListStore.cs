@@ -45,6 +45,17 @@ public sealed class ChatListStore(ChatDatabase database)
         return lines.Count > limit ? (lines[..limit], true) : (lines, false);
     }
 
+    /// <summary>Whether the user has this conversation in their chat list, i.e. it holds a message: one primary-key lookup.</summary>
+    public async Task<bool> HasConversationAsync(long userId, string conversationId)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND conversation_id = $3)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Every conversation the user has (for presence, which goes only to the people they chat with).</summary>
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(long userId)
     {

@@ -10,5 +10,7 @@ namespace WhatsApp.Grains.Users;
 public sealed class UserDirectoryGrain(UserDirectoryStore directory, ShardMap shardMap) : ShardedGrain(shardMap), IUserDirectoryGrain
 {
     public Task<IReadOnlyList<DirectoryEntry>> SearchAsync(string? query, int limit) =>
-        limit < 1 ? Task.FromResult<IReadOnlyList<DirectoryEntry>>([]) : directory.SearchAsync((int)this.GetPrimaryKeyLong(), ShardMap.ShardCount, query ?? string.Empty, limit);
+        limit < 1 || UserLimits.NormalizeSearchQuery(query) is not { IsSuccess: true, Value: var prefix }
+            ? Task.FromResult<IReadOnlyList<DirectoryEntry>>([])
+            : directory.SearchAsync((int)this.GetPrimaryKeyLong(), ShardMap.ShardCount, prefix, limit);
 }

@@ -30,6 +30,10 @@ public sealed partial class UserGrain(
     // Not persisted beyond the listener list itself: gateways renew their subscriptions, and one that stops renewing
     // (it died) is forgotten after the expiry.
     private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, time, loggers.CreateLogger<DeviceListeners>());
+
+    // People found to share a conversation with this user. Only found ones are kept: a conversation, once it holds a
+    // message, never goes away, while someone not found may start one a moment later.
+    private readonly HashSet<long> _contacts = [];
     private IGrainTimer? _expiryTimer;
 
     private long UserId => this.GetPrimaryKeyLong();
@@ -112,6 +116,18 @@ public sealed partial class UserGrain(
     }
 
     public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.IsRegistered ? Profile() : null);
+
+    public async Task<UserProfile?> GetProfileSeenByAsync(long viewerId)
+    {
+        if (!state.State.IsRegistered)
+        {
+            return null;
+        }
+
+        // Presence is read before the lookup, so what is returned is what the viewer was entitled to at that moment.
+        var profile = Profile();
+        return viewerId == UserId || await SharesConversationWithAsync(viewerId) ? profile : profile.WithoutPresence();
+    }
 
     public async Task<ChatResult<ChatListPage>> GetChatListAsync(string? before, int limit)
     {
@@ -259,6 +275,22 @@ public sealed partial class UserGrain(
     }
 
     private UserCredentials Credentials(PasswordHash password) => new(Profile(), password, state.State.TokenVersion);
+
+    private async Task<bool> SharesConversationWithAsync(long viewerId)
+    {
+        if (_contacts.Contains(viewerId))
+        {
+            return true;
+        }
+
+        if (!UserIds.IsValid(viewerId) || !await chatLists.HasConversationAsync(UserId, ConversationId.Direct(UserId, viewerId).ToString()))
+        {
+            return false;
+        }
+
+        _contacts.Add(viewerId);
+        return true;
+    }
 
     private UserProfile Profile() => new(
         UserId,

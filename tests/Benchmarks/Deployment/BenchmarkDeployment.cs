@@ -29,9 +29,13 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
     {
         var system = await ChatSystem.StartAsync(new Dictionary<string, string>
         {
-            // The per-user send allowance protects the service from one user; the benchmark's users send far faster.
+            // The per-user send and hub-call allowances protect the service from one user; the benchmark's users send far faster.
             ["Gateway__SendsPerSecond"] = "1000000",
             ["Gateway__SendBurst"] = "1000000",
+            ["Hub__CallsPerSecondPerConnection"] = "1000000",
+            ["Hub__CallBurstPerConnection"] = "1000000",
+            ["Hub__CallsPerSecondPerUser"] = "1000000",
+            ["Hub__CallBurstPerUser"] = "1000000",
 
             // As ./run: no per-request logging, which would cost the gateway more than the sends it measures.
             ["Logging__LogLevel__Default"] = "Warning",

@@ -14,7 +14,7 @@ public sealed record Message(
 
 public sealed record HistoryPage(string ConversationId, IReadOnlyList<Message> Messages, bool HasMore);
 
-public sealed record UserView(long UserId, string DisplayName, int Shard, bool Online, DateTimeOffset? LastSeen);
+public sealed record UserView(long UserId, string DisplayName, int Shard, bool? Online, DateTimeOffset? LastSeen);
 
 public sealed record ConversationView(string ConversationId, UserView? Peer, Message LastMessage, long UnreadCount);
 

@@ -1,0 +1,123 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Auth;
+
+namespace WhatsApp.Gateway.Realtime;
+
+/// <summary>
+/// Every hub call and connection passes here before the hub sees it: a call beyond the connection's or the user's
+/// allowance, or a connection beyond the user's cap, is refused with a <see cref="HubException"/> that says why, and
+/// never reaches the cluster.
+/// </summary>
+public sealed class HubLimiter(IOptions<HubLimitOptions> options) : IHubFilter, IDisposable
+{
+    private readonly HubLimitOptions _limits = options.Value;
+    private readonly Dictionary<long, int> _connectionsPerUser = [];
+
+    // Partitions replenish on the partitioned limiter's one timer (not one timer each) and go away once idle and full.
+    private readonly PartitionedRateLimiter<string> _perConnection = PartitionedRateLimiter.Create<string, string>(connectionId =>
+        RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => Bucket(options.Value.CallBurstPerConnection, options.Value.CallsPerSecondPerConnection)));
+
+    private readonly PartitionedRateLimiter<long> _perUser = PartitionedRateLimiter.Create<long, long>(userId =>
+        RateLimitPartition.GetTokenBucketLimiter(userId, _ => Bucket(options.Value.CallBurstPerUser, options.Value.CallsPerSecondPerUser)));
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var caller = invocationContext.Context;
+        using (var connectionLease = _perConnection.AttemptAcquire(caller.ConnectionId))
+        {
+            if (!connectionLease.IsAcquired)
+            {
+                throw new HubException($"Too many calls on this connection: at most {_limits.CallsPerSecondPerConnection} a second (bursts of {_limits.CallBurstPerConnection}). Nothing was done; try again in a moment.");
+            }
+        }
+
+        using (var userLease = _perUser.AttemptAcquire(caller.User!.UserId()))
+        {
+            if (!userLease.IsAcquired)
+            {
+                throw new HubException($"Too many calls from your connections together: at most {_limits.CallsPerSecondPerUser} a second (bursts of {_limits.CallBurstPerUser}). Nothing was done; try again in a moment.");
+            }
+        }
+
+        return await next(invocationContext);
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        var userId = context.Context.User!.UserId();
+        if (!TryOpenConnection(userId))
+        {
+            throw new HubException($"Too many connections: you have {_limits.MaxConnectionsPerUser} open already. Close another tab or device first.");
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            // SignalR calls OnDisconnectedAsync only for connections whose OnConnectedAsync succeeded.
+            CloseConnection(userId);
+            throw;
+        }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            CloseConnection(context.Context.User!.UserId());
+        }
+    }
+
+    public void Dispose()
+    {
+        _perConnection.Dispose();
+        _perUser.Dispose();
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    };
+
+    private bool TryOpenConnection(long userId)
+    {
+        lock (_connectionsPerUser)
+        {
+            var open = _connectionsPerUser.GetValueOrDefault(userId);
+            if (open >= _limits.MaxConnectionsPerUser)
+            {
+                return false;
+            }
+
+            _connectionsPerUser[userId] = open + 1;
+            return true;
+        }
+    }
+
+    private void CloseConnection(long userId)
+    {
+        lock (_connectionsPerUser)
+        {
+            if (_connectionsPerUser.GetValueOrDefault(userId) <= 1)
+            {
+                _connectionsPerUser.Remove(userId);
+            }
+            else
+            {
+                _connectionsPerUser[userId]--;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Gateway.Tests;
+
+/// <summary>A wrong access setting stops the gateway at start with a message naming the key, before it serves anyone.</summary>
+public sealed class GatewaySettingsTests
+{
+    [Theory]
+    [InlineData("Dashboard__Host", "dashboard.example", "Dashboard:Host")]
+    [InlineData("Dashboard__Port", "70000", "Dashboard:Port")]
+    [InlineData("Hub__MaxConnectionsPerUser", "0", "Hub:MaxConnectionsPerUser")]
+    [InlineData("Hub__CallBurstPerUser", "0", "Hub:CallBurstPerUser")]
+    public async Task Gateway_WithAWrongSetting_StopsAtStartNamingTheKey(string variable, string value, string key)
+    {
+        await using var gateway = HostProcess.Start("Gateway", "gateway-misconfigured", new Dictionary<string, string>
+        {
+            // Nothing listens there: the gateway must stop before it looks for a cluster.
+            ["ConnectionStrings__Redis"] = $"127.0.0.1:{FreePort.Next()}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Dashboard__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            [variable] = value,
+        });
+
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the gateway kept running:\n{gateway.Output}");
+        Assert.NotEqual(0, gateway.ExitCode);
+        Assert.Contains(key, gateway.Output, StringComparison.Ordinal);
+    }
+}

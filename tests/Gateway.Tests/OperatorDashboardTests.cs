@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using WhatsApp.Gateway.Tests.Infrastructure;
+
+namespace WhatsApp.Gateway.Tests;
+
+/// <summary>The Orleans dashboard shows grain state and live logs: only an operator on the gateway's machine reaches it.</summary>
+[Collection(ChatSystemCollection.Name)]
+public sealed class OperatorDashboardTests(ChatSystemFixture fixture)
+{
+    private Uri DashboardUrl => fixture.System.DashboardUrls[0];
+
+    [Fact]
+    public async Task ApiPort_Dashboard_Answers404EvenWithTheDashboardsHostHeader()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.System.GatewayUrl };
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        spoofed.Headers.Host = DashboardUrl.Authority;
+
+        using var plain = await http.GetAsync("/dashboard/");
+        using var withHostHeader = await http.SendAsync(spoofed);
+
+        Assert.Equal(HttpStatusCode.NotFound, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, withHostHeader.StatusCode);
+        Assert.Equal("application/problem+json", plain.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task DashboardPort_ServesTheDashboard_AndNothingOfTheApi()
+    {
+        using var http = new HttpClient();
+
+        using var dashboard = await http.GetAsync(DashboardUrl);
+        using var health = await http.GetAsync(new Uri(DashboardUrl, "/healthz"));
+        using var metrics = await http.GetAsync(new Uri(DashboardUrl, "/metrics"));
+
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal("text/html", dashboard.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, health.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+    }
+
+    [Fact]
+    public void DashboardPort_ByDefault_ListensOnLoopbackOnly()
+    {
+        // The test system sets only Dashboard__Port, so this is the default address.
+        var listeners = IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners()
+            .Where(listener => listener.Port == DashboardUrl.Port)
+            .ToList();
+
+        Assert.NotEmpty(listeners);
+        Assert.All(listeners, listener => Assert.True(IPAddress.IsLoopback(listener.Address), $"listens on {listener}"));
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Gateway.Tests;
+
+/// <summary>
+/// What a stranger (someone with no conversation with you) may learn and do: that your number is registered and your
+/// name, nothing of your presence, and no typing or marks toward you.
+/// </summary>
+[Collection(ChatSystemCollection.Name)]
+public sealed class PrivacyTests(ChatSystemFixture fixture)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task UserLookupAndSearch_ByAStranger_ShowNameButNeitherOnlineNorLastSeen()
+    {
+        using var anonymous = fixture.Api();
+        var marker = "Pv" + Guid.NewGuid().ToString("N")[..8];
+        var (alice, _) = await anonymous.RegisterAsync();
+        var (_, bobAuth) = await anonymous.RegisterAsync(name: $"{marker} Bob");
+        var (carol, _) = await anonymous.RegisterAsync();
+        await alice.SendAsync(bobAuth.UserId, "we are contacts");
+        await (await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token)).DisposeAsync();
+        var seenByContact = await Eventually.ReturnsAsync(
+            () => alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}"), bob => bob.LastSeen is not null, Bound, "Bob's last seen");
+
+        var lookedUpByStranger = await carol.GetJsonAsync<JsonElement>($"/api/users/{bobAuth.UserId}");
+        var foundByStranger = (await carol.GetJsonAsync<JsonElement[]>($"/api/users?query={marker}")).Single();
+        var foundByContact = (await alice.GetJsonAsync<UserView[]>($"/api/users?query={marker}")).Single();
+
+        Assert.False(seenByContact.Online);
+        Assert.Equal(seenByContact.LastSeen, foundByContact.LastSeen);
+        foreach (var seenByStranger in new[] { lookedUpByStranger, foundByStranger })
+        {
+            Assert.Equal(bobAuth.UserId, seenByStranger.GetProperty("userId").GetInt64());
+            Assert.Equal($"{marker} Bob", seenByStranger.GetProperty("displayName").GetString());
+            Assert.False(seenByStranger.TryGetProperty("online", out _), seenByStranger.ToString());
+            Assert.False(seenByStranger.TryGetProperty("lastSeen", out _), seenByStranger.ToString());
+        }
+
+        alice.Dispose();
+        carol.Dispose();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("?query=")]
+    [InlineData("?query=44")]
+    [InlineData("?query=Al")]
+    [InlineData("?query=%20%20Al%20%20")]
+    public async Task Search_WithFewerThanThreeCharacters_IsRefusedWith400(string queryString)
+    {
+        using var anonymous = fixture.Api();
+        var (caller, _) = await anonymous.RegisterAsync();
+
+        using var response = await caller.GetAsync($"/api/users{queryString}");
+
+        var problem = await ChatApi.ReadAsync<Problem>(response, HttpStatusCode.BadRequest);
+        Assert.Equal("InvalidSearchQuery", problem.Code);
+        Assert.Contains("3 to 64 characters", problem.Detail, StringComparison.Ordinal);
+        caller.Dispose();
+    }
+
+    [Fact]
+    public async Task Search_ManyMatches_ReturnsOnePageOfAtMostTheLimitInIdOrder()
+    {
+        using var anonymous = fixture.Api();
+        var marker = "Pg" + Guid.NewGuid().ToString("N")[..8];
+        var (caller, _) = await anonymous.RegisterAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add((await anonymous.RegisterAsync(name: $"{marker} {i}")).Auth.UserId);
+        }
+
+        var page = await caller.GetJsonAsync<UserView[]>($"/api/users?query={marker}&limit=3");
+
+        Assert.Equal(ids.Order().Take(3), page.Select(user => user.UserId));
+        caller.Dispose();
+    }
+
+    [Fact]
+    public async Task TypingAndMarks_TowardSomeoneWithNoConversation_AreRefusedAndPushNothing()
+    {
+        using var anonymous = fixture.Api();
+        var (_, aliceAuth) = await anonymous.RegisterAsync();
+        var (_, bobAuth) = await anonymous.RegisterAsync();
+        var (a, b) = (aliceAuth.UserId, bobAuth.UserId);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
+        await using var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        var withBob = $"{Math.Min(a, b)}-{Math.Max(a, b)}";
+        var nobody = TestIds.User();
+        var withNobody = $"{Math.Min(a, nobody)}-{Math.Max(a, nobody)}";
+
+        foreach (var (method, arguments) in new (string, object[])[]
+        {
+            ("Typing", [withBob, true]),
+            ("MarkDelivered", [withBob, 1L]),
+            ("MarkRead", [withBob, 1L]),
+            ("Typing", [withNobody, true]),
+        })
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() => aliceTab.Connection.InvokeCoreAsync(method, arguments));
+            Assert.Contains("no messages yet", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.False(await bobTab.ReceivesAsync<TypingEvent>(TimeSpan.FromSeconds(1)));
+        Assert.False(await bobTab.ReceivesAsync<ReceiptEvent>(TimeSpan.FromSeconds(1)));
+    }
+}
