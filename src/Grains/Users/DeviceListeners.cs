@@ -5,10 +5,11 @@ namespace WhatsApp.Grains.Users;
 
 /// <summary>
 /// The gateway listeners of one user's connected devices, each with the time it last renewed. A listener that stops
-/// renewing (its gateway died) expires; one whose push fails is dropped at once and costs one line at debug level, not
-/// a warning with a stack trace per push: a gateway that went away is normal operation, and its users reconnect.
+/// renewing (its gateway died) expires; one whose push fails or does not answer within the push timeout is dropped at
+/// once, so it costs one failed push and one information line, not a warning with a stack trace per push: a gateway
+/// that went away is normal operation, and its users reconnect.
 /// </summary>
-internal sealed partial class DeviceListeners(TimeSpan expiry, TimeProvider time, ILogger logger)
+internal sealed partial class DeviceListeners(TimeSpan expiry, TimeSpan pushTimeout, TimeProvider time, ILogger logger)
 {
     private readonly Dictionary<IUserObserver, DateTimeOffset> _renewedAt = [];
 
@@ -33,7 +34,10 @@ internal sealed partial class DeviceListeners(TimeSpan expiry, TimeProvider time
         return expired.Count > 0;
     }
 
-    /// <summary>Pushes to every listener at once; true when a listener failed and was dropped.</summary>
+    /// <summary>
+    /// Pushes to every listener at once, so a gone gateway delays the others by at most the push timeout; true when a
+    /// listener failed and was dropped.
+    /// </summary>
     public async Task<bool> PushAsync(Func<IUserObserver, Task> push)
     {
         if (_renewedAt.Count == 0)
@@ -42,25 +46,33 @@ internal sealed partial class DeviceListeners(TimeSpan expiry, TimeProvider time
         }
 
         var listeners = _renewedAt.Keys.ToList();
-        var failed = false;
-        foreach (var listener in listeners)
+        var outcomes = await Task.WhenAll(listeners.Select(listener => TryPushAsync(listener, push)));
+        for (var i = 0; i < listeners.Count; i++)
         {
-            try
+            if (outcomes[i] is { } error)
             {
-                await push(listener);
-            }
-            catch (Exception exception)
-            {
-                var error = exception.GetType().Name;
-                LogListenerDropped(listener, error);
-                _renewedAt.Remove(listener);
-                failed = true;
+                LogListenerDropped(listeners[i], error);
+                _renewedAt.Remove(listeners[i]);
             }
         }
 
-        return failed;
+        return outcomes.Any(error => error is not null);
     }
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Dropped device listener {Listener}: a push failed ({Error})")]
+    /// <summary>The name of the error when the push failed or timed out, null when the gateway took it.</summary>
+    private async Task<string?> TryPushAsync(IUserObserver listener, Func<IUserObserver, Task> push)
+    {
+        try
+        {
+            await push(listener).WaitAsync(pushTimeout, time);
+            return null;
+        }
+        catch (Exception exception)
+        {
+            return exception.GetType().Name;
+        }
+    }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Dropped device listener {Listener}: a push failed ({Error})")]
     private partial void LogListenerDropped(IUserObserver listener, string error);
 }

@@ -28,8 +28,8 @@ public sealed partial class UserGrain(
     ILogger<UserGrain> logger) : ShardedGrain(shardMap), IUserGrain
 {
     // Not persisted beyond the listener list itself: gateways renew their subscriptions, and one that stops renewing
-    // (it died) is forgotten after the expiry.
-    private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, time, loggers.CreateLogger<DeviceListeners>());
+    // (it died) is forgotten after the expiry, or at its first failed push if that comes sooner.
+    private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, chatOptions.Value.DevicePushTimeout, time, loggers.CreateLogger<DeviceListeners>());
     private IGrainTimer? _expiryTimer;
 
     private long UserId => this.GetPrimaryKeyLong();
