@@ -17,8 +17,8 @@ public sealed class ChatOptions
     /// <summary>
     /// How long a push to a gateway listener may take before the listener counts as gone and is dropped (its gateway
     /// re-subscribes at its next renewal if it is alive after all). A crashed gateway's listener is not refused at once:
-    /// the silo holds messages for a vanished client for a while, so without this bound the push would wait for the
-    /// response timeout (30 s) while the user's other devices wait behind it.
+    /// the silo holds messages for a vanished client for a while, so without this bound the listener's outbox would
+    /// wait for the response timeout (30 s) before it is dropped. Other listeners and the grain do not wait for it.
     /// </summary>
     public TimeSpan DevicePushTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -33,11 +33,12 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
 
             var tabs = await ConnectAsync(system, recipients);
             var before = await SendRoundsAsync(alice, recipients, tabs, "before");
-            await DisposeAsync(tabs);
 
-            // Killed: the crashed gateway cannot unsubscribe, so every recipient's grain still holds its listener. The
-            // cluster restarts too, as `./run` does, so the silos forget the dead gateway's connection at once.
+            // Killed with the tabs connected: the crashed gateway cannot unsubscribe, so every recipient's grain still
+            // holds its listener, in memory and in its saved state. The cluster restarts too, as `./run` does, so the
+            // silos forget the dead gateway's connection at once and the grains come back with the saved listeners.
             await system.Gateways[0].KillAsync();
+            await DisposeAsync(tabs);
             await system.RestartClusterAsync();
             await system.RestartGatewayAsync(0);
             tabs = await ConnectAsync(system, recipients);

@@ -145,12 +145,11 @@ public sealed partial class UserGrain(
         await ForgetDevicesAsync();
     }
 
-    private async Task PushAsync(Func<IUserObserver, Task> push)
+    /// <summary>Hands the push to each device's outbox: the grain never waits for a gateway, live or gone.</summary>
+    private Task PushAsync(Func<IUserObserver, Task> push)
     {
-        if (await _devices.PushAsync(push))
-        {
-            await ForgetDevicesAsync();
-        }
+        _devices.Push(push, ForgetDevicesAsync);
+        return Task.CompletedTask;
     }
 
     private Task ForgetExpiredDevicesAsync(CancellationToken cancellationToken)
