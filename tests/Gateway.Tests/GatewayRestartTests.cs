@@ -77,7 +77,7 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
             using var anonymous = new ChatApi(system.GatewayUrl);
             var (alice, aliceAuth) = await RegisterAsync(anonymous);
             var (_, bobAuth) = await RegisterAsync(anonymous);
-            await alice.SendAsync(bobAuth.UserId, "so that they are contacts");
+            await alice.SendAsync(bobAuth.UserId, "so that they are contacts", "contacts-1");
             var bobTab = await HubSession.ConnectAsync(system.GatewayUrl, bobAuth.Token);
             Assert.True((await alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}")).Online);
 
@@ -148,7 +148,8 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
         {
             foreach (var recipient in recipients)
             {
-                sent.Add(await sender.SendAsync(recipient.UserId, $"{window} {round}"));
+                // With a clientMessageId, as the web client sends: the gateway retries it through a slow moment.
+                sent.Add(await sender.SendAsync(recipient.UserId, $"{window} {round}", Guid.NewGuid().ToString("N")));
             }
         }
 

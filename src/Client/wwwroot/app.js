@@ -119,6 +119,8 @@ function connect() {
   connection.on("receipt", onReceipt);
   connection.on("typing", onTyping);
   connection.on("presence", onPresence);
+  // A silo left the cluster: a message it had stored but not pushed yet is only in the chat list and the history.
+  connection.on("resync", () => catchUp().catch(() => {}));
   connection.onreconnecting(() => { $("banner").hidden = false; });
   connection.onreconnected(async () => { $("banner").hidden = true; await catchUp(); });
   connection.onclose(() => {

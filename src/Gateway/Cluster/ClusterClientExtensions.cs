@@ -26,6 +26,7 @@ public static partial class ClusterClientExtensions
             .Validate(
                 gateway => gateway.ObserverUnsubscribeTimeout > TimeSpan.Zero && gateway.ObserverUnsubscribeTimeout <= TimeSpan.FromSeconds(25),
                 "Gateway:ObserverUnsubscribeTimeout must be more than 0 and at most 25 seconds (the host stops within 30).")
+            .Validate(gateway => gateway.SiloWatchInterval > TimeSpan.Zero, "Gateway:SiloWatchInterval must be more than 0.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ChatCluster>();
         builder.UseOrleansClient(client =>

@@ -11,6 +11,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<HubSendLimiter>();
         builder.Services.AddSingleton<UserEventBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UserEventBridge>());
+        builder.Services.AddHostedService<SiloDepartureWatch>();
         return builder;
     }
 
