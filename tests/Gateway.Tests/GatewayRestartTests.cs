@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
@@ -148,8 +149,10 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
         {
             foreach (var recipient in recipients)
             {
-                // With a clientMessageId, as the web client sends: the gateway retries it through a slow moment.
-                sent.Add(await sender.SendAsync(recipient.UserId, $"{window} {round}", Guid.NewGuid().ToString("N")));
+                // With a clientMessageId, as the web client sends: the gateway retries it through a slow moment, and
+                // answers 200 with the stored message when an attempt it gave up on had stored it after all.
+                using var response = await sender.PostJsonAsync("/api/messages", new { toUserId = recipient.UserId, content = $"{window} {round}", clientMessageId = Guid.NewGuid().ToString("N") });
+                sent.Add(await ChatApi.ReadAsync<Message>(response, response.StatusCode == HttpStatusCode.OK ? HttpStatusCode.OK : HttpStatusCode.Created));
             }
         }
 
