@@ -14,6 +14,14 @@ public sealed class ChatOptions
     /// <summary>A gateway listener that has not renewed its subscription for this long is forgotten.</summary>
     public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a push to a gateway listener may take before the listener counts as gone and is dropped (its gateway
+    /// re-subscribes at its next renewal if it is alive after all). A crashed gateway's listener is not refused at once:
+    /// the silo holds messages for a vanished client for a while, so without this bound the listener's outbox would
+    /// wait for the response timeout (30 s) before it is dropped. Other listeners and the grain do not wait for it.
+    /// </summary>
+    public TimeSpan DevicePushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often a conversation retries telling a participant's user grain that could not be reached.</summary>
     public TimeSpan NotificationRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

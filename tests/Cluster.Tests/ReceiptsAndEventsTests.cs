@@ -191,6 +191,50 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
         Assert.Equal(bob, first.UserId);
     }
 
+    [Fact]
+    public async Task Push_ToAListenerWhoseGatewayIsGone_FailsOnceThenTheListenerIsDropped()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        var gone = new GoneGatewayListener();
+        var goneReference = cluster.Client.CreateObjectReference<IUserObserver>(gone);
+        await cluster.Grains.GetGrain<IUserGrain>(bob).SubscribeAsync(goneReference);
+        await using var bobPhone = await ObservedDevice.ConnectAsync(cluster, bob);
+
+        ChatMessage? last = null;
+        for (var i = 1; i <= 3; i++)
+        {
+            last = await cluster.Grains.SendAsync(alice, bob, $"push {i}");
+            await bobPhone.NextAsync<ChatMessage>(message => message.Sequence == last.Sequence);
+        }
+
+        // Every push reached the live device; the gone one was tried for the first message only.
+        Assert.Equal(1, gone.Attempts);
+        cluster.Client.DeleteObjectReference<IUserObserver>(goneReference);
+    }
+
+    /// <summary>A listener whose gateway is gone: every push to it fails, as a call to a vanished client does.</summary>
+    private sealed class GoneGatewayListener : IUserObserver
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public Task OnMessageAsync(ChatMessage message) => Fail();
+
+        public Task OnReceiptAsync(Receipt receipt) => Fail();
+
+        public Task OnTypingAsync(TypingEvent typing) => Fail();
+
+        public Task OnPresenceAsync(PresenceEvent presence) => Fail();
+
+        private Task Fail()
+        {
+            Interlocked.Increment(ref _attempts);
+            return Task.FromException(new InvalidOperationException("This gateway is gone."));
+        }
+    }
+
     /// <summary>A device as a gateway sees it: an observer subscribed to the user's grain, recording every event.</summary>
     private sealed class ObservedDevice : IUserObserver, IAsyncDisposable
     {

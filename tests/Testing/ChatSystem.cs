@@ -106,7 +106,7 @@ public sealed class ChatSystem : IAsyncDisposable
 
     /// <summary>
     /// Restarts the whole cluster: every silo stops as Ctrl-C would stop it, then each shard's silo starts again on its
-    /// ports; returns once every gateway (which keeps running) sees them all. Every grain is cold afterwards.
+    /// ports; returns once every running gateway sees them all. Every grain is cold afterwards.
     /// </summary>
     public async Task RestartClusterAsync()
     {
@@ -116,7 +116,7 @@ public sealed class ChatSystem : IAsyncDisposable
             StartSilo(shard);
         }
 
-        await Task.WhenAll(_gateways.Zip(_gatewayUrls).Select(pair => WaitUntilHealthyAsync(pair.Second, pair.First)));
+        await Task.WhenAll(_gateways.Zip(_gatewayUrls).Where(pair => !pair.First.HasExited).Select(pair => WaitUntilHealthyAsync(pair.Second, pair.First)));
 
         static async Task StopAsync(HostProcess silo)
         {
@@ -146,11 +146,37 @@ public sealed class ChatSystem : IAsyncDisposable
         return url;
     }
 
-    /// <summary>Kills a gateway and starts a new one on the same address, as a crash and a restart would.</summary>
-    public async Task RestartGatewayAsync(int index)
+    /// <summary>
+    /// Ends a gateway and starts a new one on the same address: killed, as a crash would, or stopped as Ctrl-C would
+    /// (<paramref name="graceful"/>).
+    /// </summary>
+    public async Task RestartGatewayAsync(int index, bool graceful = false)
+    {
+        await StopGatewayAsync(index, graceful);
+        await StartGatewayAgainAsync(index);
+    }
+
+    /// <summary>Ends a gateway: killed, as a crash would, or stopped as Ctrl-C would, waiting for its shutdown to finish.</summary>
+    public async Task StopGatewayAsync(int index, bool graceful = false)
+    {
+        var gateway = _gateways[index];
+        if (!graceful)
+        {
+            await gateway.KillAsync();
+            return;
+        }
+
+        await gateway.StopGracefullyAsync();
+        if (!await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException($"The gateway did not stop within a minute of SIGTERM:\n{gateway.Output}");
+        }
+    }
+
+    /// <summary>Starts a new gateway process on the address of one that was stopped, and waits until it reaches every silo.</summary>
+    public async Task StartGatewayAgainAsync(int index)
     {
         var url = _gatewayUrls[index];
-        await _gateways[index].KillAsync();
         var replacement = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(url, _dashboardUrls[index], _gatewayOwnSettings[index]));
         _gateways[index] = replacement;
         await WaitUntilHealthyAsync(url, replacement);

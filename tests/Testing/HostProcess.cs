@@ -69,6 +69,10 @@ public sealed class HostProcess : IAsyncDisposable
     public Task<string> StopGracefullyAsync() =>
         ExternalProcess.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
 
+    /// <summary>Freezes the process (SIGSTOP): it holds its connections and reads nothing until it is killed.</summary>
+    public Task<string> FreezeAsync() =>
+        ExternalProcess.RunAsync("kill", ["-STOP", _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);

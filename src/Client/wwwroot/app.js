@@ -120,6 +120,8 @@ function connect() {
   connection.on("receipt", onReceipt);
   connection.on("typing", onTyping);
   connection.on("presence", onPresence);
+  // A silo left the cluster: a message it had stored but not pushed yet is only in the chat list and the history.
+  connection.on("resync", () => catchUp().catch(() => {}));
   connection.onreconnecting(() => { $("banner").hidden = false; });
   connection.onreconnected(async () => { $("banner").hidden = true; await catchUp(); });
   connection.onclose(() => {
@@ -365,15 +367,27 @@ function renderPeerStatus(typing) {
   status.textContent = typing ? "typing…" : lastSeenText(state.users.get(state.open.peerId));
 }
 
+const historyPage = (peerId, beforeSequence) => request("GET",
+  `/api/conversations/${state.session.userId}/${peerId}?${beforeSequence ? `beforeSequence=${beforeSequence}&` : ""}limit=${PAGE_SIZE}`);
+
 async function loadNewest() {
   const open = state.open;
+  const had = Math.max(0, ...open.messages.keys()); // the newest message this chat already shows
   try {
-    const page = await request("GET", `/api/conversations/${state.session.userId}/${open.peerId}?limit=${PAGE_SIZE}`);
+    const newest = await historyPage(open.peerId);
     if (state.open !== open) return;
-    if (open.messages.size === 0) open.hasMore = page.hasMore;
-    addMessages(page.messages);
+    if (open.messages.size === 0) open.hasMore = newest.hasMore;
+    addMessages(newest.messages);
+    // After a reconnect more may have arrived than one page holds: page back until the pages meet what the chat
+    // already showed, so no message is missing between the two.
+    let page = newest;
+    while (had > 0 && page.hasMore && page.messages[0].sequence > had + 1) {
+      page = await historyPage(open.peerId, page.messages[0].sequence);
+      if (state.open !== open) return;
+      addMessages(page.messages);
+    }
     scrollToBottom();
-    const last = page.messages.at(-1);
+    const last = newest.messages.at(-1);
     if (last && last.fromUserId !== state.session.userId && document.visibilityState === "visible") markRead(open.conversationId, last.sequence);
   } catch (error) {
     $("chat-error").textContent = error.message;
@@ -388,7 +402,7 @@ async function loadOlder() {
   const oldest = Math.min(...open.messages.keys());
   const heightBefore = list.scrollHeight;
   try {
-    const page = await request("GET", `/api/conversations/${state.session.userId}/${open.peerId}?beforeSequence=${oldest}&limit=${PAGE_SIZE}`);
+    const page = await historyPage(open.peerId, oldest);
     if (state.open !== open) return;
     open.hasMore = page.hasMore;
     addMessages(page.messages);

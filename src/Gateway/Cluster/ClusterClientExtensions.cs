@@ -22,7 +22,12 @@ public static partial class ClusterClientExtensions
         builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
             .Validate(shards => shards.Count >= 1, "Shard:Count must be at least 1.")
             .ValidateOnStart();
-        builder.Services.AddOptions<GatewayApiOptions>().BindConfiguration(GatewayApiOptions.SectionName);
+        builder.Services.AddOptions<GatewayApiOptions>().BindConfiguration(GatewayApiOptions.SectionName)
+            .Validate(
+                gateway => gateway.ObserverUnsubscribeTimeout > TimeSpan.Zero && gateway.ObserverUnsubscribeTimeout <= TimeSpan.FromSeconds(25),
+                "Gateway:ObserverUnsubscribeTimeout must be more than 0 and at most 25 seconds (the host stops within 30).")
+            .Validate(gateway => gateway.SiloWatchInterval > TimeSpan.Zero, "Gateway:SiloWatchInterval must be more than 0.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ChatCluster>();
         builder.UseOrleansClient(client =>
         {

@@ -17,6 +17,15 @@ public sealed class GatewayApiOptions
     /// <summary>How often the gateway renews its event subscriptions with user grains (they expire after two minutes).</summary>
     public TimeSpan ObserverRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>How often the gateway compares the cluster's active silos with the last ones, to tell clients to catch up when one left.</summary>
+    public TimeSpan SiloWatchInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a stopping gateway spends telling user grains that its listeners are going away; within the host's
+    /// shutdown timeout (30 s), so the Orleans client is still connected meanwhile.
+    /// </summary>
+    public TimeSpan ObserverUnsubscribeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long an idempotent cluster call is retried (a dead silo is detected within about five seconds) before 503.</summary>
     public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(15);
 

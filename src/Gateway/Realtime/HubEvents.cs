@@ -8,6 +8,9 @@ public static class HubEvents
     public const string Typing = "typing";
     public const string Presence = "presence";
 
+    /// <summary>No payload: a silo left the cluster and events may have been lost with it; fetch the chat list and the open chat again.</summary>
+    public const string Resync = "resync";
+
     /// <summary>The SignalR group holding every connection (tab, device) of one user on this gateway.</summary>
     public static string UserGroup(long userId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"user:{userId}");
 }

@@ -21,6 +21,7 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<HubSendLimiter>();
         builder.Services.AddSingleton<UserEventBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UserEventBridge>());
+        builder.Services.AddHostedService<SiloDepartureWatch>();
         return builder;
     }
 

@@ -81,14 +81,7 @@ public sealed partial class UserEventBridge(
 
         if (closing is not null)
         {
-            try
-            {
-                await cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(closing.Reference);
-            }
-            finally
-            {
-                cluster.DeleteObjectReference<IUserObserver>(closing.Reference);
-            }
+            await UnsubscribeAsync(userId, closing);
         }
     }
 
@@ -122,6 +115,61 @@ public sealed partial class UserEventBridge(
         }
     }
 
+    /// <summary>
+    /// The gateway is stopping: every listener it holds is about to die with the process, so tell each user's grain now,
+    /// all at once and within a bound. A listener left behind would keep its user online and cost the grain a failed
+    /// push; a restarted gateway is a new client and subscribes anew.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        List<KeyValuePair<long, Subscription>> closing;
+        await _lock.WaitAsync(CancellationToken.None);
+        try
+        {
+            closing = [.. _subscriptions];
+            _subscriptions.Clear();
+            Volatile.Write(ref _connectedUsers, 0);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        if (closing.Count == 0)
+        {
+            return;
+        }
+
+        var unsubscribed = Task.WhenAll(closing.Select(pair => UnsubscribeAsync(pair.Key, pair.Value)));
+        try
+        {
+            await unsubscribed.WaitAsync(options.Value.ObserverUnsubscribeTimeout, cancellationToken);
+            LogUnsubscribedAll(closing.Count);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            // Those not reached in time expire in the grains, or fail their next push once and are dropped.
+            LogUnsubscribeIncomplete(closing.Count, options.Value.ObserverUnsubscribeTimeout);
+        }
+    }
+
+    private async Task UnsubscribeAsync(long userId, Subscription subscription)
+    {
+        try
+        {
+            await cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(subscription.Reference);
+        }
+        catch (Exception exception)
+        {
+            LogUnsubscribeFailed(exception, userId);
+        }
+        finally
+        {
+            cluster.DeleteObjectReference<IUserObserver>(subscription.Reference);
+        }
+    }
+
     public override void Dispose()
     {
         _lock.Dispose();
@@ -130,6 +178,15 @@ public sealed partial class UserEventBridge(
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Could not renew the event subscription of user {UserId}; retrying at the next renewal")]
     private partial void LogRenewalFailed(Exception exception, long userId);
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Stopping: unsubscribed the event listeners of {Users} users")]
+    private partial void LogUnsubscribedAll(int users);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Stopping: the event listeners of {Users} users were not all unsubscribed within {Bound}")]
+    private partial void LogUnsubscribeIncomplete(int users, TimeSpan bound);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Could not unsubscribe the event listener of user {UserId}; the grain drops it at its first failed push or at expiry")]
+    private partial void LogUnsubscribeFailed(Exception exception, long userId);
 
     private sealed class Subscription(UserObserver observer, IUserObserver reference)
     {

@@ -4,63 +4,117 @@ using WhatsApp.Grains.Abstractions.Users;
 namespace WhatsApp.Grains.Users;
 
 /// <summary>
-/// The gateway listeners of one user's connected devices, each with the time it last renewed. A listener that stops
-/// renewing (its gateway died) expires; one whose push fails is dropped at once and costs one line at debug level, not
-/// a warning with a stack trace per push: a gateway that went away is normal operation, and its users reconnect.
+/// The gateway listeners of one user's connected devices, each with the time it last renewed and its own outbox. A
+/// listener that stops renewing (its gateway died) expires. Each listener gets one push at a time, in order, and the
+/// grain never waits for it: a gateway that went away fails one push (an error, or no answer within the push timeout),
+/// and the listener is dropped with whatever was queued behind it. That costs one information line, not a warning with
+/// a stack trace per push: a gateway that went away is normal operation, and its users reconnect.
 /// </summary>
-internal sealed partial class DeviceListeners(TimeSpan expiry, TimeProvider time, ILogger logger)
+internal sealed partial class DeviceListeners(TimeSpan expiry, TimeSpan pushTimeout, TimeProvider time, ILogger logger)
 {
-    private readonly Dictionary<IUserObserver, DateTimeOffset> _renewedAt = [];
+    private readonly Dictionary<IUserObserver, Listener> _listeners = [];
 
-    public int Count => _renewedAt.Count;
+    public int Count => _listeners.Count;
 
-    public IReadOnlyCollection<IUserObserver> All => _renewedAt.Keys;
+    public IReadOnlyCollection<IUserObserver> All => _listeners.Keys;
 
-    public void Renew(IUserObserver listener) => _renewedAt[listener] = time.GetUtcNow();
+    public void Renew(IUserObserver observer)
+    {
+        if (_listeners.TryGetValue(observer, out var listener))
+        {
+            listener.RenewedAt = time.GetUtcNow();
+        }
+        else
+        {
+            _listeners[observer] = new Listener(time.GetUtcNow());
+        }
+    }
 
-    public void Remove(IUserObserver listener) => _renewedAt.Remove(listener);
+    public void Remove(IUserObserver observer) => _listeners.Remove(observer);
 
-    /// <summary>Forgets listeners that have not renewed within the expiry; true when any was forgotten.</summary>
-    public bool RemoveExpired()
+    /// <summary>Forgets listeners that have not renewed within the expiry.</summary>
+    public void RemoveExpired()
     {
         var cutoff = time.GetUtcNow() - expiry;
-        var expired = _renewedAt.Where(listener => listener.Value < cutoff).Select(listener => listener.Key).ToList();
-        foreach (var listener in expired)
+        foreach (var observer in _listeners.Where(pair => pair.Value.RenewedAt < cutoff).Select(pair => pair.Key).ToList())
         {
-            _renewedAt.Remove(listener);
+            _listeners.Remove(observer);
         }
-
-        return expired.Count > 0;
     }
 
-    /// <summary>Pushes to every listener at once; true when a listener failed and was dropped.</summary>
-    public async Task<bool> PushAsync(Func<IUserObserver, Task> push)
+    /// <summary>
+    /// Queues a push for every listener and returns at once; <paramref name="afterDrop"/> runs (on the grain's
+    /// scheduler) each time a listener is dropped because a push to it failed.
+    /// </summary>
+    public void Push(Func<IUserObserver, Task> push, Func<Task> afterDrop)
     {
-        if (_renewedAt.Count == 0)
+        foreach (var (observer, listener) in _listeners)
         {
-            return false;
-        }
-
-        var listeners = _renewedAt.Keys.ToList();
-        var failed = false;
-        foreach (var listener in listeners)
-        {
-            try
+            listener.Outbox.Enqueue(push);
+            if (!listener.IsSending)
             {
-                await push(listener);
-            }
-            catch (Exception exception)
-            {
-                var error = exception.GetType().Name;
-                LogListenerDropped(listener, error);
-                _renewedAt.Remove(listener);
-                failed = true;
+                _ = SendQueuedAsync(observer, listener, afterDrop);
             }
         }
-
-        return failed;
     }
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Dropped device listener {Listener}: a push failed ({Error})")]
+    private async Task SendQueuedAsync(IUserObserver observer, Listener listener, Func<Task> afterDrop)
+    {
+        listener.IsSending = true;
+        try
+        {
+            while (listener.Outbox.TryDequeue(out var push))
+            {
+                try
+                {
+                    await push(observer).WaitAsync(pushTimeout, time);
+                }
+                catch (Exception exception)
+                {
+                    var error = exception.GetType().Name;
+                    LogListenerDropped(observer, error);
+                    listener.Outbox.Clear();
+                    if (_listeners.TryGetValue(observer, out var current) && current == listener)
+                    {
+                        _listeners.Remove(observer);
+                        await ForgetAsync(afterDrop);
+                    }
+
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            listener.IsSending = false;
+        }
+    }
+
+    private async Task ForgetAsync(Func<Task> afterDrop)
+    {
+        try
+        {
+            await afterDrop();
+        }
+        catch (Exception exception)
+        {
+            // The listener is gone from memory either way; the saved list is corrected at the next change.
+            LogForgetFailed(exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Dropped device listener {Listener}: a push failed ({Error})")]
     private partial void LogListenerDropped(IUserObserver listener, string error);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Could not record a dropped device listener")]
+    private partial void LogForgetFailed(Exception exception);
+
+    private sealed class Listener(DateTimeOffset renewedAt)
+    {
+        public DateTimeOffset RenewedAt { get; set; } = renewedAt;
+
+        public Queue<Func<IUserObserver, Task>> Outbox { get; } = new();
+
+        public bool IsSending { get; set; }
+    }
 }

@@ -28,8 +28,8 @@ public sealed partial class UserGrain(
     ILogger<UserGrain> logger) : ShardedGrain(shardMap), IUserGrain
 {
     // Not persisted beyond the listener list itself: gateways renew their subscriptions, and one that stops renewing
-    // (it died) is forgotten after the expiry.
-    private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, time, loggers.CreateLogger<DeviceListeners>());
+    // (it died) is forgotten after the expiry, or at its first failed push if that comes sooner.
+    private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, chatOptions.Value.DevicePushTimeout, time, loggers.CreateLogger<DeviceListeners>());
 
     // People found to share a conversation with this user. Only found ones are kept: a conversation, once it holds a
     // message, never goes away, while someone not found may start one a moment later.
@@ -181,12 +181,11 @@ public sealed partial class UserGrain(
         await ForgetDevicesAsync();
     }
 
-    private async Task PushAsync(Func<IUserObserver, Task> push)
+    /// <summary>Hands the push to each device's outbox: the grain never waits for a gateway, live or gone.</summary>
+    private Task PushAsync(Func<IUserObserver, Task> push)
     {
-        if (await _devices.PushAsync(push))
-        {
-            await ForgetDevicesAsync();
-        }
+        _devices.Push(push, ForgetDevicesAsync);
+        return Task.CompletedTask;
     }
 
     private Task ForgetExpiredDevicesAsync(CancellationToken cancellationToken)

@@ -19,7 +19,9 @@ public sealed class UserState
     /// <summary>
     /// The gateway listeners of the user's connected devices. Kept with the state (it changes only when a user's first
     /// device connects or last one leaves) so that an activation that starts after a crash or a move pushes at once,
-    /// without waiting for the gateways to renew.
+    /// without waiting up to a renewal period for the gateways to renew. A saved listener can outlive its gateway (a
+    /// gateway that stops cleanly removes its listeners first, a crashed one cannot): such a stale listener costs one
+    /// failed push, bounded by the push timeout, and is then dropped from this list.
     /// </summary>
     [Id(5)] public List<IUserObserver> Devices { get; set; } = [];
 

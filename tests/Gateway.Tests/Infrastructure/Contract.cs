@@ -24,6 +24,9 @@ public sealed record TypingEvent(string ConversationId, long UserId, bool IsTypi
 
 public sealed record PresenceEvent(long UserId, bool Online, DateTimeOffset? LastSeen);
 
+/// <summary>The hub's payload-less "resync" event: catch up, events may have been lost with a silo.</summary>
+public sealed record ResyncEvent;
+
 public sealed record ShardView(int Shard, string? Silo, string Status, int Activations, string? ServedBy);
 
 public sealed record Problem(string? Title, int Status, string? Detail, string? Code);

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Hosting;
+
+namespace WhatsApp.Gateway.Realtime;
+
+/// <summary>
+/// Tells every connection of this gateway to catch up when a silo leaves the cluster. A conversation pushes a message
+/// only after committing it, from memory: if its silo dies between the two, the message is stored (history, chat
+/// lists) but nobody pushes it, and the recipient would not see it until the next one. The cluster's membership says
+/// when a silo has gone; by then its grains can start elsewhere, so the clients' catch-up reads reach them.
+/// </summary>
+public sealed partial class SiloDepartureWatch(
+    IClusterClient cluster,
+    IHubContext<ChatHub> hub,
+    IOptions<GatewayApiOptions> options,
+    ILogger<SiloDepartureWatch> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        HashSet<SiloAddress>? known = null;
+        using var timer = new PeriodicTimer(options.Value.SiloWatchInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            HashSet<SiloAddress> active;
+            try
+            {
+                active = [.. (await ActiveSilosAsync().WaitAsync(options.Value.ClusterCallTimeout, stoppingToken)).Keys];
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The cluster is unreachable for the moment (a whole-cluster restart): compare at the next tick.
+                continue;
+            }
+
+            List<SiloAddress> departed = known is null ? [] : [.. known.Except(active)];
+            known = active;
+            if (departed.Count > 0)
+            {
+                LogSilosLeft(departed.Count, active.Count);
+                await hub.Clients.All.SendAsync(HubEvents.Resync, stoppingToken);
+            }
+        }
+    }
+
+    private Task<Dictionary<SiloAddress, SiloStatus>> ActiveSilosAsync() => cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "{Departed} silos left the cluster ({Active} active): every connection is told to catch up")]
+    private partial void LogSilosLeft(int departed, int active);
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Testing;
+using Xunit.Abstractions;
+
+namespace WhatsApp.Gateway.Tests;
+
+/// <summary>
+/// A gateway restarted under connected users: each test has a system of its own, since the restart ends every hub
+/// connection of the gateway.
+/// </summary>
+public sealed partial class GatewayRestartTests(ITestOutputHelper output)
+{
+    private const int Recipients = 4;
+    private const int Rounds = 10;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact(Timeout = 240_000)]
+    public async Task Gateway_CrashesAndRestarts_EachStaleListenerCostsAtMostOneFailedPush()
+    {
+        await using var system = await ChatSystem.StartAsync(new Dictionary<string, string> { ["Gateway__SendBurst"] = "1000" });
+        try
+        {
+            using var anonymous = new ChatApi(system.GatewayUrl);
+            var (alice, _) = await RegisterAsync(anonymous);
+            var recipients = new List<AuthResponse>();
+            for (var i = 0; i < Recipients; i++)
+            {
+                recipients.Add((await RegisterAsync(anonymous)).Auth);
+            }
+
+            var tabs = await ConnectAsync(system, recipients);
+            var before = await SendRoundsAsync(alice, recipients, tabs, "before");
+
+            // Killed with the tabs connected: the crashed gateway cannot unsubscribe, so every recipient's grain still
+            // holds its listener, in memory and in its saved state. The cluster restarts too, as `./run` does, so the
+            // silos forget the dead gateway's connection at once and the grains come back with the saved listeners.
+            await system.Gateways[0].KillAsync();
+            await DisposeAsync(tabs);
+            await system.RestartClusterAsync();
+            await system.RestartGatewayAsync(0);
+            tabs = await ConnectAsync(system, recipients);
+            var after = await SendRoundsAsync(alice, recipients, tabs, "after");
+            await DisposeAsync(tabs);
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Recipients * Rounds} sends each window: {before.TotalSeconds:F2} s before the restart, {after.TotalSeconds:F2} s after; before ÷ after (throughput after ÷ before) = {before / after:F2}"));
+
+            // Each recipient's grain came back with the dead gateway's listener in its saved state: the first push to it
+            // failed and dropped it, and no later push tried it again.
+            // (The silos write their logs asynchronously: wait for the lines rather than read them once.)
+            var dropped = await Eventually.ReturnsAsync(
+                () => Task.FromResult(DroppedListeners(system)),
+                lines => lines.Count >= Recipients,
+                Bound,
+                "every stale listener dropped");
+            output.WriteLine(string.Join('\n', dropped));
+            Assert.Equal(Recipients, dropped.Count);
+            Assert.Equal(dropped.Count, dropped.Distinct().Count());
+            alice.Dispose();
+        }
+        catch
+        {
+            output.WriteLine(system.Logs());
+            throw;
+        }
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Gateway_StopsCleanly_UnsubscribesSoItsUsersGoOfflineAtOnce()
+    {
+        await using var system = await ChatSystem.StartAsync();
+        try
+        {
+            using var anonymous = new ChatApi(system.GatewayUrl);
+            var (alice, aliceAuth) = await RegisterAsync(anonymous);
+            var (_, bobAuth) = await RegisterAsync(anonymous);
+            await alice.SendAsync(bobAuth.UserId, "so that they are contacts", "contacts-1");
+            var bobTab = await HubSession.ConnectAsync(system.GatewayUrl, bobAuth.Token);
+            Assert.True((await alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}")).Online);
+
+            // Stopped as Ctrl-C stops it. A listener left behind would keep Bob online until it expired (two minutes
+            // after the last renewal), and his last seen would be that late.
+            await system.StopGatewayAsync(0, graceful: true);
+            var exited = DateTimeOffset.UtcNow;
+            output.WriteLine(system.Gateways[0].Output);
+            await bobTab.DisposeAsync();
+            await system.StartGatewayAgainAsync(0);
+            var bob = await Eventually.ReturnsAsync(
+                () => alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}"),
+                profile => !profile.Online,
+                Bound,
+                "Bob offline once the gateway holding his only connection stopped");
+            output.WriteLine($"Bob last seen {bob.LastSeen:O}; the gateway had exited by {exited:O}");
+            Assert.NotNull(bob.LastSeen);
+            Assert.True(bob.LastSeen <= exited, "Bob went offline only after the gateway had exited: it did not unsubscribe while stopping");
+            alice.Dispose();
+        }
+        catch
+        {
+            output.WriteLine(system.Logs());
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A fresh user. On this loaded machine the password hash can outlast the gateway's call timeout (a 503); a person
+    /// would try again, so the test does, with another fresh id (the first may have been taken meanwhile).
+    /// </summary>
+    private static Task<(ChatApi Api, AuthResponse Auth)> RegisterAsync(ChatApi anonymous) =>
+        Eventually.SucceedsAsync(() => anonymous.RegisterAsync(), TimeSpan.FromSeconds(60), "a registration");
+
+    /// <summary>The listeners the silos dropped after a failed push, one line each (the user grain's event 4002).</summary>
+    private static List<string> DroppedListeners(ChatSystem system) =>
+        [.. system.Silos.SelectMany(silo => DroppedListener().Matches(silo.Output)).Select(match => match.Groups["listener"].Value)];
+
+    [GeneratedRegex("Dropped device listener (?<listener>.+?): a push failed")]
+    private static partial Regex DroppedListener();
+
+    private static async Task<List<HubSession>> ConnectAsync(ChatSystem system, IEnumerable<AuthResponse> users)
+    {
+        var tabs = new List<HubSession>();
+        foreach (var user in users)
+        {
+            tabs.Add(await HubSession.ConnectAsync(system.GatewayUrl, user.Token));
+        }
+
+        return tabs;
+    }
+
+    private static async Task DisposeAsync(IEnumerable<HubSession> tabs)
+    {
+        foreach (var tab in tabs)
+        {
+            await tab.DisposeAsync();
+        }
+    }
+
+    /// <summary>Sends rounds of one message to each recipient, one at a time; returns how long the sends took, after
+    /// checking every recipient's tab received every message live.</summary>
+    private static async Task<TimeSpan> SendRoundsAsync(ChatApi sender, List<AuthResponse> recipients, List<HubSession> tabs, string window)
+    {
+        var sent = new List<Message>();
+        var clock = Stopwatch.StartNew();
+        for (var round = 0; round < Rounds; round++)
+        {
+            foreach (var recipient in recipients)
+            {
+                // With a clientMessageId, as the web client sends: the gateway retries it through a slow moment, and
+                // answers 200 with the stored message when an attempt it gave up on had stored it after all.
+                using var response = await sender.PostJsonAsync("/api/messages", new { toUserId = recipient.UserId, content = $"{window} {round}", clientMessageId = Guid.NewGuid().ToString("N") });
+                sent.Add(await ChatApi.ReadAsync<Message>(response, response.StatusCode == HttpStatusCode.OK ? HttpStatusCode.OK : HttpStatusCode.Created));
+            }
+        }
+
+        var elapsed = clock.Elapsed;
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var last = sent.Last(message => message.ToUserId == recipients[i].UserId);
+            await tabs[i].NextAsync<Message>(message => message.Id == last.Id);
+        }
+
+        return elapsed;
+    }
+}
