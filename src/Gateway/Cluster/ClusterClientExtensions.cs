@@ -22,7 +22,11 @@ public static partial class ClusterClientExtensions
         builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
             .Validate(shards => shards.Count >= 1, "Shard:Count must be at least 1.")
             .ValidateOnStart();
-        builder.Services.AddOptions<GatewayApiOptions>().BindConfiguration(GatewayApiOptions.SectionName);
+        builder.Services.AddOptions<GatewayApiOptions>().BindConfiguration(GatewayApiOptions.SectionName)
+            .Validate(
+                gateway => gateway.ClusterAttemptTimeout > TimeSpan.Zero && gateway.ClusterAttemptTimeout <= gateway.ClusterCallTimeout,
+                "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ChatCluster>();
         builder.UseOrleansClient(client =>
         {
