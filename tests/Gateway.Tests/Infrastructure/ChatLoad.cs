@@ -42,6 +42,7 @@ public sealed class ChatLoad : IAsyncDisposable
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
+    private readonly Uri _gateway;
     private readonly ChatLoadPlan _plan;
     private readonly ITestOutputHelper _output;
     private readonly List<(ChatApi Api, long UserId)> _users;
@@ -49,12 +50,14 @@ public sealed class ChatLoad : IAsyncDisposable
     private readonly ConcurrentBag<SendAttempt> _attempts = [];
     private readonly ConcurrentDictionary<int, Message> _acknowledged = new();
     private readonly ConcurrentDictionary<int, string> _failedForGood = new();
+    private readonly ConcurrentDictionary<(long UserId, string ConversationId), long> _readUpTo = new();
     private readonly Stopwatch _clock = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _sending = Task.CompletedTask;
 
-    private ChatLoad(ChatLoadPlan plan, ITestOutputHelper output, List<(ChatApi, long)> users)
+    private ChatLoad(Uri gateway, ChatLoadPlan plan, ITestOutputHelper output, List<(ChatApi, long)> users)
     {
+        _gateway = gateway;
         _plan = plan;
         _output = output;
         _users = users;
@@ -86,7 +89,7 @@ public sealed class ChatLoad : IAsyncDisposable
             users.Add((new ChatApi(gateway, await SignUpAsync(anonymous, userId)), userId));
         }
 
-        var load = new ChatLoad(plan, output, users);
+        var load = new ChatLoad(gateway, plan, output, users);
         load._clock.Start();
         load._sending = load.SendAllAsync();
         return load;
@@ -135,9 +138,36 @@ public sealed class ChatLoad : IAsyncDisposable
             foreach (var line in chatList)
             {
                 var history = histories[line.ConversationId];
+                var readUpTo = _readUpTo.GetValueOrDefault((userId, line.ConversationId));
                 Assert.Equal(history[^1].Id, line.LastMessage.Id);
-                Assert.Equal(UnreadOf(userId, history), line.UnreadCount);
+                Assert.Equal(UnreadOf(userId, readUpTo, history), line.UnreadCount);
+                Assert.All(
+                    history.Where(message => message.FromUserId != userId && message.Sequence <= readUpTo),
+                    message => Assert.Equal("read", message.Status));
             }
+        }
+    }
+
+    /// <summary>One of the load's users opens each of their chats: marks it read up to its newest message.</summary>
+    public async Task ReadEverythingAsync(int user)
+    {
+        var (api, userId) = _users[user];
+        foreach (var line in await api.GetJsonAsync<List<ConversationView>>("/api/conversations?limit=100"))
+        {
+            using var response = await api.PostJsonAsync($"/api/conversations/{line.ConversationId}/read", new { upToSequence = line.LastMessage.Sequence });
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            _readUpTo[(userId, line.ConversationId)] = line.LastMessage.Sequence;
+        }
+    }
+
+    /// <summary>Every user of the load signs in again with their password.</summary>
+    public async Task VerifyAccountsAsync()
+    {
+        using var anonymous = new ChatApi(_gateway);
+        foreach (var (_, userId) in _users)
+        {
+            using var response = await anonymous.PostJsonAsync("/api/auth/login", new { userId, password = ChatApi.Password });
+            Assert.Equal(userId, (await ChatApi.ReadAsync<AuthResponse>(response, HttpStatusCode.OK)).UserId);
         }
     }
 
@@ -175,11 +205,11 @@ public sealed class ChatLoad : IAsyncDisposable
         _stop.Dispose();
     }
 
-    // Unread as the chat list defines it: the peer's messages after the user's own last message (no read marks here).
-    private static long UnreadOf(long userId, IReadOnlyList<Message> history)
+    // Unread as the chat list defines it: the peer's messages after both the user's read mark and their own last message.
+    private static long UnreadOf(long userId, long readUpTo, IReadOnlyList<Message> history)
     {
         var lastOwn = history.LastOrDefault(message => message.FromUserId == userId)?.Sequence ?? 0;
-        return history.Count(message => message.FromUserId != userId && message.Sequence > lastOwn);
+        return history.Count(message => message.FromUserId != userId && message.Sequence > Math.Max(lastOwn, readUpTo));
     }
 
     /// <summary>
