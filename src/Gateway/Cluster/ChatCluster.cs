@@ -10,13 +10,14 @@ namespace WhatsApp.Gateway.Cluster;
 /// The gateway's way into the cluster. For a few seconds after a silo dies, calls to its grains fail fast until the
 /// cluster declares it dead and places them elsewhere: idempotent calls are retried with backoff through that window,
 /// so a user sees a short delay (a try that gets no answer within ClusterAttemptTimeout is tried again); a call that
-/// still fails after the budget becomes a 503. A database outage is not
-/// waited out (it may last long, and every waiting request holds a connection): it is a 503 at once. Any other
-/// exception is a bug or a refusal that a retry cannot cure: it is not retried, and the API answers 500.
+/// still fails after the budget becomes a 503. A database outage is not waited out (it may last long, and every waiting
+/// request holds a connection): it is a 503 at once. Any other exception is a bug or a refusal that a retry cannot
+/// cure: it is not retried, and the API answers 500.
 /// </summary>
 public sealed partial class ChatCluster(IClusterClient client, IOptions<GatewayApiOptions> options, ILogger<ChatCluster> logger)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
+
     // Short, so that a send waiting out a dead silo goes through within half a second of the cluster placing its grains
     // elsewhere; at most two tries a second per waiting request is little load on the silos that remain.
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(500);
@@ -48,7 +49,7 @@ public sealed partial class ChatCluster(IClusterClient client, IOptions<GatewayA
         }
     }
 
-    /// <summary>Runs a call that must not be repeated blindly; a failure becomes a 503 the client may retry.</summary>
+    /// <summary>Runs a call that must not be repeated blindly; a transient failure becomes a 503 the client may retry.</summary>
     public async Task<T> OnceAsync<T>(Func<IGrainFactory, Task<T>> call)
     {
         try
