@@ -9,6 +9,8 @@ public sealed class SiloConfigurationTests
     [InlineData("Metrics__Port", "70000", "Metrics:Port must be a TCP port (got 70000)")]
     [InlineData("Metrics__Port", "0", "Metrics:Port must be a TCP port (got 0)")]
     [InlineData("ConnectionStrings__Redis", "127.0.0.1:6379,passwrd=not-shown", "ConnectionStrings:Redis is not a StackExchange.Redis configuration (host:port,password=...): Keyword 'passwrd' is not supported")]
+    [InlineData("Orleans__Membership__NumVotesForDeathDeclaration", "0", "Orleans:Membership:NumVotesForDeathDeclaration must be 1 to NumProbedSilos")]
+    [InlineData("Orleans__Membership__ProbeTimeout", "-00:00:01", "Orleans:Membership:ProbeTimeout must be more than zero")]
     public async Task SiloProcess_WithABadSetting_StopsAtStartNamingTheKey(string key, string value, string message)
     {
         // Settings are checked before the silo reaches PostgreSQL or Redis, so none is needed here.

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace WhatsApp.Gateway.Tests;
 
-/// <summary>Stops the whole cluster under a running gateway, so it has a system of its own.</summary>
+/// <summary>Stops the whole cluster under a running gateway, or everything, so each test has a system of its own.</summary>
 public sealed class ClusterFaultTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(90);
@@ -84,4 +84,20 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             throw;
         }
     }
+
+    // Durable as shipped: PostgreSQL is stopped at once, and a relaxed server would lose its last commits.
+    [Fact(Timeout = 600_000)]
+    public Task Everything_StoppedAndStartedAfterALoad_KeepsHistoryChatListsMarksAndAccounts() => FaultLoad.RunAsync(
+        output, new ChatLoadPlan(Messages: 1000, MessagesPerSecond: 200), acknowledgedBeforeTheFault: 1000, durability: PostgresDurability.AsShipped,
+        faultAndChecks: async (system, load) =>
+        {
+            await load.ReadEverythingAsync(user: 0);
+            await load.ReadEverythingAsync(user: 1);
+            await load.VerifyAsync();
+
+            await system.RestartEverythingAsync();
+
+            await load.VerifyAsync();
+            await load.VerifyAccountsAsync();
+        });
 }

@@ -117,14 +117,40 @@ public sealed class ChatSystem : IAsyncDisposable
         }
 
         await Task.WhenAll(_gateways.Zip(_gatewayUrls).Where(pair => !pair.First.HasExited).Select(pair => WaitUntilHealthyAsync(pair.Second, pair.First)));
+    }
 
-        static async Task StopAsync(HostProcess silo)
+    /// <summary>
+    /// Stops everything as an operator would (gateways and silos as Ctrl-C stops them, then Redis and PostgreSQL), and
+    /// starts it all again on the same ports and data; returns once every gateway sees every silo.
+    /// </summary>
+    public async Task RestartEverythingAsync()
+    {
+        await Task.WhenAll(_gateways.Select(StopAsync));
+        await Task.WhenAll(RunningSilos.ToList().Select(StopAsync));
+        await Redis.StopServerAsync();
+        await Postgres.StopServerAsync();
+
+        await Postgres.StartServerAsync();
+        await Redis.StartServerAsync();
+        for (var shard = 0; shard < ShardCount; shard++)
         {
-            await silo.StopGracefullyAsync();
-            if (!await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)))
-            {
-                await silo.KillAsync();
-            }
+            StartSilo(shard);
+        }
+
+        for (var index = 0; index < _gateways.Count; index++)
+        {
+            _gateways[index] = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(_gatewayUrls[index], _dashboardUrls[index], _gatewayOwnSettings[index]));
+        }
+
+        await Task.WhenAll(_gateways.Zip(_gatewayUrls).Select(pair => WaitUntilHealthyAsync(pair.Second, pair.First)));
+    }
+
+    private static async Task StopAsync(HostProcess host)
+    {
+        await host.StopGracefullyAsync();
+        if (!await host.WaitForExitAsync(TimeSpan.FromSeconds(30)))
+        {
+            await host.KillAsync();
         }
     }
 

@@ -1,18 +1,26 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
 namespace WhatsApp.Testing;
 
-/// <summary>A real redis-server for one test run, on a free port of 127.0.0.1, without persistence; killed on dispose.</summary>
+/// <summary>
+/// A real redis-server for one test run, on a free port of 127.0.0.1, with its data in a temp folder; killed and removed
+/// on dispose. It saves only when stopped on purpose, so a test can stop it and start it again with what it held, as a
+/// restart of a production Redis keeps its data.
+/// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(20);
+    private readonly string _directory;
+    private Process _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(string directory, int port)
     {
-        _process = process;
+        _directory = directory;
         Port = port;
+        _process = Launch(directory, port);
     }
 
     public int Port { get; }
@@ -21,17 +29,33 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var port = FreePort.Next();
-        var process = ExternalProcess.Start("redis-server", [
-            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
-        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(20));
+        var server = new RedisServer(Directory.CreateTempSubdirectory("whatsapp-redis-").FullName, FreePort.Next());
+        await server.WaitUntilReadyAsync();
         return server;
+    }
+
+    /// <summary>Stops the server (it saves what it holds first); clients see connections refused until it starts again.</summary>
+    public async Task StopServerAsync()
+    {
+        try
+        {
+            await CommandAsync("SHUTDOWN SAVE");
+        }
+        catch (IOException)
+        {
+            // It may drop the connection without a word as it goes.
+        }
+
+        using var bound = new CancellationTokenSource(StartBound);
+        await _process.WaitForExitAsync(bound.Token);
+        _process.Dispose();
+    }
+
+    /// <summary>Starts the server again after <see cref="StopServerAsync"/>, on the same port, with the data it saved.</summary>
+    public async Task StartServerAsync()
+    {
+        _process = Launch(_directory, Port);
+        await WaitUntilReadyAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -43,36 +67,56 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    private static Process Launch(string directory, int port)
+    {
+        // No save points: it writes its data only when told to (SHUTDOWN SAVE), never behind a test's back.
+        var process = ExternalProcess.Start("redis-server", [
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--dir", directory]);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task WaitUntilReadyAsync()
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray());
-                var buffer = new byte[16];
-                var read = await stream.ReadAsync(buffer);
-                if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                if ((await CommandAsync("PING")).StartsWith("+PONG", StringComparison.Ordinal))
                 {
                     return;
                 }
             }
-            catch (SocketException) when (deadline.Elapsed < timeout && !_process.HasExited)
+            catch (SocketException) when (deadline.Elapsed < StartBound && !_process.HasExited)
             {
             }
 
-            if (_process.HasExited || deadline.Elapsed >= timeout)
+            if (_process.HasExited || deadline.Elapsed >= StartBound)
             {
                 throw new InvalidOperationException($"redis-server on port {Port} did not start.");
             }
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Sends one inline command and returns the first bytes of the answer (none when the server closes, as SHUTDOWN does).</summary>
+    private async Task<string> CommandAsync(string command)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+        var buffer = new byte[64];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.ASCII.GetString(buffer, 0, read);
     }
 }

@@ -103,7 +103,8 @@ public static partial class ApiExtensions
 
     /// <summary>
     /// Bad input that ASP.NET Core itself rejects (invalid JSON, wrong types, oversize bodies) keeps its 4xx and gets a
-    /// problem body; a cluster that stays unreachable is a 503. Anything else is a bug: a 500 with no internals shown.
+    /// problem body; a cluster or database that is unreachable is a 503 with Retry-After. Anything else (a bug, a
+    /// refusal no retry can cure) is a 500 with no internals shown, logged here with the exception.
     /// </summary>
     private sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
     {
@@ -114,11 +115,12 @@ public static partial class ApiExtensions
                 BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                     (bad.StatusCode, string.Create(CultureInfo.InvariantCulture, $"The request body is larger than {MaxRequestBodyBytes / 1024} KiB.")),
                 BadHttpRequestException bad => (bad.StatusCode, BadRequestDetail(bad)),
-                ClusterUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The chat cluster is not reachable right now; try again in a few seconds."),
+                ClusterUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, $"{unavailable.Message} Try again in a few seconds."),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side."),
             };
 
-            if (status >= StatusCodes.Status500InternalServerError)
+            // A 503 is an outage the cluster client has logged already (and expects); a 500 is a fault to look into.
+            if (status == StatusCodes.Status500InternalServerError)
             {
                 LogServerError(exception, httpContext.Request.Method, httpContext.Request.Path);
             }

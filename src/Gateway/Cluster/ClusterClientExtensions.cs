@@ -27,6 +27,9 @@ public static partial class ClusterClientExtensions
                 gateway => gateway.ObserverUnsubscribeTimeout > TimeSpan.Zero && gateway.ObserverUnsubscribeTimeout <= TimeSpan.FromSeconds(25),
                 "Gateway:ObserverUnsubscribeTimeout must be more than 0 and at most 25 seconds (the host stops within 30).")
             .Validate(gateway => gateway.SiloWatchInterval > TimeSpan.Zero, "Gateway:SiloWatchInterval must be more than 0.")
+            .Validate(
+                gateway => gateway.ClusterAttemptTimeout > TimeSpan.Zero && gateway.ClusterAttemptTimeout <= gateway.ClusterCallTimeout,
+                "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ChatCluster>();
         builder.UseOrleansClient(client =>

@@ -1,5 +1,15 @@
 namespace WhatsApp.Gateway.Cluster;
 
-/// <summary>The cluster did not answer within the retry budget; the API answers 503.</summary>
-public sealed class ClusterUnavailableException(Exception innerException)
-    : Exception("The chat cluster is not reachable right now.", innerException);
+/// <summary>What was not reachable: the silos (after the retry budget), or the database behind them.</summary>
+public enum ClusterOutage
+{
+    Silos,
+    Storage,
+}
+
+/// <summary>The cluster could not serve a call for a reason that passes by itself; the API answers 503 with Retry-After.</summary>
+public sealed class ClusterUnavailableException(ClusterOutage outage, Exception innerException)
+    : Exception(outage == ClusterOutage.Storage ? "The chat's storage is not reachable right now." : "The chat cluster is not reachable right now.", innerException)
+{
+    public ClusterOutage Outage => outage;
+}

@@ -35,6 +35,14 @@ public sealed class GatewayApiOptions
     /// </summary>
     public TimeSpan ClusterCallTimeout { get; set; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>
+    /// How long one try of a call that is safe to repeat waits before it is abandoned and tried again. Requests the
+    /// Orleans client had queued for a silo that was just killed get no answer at all until ClusterCallTimeout, however
+    /// soon the cluster declares the silo dead; trying again sooner reaches the silo that took over. At most
+    /// ClusterCallTimeout.
+    /// </summary>
+    public TimeSpan ClusterAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     public IReadOnlyList<string> AllowedOriginList =>
         AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -79,9 +79,9 @@ public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSend
         {
             return await call();
         }
-        catch (ClusterUnavailableException)
+        catch (ClusterUnavailableException unavailable)
         {
-            throw new HubException("The chat cluster is not reachable right now; try again in a few seconds.");
+            throw new HubException($"{unavailable.Message} Try again in a few seconds.");
         }
     }
 }

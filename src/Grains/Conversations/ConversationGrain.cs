@@ -39,6 +39,7 @@ public sealed partial class ConversationGrain(
     private readonly Queue<ParticipantNotification> _undelivered = new();
     private ConversationId? _id;
     private long _lastSequence;
+    private bool _lastSequenceIsKnown = true;
     private bool _isWriting;
     private bool _isNotifying;
     private Task<IReadOnlySet<long>>? _participantCheck;
@@ -54,7 +55,7 @@ public sealed partial class ConversationGrain(
             {
                 _lastSequence = await log.LastSequenceAsync(id.ToString());
             }
-            catch (System.Data.Common.DbException exception)
+            catch (System.Data.Common.DbException exception) when (exception.IsTransient)
             {
                 throw new StorageUnavailableException($"Conversation {id} could not read its last sequence: {exception.Message}");
             }
@@ -181,6 +182,12 @@ public sealed partial class ConversationGrain(
         {
             while (_queued.Count > 0)
             {
+                if (!_lastSequenceIsKnown)
+                {
+                    await ReloadLastSequenceAsync();
+                    continue;
+                }
+
                 var round = _queued.ToList();
                 _queued.Clear();
                 var rows = Number(round);
@@ -318,13 +325,17 @@ public sealed partial class ConversationGrain(
         try
         {
             _lastSequence = await log.LastSequenceAsync(_id!.Value.ToString());
+            _lastSequenceIsKnown = true;
         }
         catch (Exception exception)
         {
-            // Without knowing the last sequence nothing may be numbered: fail what waits and start over from storage.
+            // Without knowing the last sequence nothing may be numbered: fail what waits, at once (while the database
+            // is down, callers answer 503 straight away), and read it again before the next round. The activation stays:
+            // a new one could not activate while the database is down, and Orleans holds the calls to an activation that
+            // failed for seconds before it rejects them.
             Fail(_queued, exception);
             _queued.Clear();
-            DeactivateOnIdle();
+            _lastSequenceIsKnown = false;
         }
     }
 

@@ -33,6 +33,7 @@ public static class SiloHostingExtensions
                 options.ServiceId = settings.Orleans.ServiceId;
             });
             ConfigureEndpoints(silo, settings);
+            silo.Configure<ClusterMembershipOptions>(options => MembershipSettings.Apply(builder.Configuration, options));
             silo.Configure<GrainDirectoryOptions>(options => options.CacheSize = settings.Orleans.DirectoryCacheSize);
             silo.AddChatGrains(settings.Shard);
             silo.AddChatPersistence(settings.PostgresConnectionString);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using StackExchange.Redis;
 using WhatsApp.Grains.Abstractions.Ids;
 
@@ -43,11 +44,44 @@ public sealed class SiloMetricsOptions
 }
 
 /// <summary>
+/// Configuration section "Orleans:Membership": how soon the cluster declares a silo dead, with the names of Orleans'
+/// <see cref="ClusterMembershipOptions"/>. Orleans' defaults suit large clusters on busy networks and take about
+/// 10 seconds to declare a killed silo dead, during which its shard cannot be served. A few silos on one machine or a
+/// LAN answer a probe in milliseconds, so these defaults probe about every second (Orleans adapts the timeout to the
+/// answers it sees, between half and four times ProbeTimeout) and suspect a silo after two missed probes; an indirect
+/// probe through another silo and the votes of two silos then declare it dead: about 3 seconds after a kill. The cost
+/// is false positives: a silo that stalls for a few seconds (a long GC pause, a starved CPU) is declared dead and
+/// restarts; docs/reliability.md has the trade-off.
+/// </summary>
+public static class MembershipSettings
+{
+    public const string SectionName = "Orleans:Membership";
+
+    /// <summary>Applies this project's defaults, then whatever the configuration section sets.</summary>
+    public static ClusterMembershipOptions Apply(IConfiguration configuration, ClusterMembershipOptions options)
+    {
+        options.ProbeTimeout = TimeSpan.FromSeconds(1);
+        options.NumMissedProbesLimit = 2;
+        options.NumVotesForDeathDeclaration = 2;
+
+        // Gossip spreads a death at once; the periodic read of the table is only the fallback when gossip is lost.
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        configuration.GetSection(SectionName).Bind(options);
+        return options;
+    }
+}
+
+/// <summary>
 /// Everything a silo needs before it can be built, read and checked up front: a missing or wrong setting stops the
 /// process at once with a message that names the key.
 /// </summary>
 public sealed record SiloSettings(
-    ShardOptions Shard, OrleansEndpointOptions Orleans, SiloMetricsOptions Metrics, string PostgresConnectionString, string RedisConfiguration)
+    ShardOptions Shard,
+    OrleansEndpointOptions Orleans,
+    ClusterMembershipOptions Membership,
+    SiloMetricsOptions Metrics,
+    string PostgresConnectionString,
+    string RedisConfiguration)
 {
     public const string PostgresKey = "ConnectionStrings:Postgres";
     public const string RedisKey = "ConnectionStrings:Redis";
@@ -66,6 +100,7 @@ public sealed record SiloSettings(
         var settings = new SiloSettings(
             shard,
             orleans,
+            MembershipSettings.Apply(configuration, new ClusterMembershipOptions()),
             metrics,
             configuration[PostgresKey] ?? "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres",
             configuration[RedisKey] ?? "127.0.0.1:6379");
@@ -111,6 +146,26 @@ public sealed record SiloSettings(
         if (string.IsNullOrWhiteSpace(Orleans.ClusterId) || string.IsNullOrWhiteSpace(Orleans.ServiceId))
         {
             yield return "Orleans:ClusterId and Orleans:ServiceId must not be empty.";
+        }
+
+        if (Membership.ProbeTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{MembershipSettings.SectionName}:ProbeTimeout must be more than zero (got {Membership.ProbeTimeout}).";
+        }
+
+        if (Membership.NumMissedProbesLimit < 1)
+        {
+            yield return $"{MembershipSettings.SectionName}:NumMissedProbesLimit must be at least 1 (got {Membership.NumMissedProbesLimit}).";
+        }
+
+        if (Membership.NumVotesForDeathDeclaration < 1 || Membership.NumVotesForDeathDeclaration > Membership.NumProbedSilos)
+        {
+            yield return $"{MembershipSettings.SectionName}:NumVotesForDeathDeclaration must be 1 to NumProbedSilos ({Membership.NumProbedSilos}) (got {Membership.NumVotesForDeathDeclaration}).";
+        }
+
+        if (Membership.TableRefreshTimeout <= TimeSpan.Zero || Membership.IAmAliveTablePublishTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{MembershipSettings.SectionName}:TableRefreshTimeout and IAmAliveTablePublishTimeout must be more than zero.";
         }
 
         if (string.IsNullOrWhiteSpace(PostgresConnectionString))

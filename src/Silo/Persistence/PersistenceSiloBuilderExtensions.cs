@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using WhatsApp.Grains;
 using WhatsApp.Grains.Hosting;
+using WhatsApp.Grains.Storage;
 using WhatsApp.Silo.Persistence.FirstVersion;
 
 namespace WhatsApp.Silo.Persistence;
@@ -27,6 +28,12 @@ public static class PersistenceSiloBuilderExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = connectionString;
         });
+
+        // The same storage behind a translator of outages (the last keyed registration wins; Orleans starts the storage
+        // through the translator, which passes its lifecycle on).
+        silo.Services.AddKeyedSingleton<IGrainStorage>(
+            StorageNames.Chat,
+            (services, name) => new OutageTranslatingGrainStorage(AdoNetGrainStorageFactory.Create(services, (string)name!)));
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(
             StorageNames.Chat,
             (services, _) => new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
