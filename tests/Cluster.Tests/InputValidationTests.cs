@@ -56,6 +56,9 @@ public sealed class InputValidationTests(PostgresFixture postgres)
         { "", null, ChatErrorCode.InvalidContent },
         { " \n\t ", null, ChatErrorCode.InvalidContent },
         { new string('x', 4097), null, ChatErrorCode.InvalidContent },
+        { "nul \0 inside", null, ChatErrorCode.InvalidContent }, // PostgreSQL cannot store it: found by the fuzz test
+        { "bell \a inside", null, ChatErrorCode.InvalidContent },
+        { "half a pair \ud83d here", null, ChatErrorCode.InvalidContent }, // no UTF-8 form
         { "fine", "", ChatErrorCode.InvalidClientMessageId },
         { "fine", new string('c', 65), ChatErrorCode.InvalidClientMessageId },
         { "fine", "line\nbreak", ChatErrorCode.InvalidClientMessageId },
@@ -73,6 +76,18 @@ public sealed class InputValidationTests(PostgresFixture postgres)
         Assert.Equal(expected, result.Error?.Code);
         Assert.Empty(await cluster.Grains.HistoryAsync(alice, bob));
         Assert.Empty(await cluster.Grains.ChatListAsync(bob));
+    }
+
+    [Fact]
+    public async Task SendAsync_ContentWithLineBreaksTabsAndAnEmoji_IsStoredAsSent()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, bob) = await cluster.Grains.RegisterPairAsync();
+        const string content = "first line\r\n\tsecond line \ud83d\ude00 \ufffd";
+
+        await cluster.Grains.SendAsync(alice, bob, content);
+
+        Assert.Equal(content, Assert.Single(await cluster.Grains.HistoryAsync(bob, alice)).Content);
     }
 
     [Fact]

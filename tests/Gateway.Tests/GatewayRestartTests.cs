@@ -80,7 +80,7 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
             var (_, bobAuth) = await RegisterAsync(anonymous);
             await alice.SendAsync(bobAuth.UserId, "so that they are contacts", "contacts-1");
             var bobTab = await HubSession.ConnectAsync(system.GatewayUrl, bobAuth.Token);
-            Assert.True((await alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}")).Online);
+            Assert.True((await alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}")).Online == true);
 
             // Stopped as Ctrl-C stops it. A listener left behind would keep Bob online until it expired (two minutes
             // after the last renewal), and his last seen would be that late.
@@ -91,7 +91,7 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
             await system.StartGatewayAgainAsync(0);
             var bob = await Eventually.ReturnsAsync(
                 () => alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}"),
-                profile => !profile.Online,
+                profile => profile.Online == false,
                 Bound,
                 "Bob offline once the gateway holding his only connection stopped");
             output.WriteLine($"Bob last seen {bob.LastSeen:O}; the gateway had exited by {exited:O}");

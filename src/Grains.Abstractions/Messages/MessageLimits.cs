@@ -1,4 +1,5 @@
 using WhatsApp.Grains.Abstractions.Results;
+using WhatsApp.Grains.Abstractions.Text;
 
 namespace WhatsApp.Grains.Abstractions.Messages;
 
@@ -10,17 +11,19 @@ public static class MessageLimits
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
 
-    /// <summary>Trims the content and checks its length; null content counts as empty.</summary>
+    /// <summary>Trims the content and checks its length and characters; null content counts as empty.</summary>
     public static ChatResult<string> NormalizeContent(string? content)
     {
         var trimmed = content?.Trim() ?? string.Empty;
         return trimmed.Length is 0 or > MaxContentLength
             ? ChatResult.Fail<string>(ChatErrorCode.InvalidContent, $"Content must be 1 to {MaxContentLength} characters after trimming; it was {trimmed.Length}.")
-            : ChatResult.Success(trimmed);
+            : !StorableText.IsStorable(trimmed, allowLineBreaks: true)
+                ? ChatResult.Fail<string>(ChatErrorCode.InvalidContent, "Content may not hold control characters other than line breaks and tabs, nor half of a surrogate pair.")
+                : ChatResult.Success(trimmed);
     }
 
     public static ChatError? ValidateClientMessageId(string? clientMessageId) =>
-        clientMessageId is null || (clientMessageId.Length is > 0 and <= MaxClientMessageIdLength && !clientMessageId.Any(char.IsControl))
+        clientMessageId is null || (clientMessageId.Length is > 0 and <= MaxClientMessageIdLength && StorableText.IsStorable(clientMessageId, allowLineBreaks: false))
             ? null
             : new ChatError(ChatErrorCode.InvalidClientMessageId, $"clientMessageId must be 1 to {MaxClientMessageIdLength} printable characters.");
 }

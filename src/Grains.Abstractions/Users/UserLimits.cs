@@ -1,4 +1,5 @@
 using WhatsApp.Grains.Abstractions.Results;
+using WhatsApp.Grains.Abstractions.Text;
 
 namespace WhatsApp.Grains.Abstractions.Users;
 
@@ -17,15 +18,15 @@ public static class UserLimits
     public static ChatResult<string> NormalizeSearchQuery(string? query)
     {
         var trimmed = query?.Trim() ?? string.Empty;
-        return trimmed.Length is < MinSearchQueryLength or > MaxSearchQueryLength
-            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} characters (the start of a number or a name); it was {trimmed.Length}.")
+        return trimmed.Length is < MinSearchQueryLength or > MaxSearchQueryLength || !StorableText.IsStorable(trimmed, allowLineBreaks: false)
+            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} printable characters (the start of a number or a name); it was {trimmed.Length}.")
             : ChatResult.Success(trimmed);
     }
 
     public static ChatResult<string> NormalizeDisplayName(string? displayName)
     {
         var trimmed = displayName?.Trim() ?? string.Empty;
-        return trimmed.Length is 0 or > MaxDisplayNameLength || trimmed.Any(char.IsControl)
+        return trimmed.Length is 0 or > MaxDisplayNameLength || !StorableText.IsStorable(trimmed, allowLineBreaks: false)
             ? ChatResult.Fail<string>(ChatErrorCode.InvalidDisplayName, $"displayName must be 1 to {MaxDisplayNameLength} printable characters.")
             : ChatResult.Success(trimmed);
     }
