@@ -19,7 +19,7 @@ public static class UserLimits
     {
         var trimmed = query?.Trim() ?? string.Empty;
         return trimmed.Length is < MinSearchQueryLength or > MaxSearchQueryLength || !StorableText.IsStorable(trimmed, allowLineBreaks: false)
-            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} printable characters (the start of a number or a name); it was {trimmed.Length}.")
+            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} characters of text (the start of a number or a name); it was {trimmed.Length}.")
             : ChatResult.Success(trimmed);
     }
 
