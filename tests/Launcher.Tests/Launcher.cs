@@ -93,31 +93,5 @@ public sealed class Launcher : IAsyncDisposable
 public sealed record LauncherPorts(int Gateway, int Dashboard, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase, int MetricsBase)
 {
     /// <summary>Free ports, with room for three silos after each base (none of ./run's defaults, which a running ./run holds).</summary>
-    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreeRun(3), FreeRun(3), FreeRun(3));
-
-    private static int FreeRun(int length)
-    {
-        while (true)
-        {
-            var start = Random.Shared.Next(20_000, 60_000);
-            if (Enumerable.Range(start, length).All(IsFree))
-            {
-                return start;
-            }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
-    }
+    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.NextRun(3), FreePort.NextRun(3), FreePort.NextRun(3));
 }
