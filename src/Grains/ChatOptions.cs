@@ -24,4 +24,10 @@ public sealed class ChatOptions
 
     /// <summary>How often a conversation retries telling a participant's user grain that could not be reached.</summary>
     public TimeSpan NotificationRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a silo looks for chat-list lines that another shard's database could not take (it was down) and
+    /// rewrites them from their conversations. Only a database outage leaves such lines.
+    /// </summary>
+    public TimeSpan StaleLineRepairInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

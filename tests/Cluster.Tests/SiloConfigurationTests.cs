@@ -11,6 +11,10 @@ public sealed class SiloConfigurationTests
     [InlineData("ConnectionStrings__Redis", "127.0.0.1:6379,passwrd=not-shown", "ConnectionStrings:Redis is not a StackExchange.Redis configuration (host:port,password=...): Keyword 'passwrd' is not supported")]
     [InlineData("Orleans__Membership__NumVotesForDeathDeclaration", "0", "Orleans:Membership:NumVotesForDeathDeclaration must be 1 to NumProbedSilos")]
     [InlineData("Orleans__Membership__ProbeTimeout", "-00:00:01", "Orleans:Membership:ProbeTimeout must be more than zero")]
+    [InlineData("ConnectionStrings__Postgres_1", "Host=127.0.0.1;Databse=whatsapp;Password=not-shown", "ConnectionStrings:Postgres_1 is not a PostgreSQL connection string")]
+    [InlineData("ConnectionStrings__Postgres_2", "Host=127.0.0.1;Password=not-shown", "ConnectionStrings:Postgres_2 is not a PostgreSQL connection string (Host=...;Port=...;Database=...;Username=...;Password=...): it names no Database.")]
+    [InlineData("ConnectionStrings__Postgres", "Port=5432;Database=whatsapp", "ConnectionStrings:Postgres is not a PostgreSQL connection string (Host=...;Port=...;Database=...;Username=...;Password=...): it names no Host.")]
+    [InlineData("ConnectionStrings__Postgres_3", "Host=127.0.0.1;Database=whatsapp", "ConnectionStrings:Postgres_3 names no shard: shards are 0 to 2 (Shard:Count is 3).")]
     public async Task SiloProcess_WithABadSetting_StopsAtStartNamingTheKey(string key, string value, string message)
     {
         // Settings are checked before the silo reaches PostgreSQL or Redis, so none is needed here.
@@ -19,5 +23,6 @@ public sealed class SiloConfigurationTests
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not stop");
         Assert.NotEqual(0, silo.ExitCode);
         Assert.Contains(message, silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-shown", silo.Output, StringComparison.Ordinal);
     }
 }

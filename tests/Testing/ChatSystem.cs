@@ -6,8 +6,8 @@ using System.Security.Cryptography;
 namespace WhatsApp.Testing;
 
 /// <summary>
-/// The whole product on loopback: a throwaway PostgreSQL and Redis, three silo processes (one per shard) and gateway
-/// processes, each configured only by the environment variables of the README.
+/// The whole product on loopback: throwaway PostgreSQL (one for every shard, or one per shard) and Redis, three silo
+/// processes (one per shard) and gateway processes, each configured only by the environment variables of the README.
 /// </summary>
 public sealed class ChatSystem : IAsyncDisposable
 {
@@ -25,14 +25,18 @@ public sealed class ChatSystem : IAsyncDisposable
     private readonly Dictionary<int, (int Silo, int Gateway, int Metrics)> _siloPorts = [];
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
 
-    private ChatSystem(PostgresServer postgres, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings)
+    private ChatSystem(IReadOnlyList<PostgresServer> databases, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings)
     {
-        Postgres = postgres;
+        Databases = databases;
         Redis = redis;
         _gatewaySettings = gatewaySettings;
     }
 
-    public PostgresServer Postgres { get; }
+    /// <summary>The first shard's database: with one database, every shard's.</summary>
+    public PostgresServer Postgres => Databases[0];
+
+    /// <summary>The PostgreSQL servers: one shared by every shard, or one per shard (index = shard).</summary>
+    public IReadOnlyList<PostgresServer> Databases { get; }
 
     public RedisServer Redis { get; }
 
@@ -58,11 +62,15 @@ public sealed class ChatSystem : IAsyncDisposable
 
     /// <param name="gatewaySettings">Extra gateway settings (environment variable names), e.g. rate limits.</param>
     /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends.</param>
-    public static async Task<ChatSystem> StartAsync(IReadOnlyDictionary<string, string>? gatewaySettings = null, PostgresDurability durability = PostgresDurability.Relaxed)
+    /// <param name="databasePerShard">One PostgreSQL server per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
+    public static async Task<ChatSystem> StartAsync(
+        IReadOnlyDictionary<string, string>? gatewaySettings = null,
+        PostgresDurability durability = PostgresDurability.Relaxed,
+        bool databasePerShard = false)
     {
-        var postgres = await PostgresServer.StartAsync(durability);
+        var databases = await Task.WhenAll(Enumerable.Range(0, databasePerShard ? ShardCount : 1).Select(_ => PostgresServer.StartAsync(durability)));
         var redis = await RedisServer.StartAsync();
-        var system = new ChatSystem(postgres, redis, gatewaySettings ?? new Dictionary<string, string>());
+        var system = new ChatSystem(databases, redis, gatewaySettings ?? new Dictionary<string, string>());
         try
         {
             for (var shard = 0; shard < ShardCount; shard++)
@@ -88,7 +96,7 @@ public sealed class ChatSystem : IAsyncDisposable
             _siloPorts[shard] = ports = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         }
 
-        var silo = HostProcess.Start("Silo", $"silo-{shard}", new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(),
             ["ConnectionStrings__Redis"] = Redis.Configuration,
@@ -99,7 +107,13 @@ public sealed class ChatSystem : IAsyncDisposable
             ["Orleans__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
             ["Metrics__Port"] = ports.Metrics.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        for (var shardOfDatabase = 0; Databases.Count > 1 && shardOfDatabase < ShardCount; shardOfDatabase++)
+        {
+            settings[$"ConnectionStrings__Postgres_{shardOfDatabase}"] = Databases[shardOfDatabase].ConnectionString();
+        }
+
+        var silo = HostProcess.Start("Silo", $"silo-{shard}", settings);
         _silos.Add(silo);
         return silo;
     }
@@ -128,9 +142,9 @@ public sealed class ChatSystem : IAsyncDisposable
         await Task.WhenAll(_gateways.Select(StopAsync));
         await Task.WhenAll(RunningSilos.ToList().Select(StopAsync));
         await Redis.StopServerAsync();
-        await Postgres.StopServerAsync();
+        await Task.WhenAll(Databases.Select(database => database.StopServerAsync()));
 
-        await Postgres.StartServerAsync();
+        await Task.WhenAll(Databases.Select(database => database.StartServerAsync()));
         await Redis.StartServerAsync();
         for (var shard = 0; shard < ShardCount; shard++)
         {
@@ -247,7 +261,10 @@ public sealed class ChatSystem : IAsyncDisposable
         }
 
         await Redis.DisposeAsync();
-        await Postgres.DisposeAsync();
+        foreach (var database in Databases)
+        {
+            await database.DisposeAsync();
+        }
     }
 
     private static async Task WaitUntilHealthyAsync(Uri gatewayUrl, HostProcess gateway)

@@ -27,7 +27,7 @@ public sealed partial class ConversationGrain(
     IOptions<ChatOptions> chatOptions,
     ChatMetrics metrics,
     TimeProvider time,
-    ILogger<ConversationGrain> logger) : ShardedGrain(shardMap), IConversationGrain
+    ILogger<ConversationGrain> logger) : ShardedGrain(shardMap), IConversationGrain, IChatListLineRepair
 {
     /// <summary>A conflicting write is retried after reloading; past this many conflicts its sends fail instead.</summary>
     private const int MaxConflictsPerSend = 3;
@@ -53,7 +53,7 @@ public sealed partial class ConversationGrain(
             _id = id;
             try
             {
-                _lastSequence = await log.LastSequenceAsync(id.ToString());
+                _lastSequence = await log.LastSequenceAsync(id);
             }
             catch (System.Data.Common.DbException exception) when (exception.IsTransient)
             {
@@ -86,7 +86,7 @@ public sealed partial class ConversationGrain(
         {
             if (_recentIds.TryGetSequence(fromUserId, clientMessageId, out var sentSequence))
             {
-                var original = (await log.ReadAsync(conversation.ToString(), sentSequence, sentSequence))[0];
+                var original = (await log.ReadAsync(conversation, sentSequence, sentSequence))[0];
                 return await AnswerDuplicateAsync(conversation, original);
             }
 
@@ -131,7 +131,7 @@ public sealed partial class ConversationGrain(
         var oldest = Math.Max(1, newest - limit + 1);
         IReadOnlyList<ChatMessage> messages = newest < 1
             ? []
-            : [.. (await log.ReadAsync(conversation.ToString(), oldest, newest)).Select(row => WithStatusForSender(conversation, ToChatMessage(conversation, row)))];
+            : [.. (await log.ReadAsync(conversation, oldest, newest)).Select(row => WithStatusForSender(conversation, ToChatMessage(conversation, row)))];
         return ChatResult.Success(new HistoryPage(conversation.ToString(), messages, HasMore: newest >= 1 && oldest > 1));
     }
 
@@ -279,7 +279,7 @@ public sealed partial class ConversationGrain(
                 newest,
                 rows.Where(row => row.FromUserId == participant).Select(row => row.Sequence).DefaultIfEmpty(0).Max()))
             .ToList();
-        return new ConversationWrite(conversation.ToString(), rows, lines, []);
+        return new ConversationWrite(conversation, rows, lines, []);
     }
 
     /// <summary>
@@ -293,7 +293,7 @@ public sealed partial class ConversationGrain(
         {
             await ReloadLastSequenceAsync();
             var keys = round.Where(send => send.ClientMessageId is not null).Select(send => (send.FromUserId, send.ClientMessageId!)).ToList();
-            var stored = keys.Count == 0 ? [] : await log.FindByClientMessageIdsAsync(_id!.Value.ToString(), keys);
+            var stored = keys.Count == 0 ? [] : await log.FindByClientMessageIdsAsync(_id!.Value, keys);
             var retry = new List<QueuedSend>();
             foreach (var send in round)
             {
@@ -324,7 +324,7 @@ public sealed partial class ConversationGrain(
     {
         try
         {
-            _lastSequence = await log.LastSequenceAsync(_id!.Value.ToString());
+            _lastSequence = await log.LastSequenceAsync(_id!.Value);
             _lastSequenceIsKnown = true;
         }
         catch (Exception exception)
@@ -401,13 +401,30 @@ public sealed partial class ConversationGrain(
 
         // The chat-list copy first: if the grain state then fails, a retried mark finds it not advanced and writes both.
         var conversation = _id!.Value;
-        await log.AppendAsync(ConversationWrite.OfMarks(conversation.ToString(), new MarkUpdate(userId, advanced.DeliveredUpTo, advanced.ReadUpTo)));
+        await log.AppendAsync(ConversationWrite.OfMarks(conversation, new MarkUpdate(userId, advanced.DeliveredUpTo, advanced.ReadUpTo)));
         state.State.Marks[userId] = advanced;
         await WriteStateOrReloadAsync(state);
 
         var receipt = new Receipt(conversation.ToString(), userId, kind, kind == ReceiptKind.Read ? advanced.ReadUpTo : advanced.DeliveredUpTo);
         await NotifyAsync(conversation.DirectParticipants.Select(participant => new ParticipantNotification(participant, null, receipt)));
         return ChatResult.Ok;
+    }
+
+    /// <summary>
+    /// The participant's line as this conversation knows it: its newest message, their own newest (read from storage,
+    /// as only a repair needs it) and their marks. Moves the line forward only, like every other write of it.
+    /// </summary>
+    public async Task RewriteChatListLineAsync(long userId)
+    {
+        if (_id is not { } conversation || !conversation.Includes(userId) || _lastSequence == 0)
+        {
+            return;
+        }
+
+        var newest = (await log.ReadAsync(conversation, _lastSequence, _lastSequence))[0];
+        var ownNewest = await log.LastSequenceFromAsync(conversation, userId);
+        var marks = state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None);
+        await log.RewriteChatListLineAsync(conversation, new ChatListUpdate(userId, newest, ownNewest), new MarkUpdate(userId, marks.DeliveredUpTo, marks.ReadUpTo));
     }
 
     private ChatError? RefuseUnlessParticipant(long userId) => _id switch

@@ -13,12 +13,16 @@ public sealed record ChatListLine(string ConversationId, MessageRow LastMessage,
     public long UnreadCount => Math.Max(0, LastMessage.Sequence - Math.Max(ReadUpTo, LastOwnSequence));
 }
 
-/// <summary>Reads users' chat lists (the rows <see cref="MessageLog"/> writes with every send), a page at a time.</summary>
-public sealed class ChatListStore(ChatDatabase database)
+/// <summary>
+/// Reads users' chat lists (the rows <see cref="MessageLog"/> writes with every send), a page at a time, each from
+/// the user's shard database.
+/// </summary>
+public sealed class ChatListStore(ShardDatabases databases)
 {
     /// <summary>Up to limit lines older than the cursor (or the newest), newest first, and whether more follow.</summary>
     public async Task<(IReadOnlyList<ChatListLine> Lines, bool HasMore)> ReadPageAsync(long userId, ChatListCursor? before, int limit)
     {
+        var database = databases.ForUser(userId);
         await using var command = database.DataSource.CreateCommand("""
             SELECT conversation_id, last_sequence, last_from_user_id, last_preview, last_created_at,
                    last_own_sequence, read_up_to, delivered_up_to
@@ -48,6 +52,7 @@ public sealed class ChatListStore(ChatDatabase database)
     /// <summary>Whether the user has this conversation in their chat list, i.e. it holds a message: one primary-key lookup.</summary>
     public async Task<bool> HasConversationAsync(long userId, string conversationId)
     {
+        var database = databases.ForUser(userId);
         await using var command = database.DataSource.CreateCommand(
             "SELECT EXISTS (SELECT 1 FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND conversation_id = $3)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
@@ -59,6 +64,7 @@ public sealed class ChatListStore(ChatDatabase database)
     /// <summary>Every conversation the user has (for presence, which goes only to the people they chat with).</summary>
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(long userId)
     {
+        var database = databases.ForUser(userId);
         await using var command = database.DataSource.CreateCommand(
             "SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });

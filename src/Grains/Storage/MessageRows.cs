@@ -1,3 +1,5 @@
+using WhatsApp.Grains.Abstractions.Ids;
+
 namespace WhatsApp.Grains.Storage;
 
 /// <summary>A message as its row stores it (the conversation is the row's key).</summary>
@@ -10,18 +12,25 @@ public sealed record ChatListUpdate(long UserId, MessageRow LastMessage, long La
 public sealed record MarkUpdate(long UserId, long DeliveredUpTo, long ReadUpTo);
 
 /// <summary>
-/// Everything one conversation writes in one transaction: new messages (consecutive sequences), the chat-list lines
-/// they change, and marks. A conversation has at most one write in flight.
+/// Everything one conversation writes: new messages (consecutive sequences), the chat-list lines they change, and
+/// marks. A conversation has at most one write in flight. Messages go to the conversation's shard database, each
+/// user's line and marks to the user's (<see cref="MessageLog"/> splits a write that spans two).
 /// </summary>
 public sealed record ConversationWrite(
-    string ConversationId,
+    ConversationId Conversation,
     IReadOnlyList<MessageRow> Messages,
     IReadOnlyList<ChatListUpdate> ChatListUpdates,
     IReadOnlyList<MarkUpdate> Marks)
 {
-    public int RowCount => Messages.Count + ChatListUpdates.Count + Marks.Count;
+    /// <summary>The conversation's id as its rows store it.</summary>
+    public string Key { get; } = Conversation.ToString();
 
-    public static ConversationWrite OfMarks(string conversationId, MarkUpdate marks) => new(conversationId, [], [], [marks]);
+    /// <summary>Users whose line in another database missed this write and must be rewritten from the conversation.</summary>
+    public IReadOnlyList<long> StaleLineOwners { get; init; } = [];
+
+    public int RowCount => Messages.Count + ChatListUpdates.Count + Marks.Count + StaleLineOwners.Count;
+
+    public static ConversationWrite OfMarks(ConversationId conversation, MarkUpdate marks) => new(conversation, [], [], [marks]);
 }
 
 public enum WriteOutcome

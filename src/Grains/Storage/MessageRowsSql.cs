@@ -4,7 +4,7 @@ namespace WhatsApp.Grains.Storage;
 
 /// <summary>
 /// The statements of a group commit. Each is one multi-row statement over arrays (unnest), so a batch of any size is
-/// three statements, parsed and planned the same way every time.
+/// at most four statements, parsed and planned the same way every time.
 /// </summary>
 internal static class MessageRowsSql
 {
@@ -14,7 +14,7 @@ internal static class MessageRowsSql
     /// </summary>
     public static NpgsqlBatchCommand InsertMessages(string serviceId, IReadOnlyList<ConversationWrite> writes)
     {
-        var messages = writes.SelectMany(write => write.Messages.Select(message => (write.ConversationId, Message: message))).ToList();
+        var messages = writes.SelectMany(write => write.Messages.Select(message => (ConversationId: write.Key, Message: message))).ToList();
         return Command("""
             INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at)
             SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[])
@@ -36,7 +36,7 @@ internal static class MessageRowsSql
     /// </summary>
     public static NpgsqlBatchCommand UpsertChatListLines(string serviceId, IReadOnlyList<ConversationWrite> writes)
     {
-        var lines = writes.SelectMany(write => write.ChatListUpdates.Select(update => (write.ConversationId, Update: update))).ToList();
+        var lines = writes.SelectMany(write => write.ChatListUpdates.Select(update => (ConversationId: write.Key, Update: update))).ToList();
         return Command("""
             INSERT INTO chat_list_entry AS line (service_id, user_id, conversation_id, last_sequence, last_from_user_id,
                                                  last_preview, last_created_at, last_own_sequence)
@@ -62,7 +62,7 @@ internal static class MessageRowsSql
     /// <summary>Marks only move forward.</summary>
     public static NpgsqlBatchCommand UpdateMarks(string serviceId, IReadOnlyList<ConversationWrite> writes)
     {
-        var marks = writes.SelectMany(write => write.Marks.Select(mark => (write.ConversationId, Mark: mark))).ToList();
+        var marks = writes.SelectMany(write => write.Marks.Select(mark => (ConversationId: write.Key, Mark: mark))).ToList();
         return Command("""
             UPDATE chat_list_entry AS line SET
                 delivered_up_to = greatest(line.delivered_up_to, mark.delivered_up_to),
@@ -75,6 +75,24 @@ internal static class MessageRowsSql
             marks.Select(mark => mark.ConversationId).ToArray(),
             marks.Select(mark => mark.Mark.DeliveredUpTo).ToArray(),
             marks.Select(mark => mark.Mark.ReadUpTo).ToArray());
+    }
+
+    /// <summary>
+    /// Notes chat-list lines in other databases that could not be written with their conversation's commit; the
+    /// repairer rewrites them from the conversation (<see cref="StaleChatListLines"/>). noted_at changes on every note,
+    /// so a repair that read an older note never removes a newer one.
+    /// </summary>
+    public static NpgsqlBatchCommand NoteStaleLines(string serviceId, IReadOnlyList<ConversationWrite> writes)
+    {
+        var stale = writes.SelectMany(write => write.StaleLineOwners.Select(userId => (write.Key, UserId: userId))).ToList();
+        return Command("""
+            INSERT INTO chat_list_stale_line (service_id, conversation_id, user_id)
+            SELECT $1, * FROM unnest($2::text[], $3::bigint[])
+            ON CONFLICT (service_id, conversation_id, user_id) DO UPDATE SET noted_at = clock_timestamp()
+            """,
+            serviceId,
+            stale.Select(line => line.Key).ToArray(),
+            stale.Select(line => line.UserId).ToArray());
     }
 
     /// <summary>The first characters of a message, never cutting a surrogate pair in two.</summary>

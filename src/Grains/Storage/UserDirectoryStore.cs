@@ -3,12 +3,13 @@ using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Grains.Storage;
 
-/// <summary>The directory table: one row per registered user, searched by number prefix or name prefix.</summary>
-public sealed class UserDirectoryStore(ChatDatabase database)
+/// <summary>The directory table: one row per registered user, in the user's shard database, searched by number prefix or name prefix.</summary>
+public sealed class UserDirectoryStore(ShardDatabases databases)
 {
     /// <summary>Lists a user (again: registration retries until it has been listed, so this is idempotent).</summary>
     public async Task AddAsync(DirectoryEntry entry)
     {
+        var database = databases.ForUser(entry.UserId);
         await using var command = database.DataSource.CreateCommand("""
             INSERT INTO chat_user (service_id, user_id, display_name) VALUES ($1, $2, $3)
             ON CONFLICT (service_id, user_id) DO UPDATE SET display_name = excluded.display_name
@@ -23,8 +24,9 @@ public sealed class UserDirectoryStore(ChatDatabase database)
     /// One shard's users whose number or name starts with the query (case-insensitive), by id, at most limit: each
     /// condition has its index, so a search reads one page, not the table.
     /// </summary>
-    public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(int shard, int shardCount, string query, int limit)
+    public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(int shard, string query, int limit)
     {
+        var database = databases.ForShard(shard);
         var prefix = EscapeLike(query.Trim()) + "%";
         await using var command = database.DataSource.CreateCommand("""
             SELECT user_id, display_name FROM chat_user
@@ -34,7 +36,7 @@ public sealed class UserDirectoryStore(ChatDatabase database)
             LIMIT $5
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shardCount });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = databases.ShardCount });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shard });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });

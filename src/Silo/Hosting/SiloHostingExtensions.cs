@@ -36,7 +36,7 @@ public static class SiloHostingExtensions
             silo.Configure<ClusterMembershipOptions>(options => MembershipSettings.Apply(builder.Configuration, options));
             silo.Configure<GrainDirectoryOptions>(options => options.CacheSize = settings.Orleans.DirectoryCacheSize);
             silo.AddChatGrains(settings.Shard);
-            silo.AddChatPersistence(settings.PostgresConnectionString);
+            silo.AddChatPersistence(settings.ShardDatabases);
             silo.AddDashboard();
         });
         return builder;

@@ -1,9 +1,12 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using StackExchange.Redis;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Storage;
 
 namespace WhatsApp.Silo.Hosting;
 
@@ -80,11 +83,20 @@ public sealed record SiloSettings(
     OrleansEndpointOptions Orleans,
     ClusterMembershipOptions Membership,
     SiloMetricsOptions Metrics,
-    string PostgresConnectionString,
+    IReadOnlyList<(string Key, string Value)> PostgresConnectionStrings,
     string RedisConfiguration)
 {
+    /// <summary>The database of every shard without one of its own (<see cref="ShardPostgresKey"/>).</summary>
     public const string PostgresKey = "ConnectionStrings:Postgres";
     public const string RedisKey = "ConnectionStrings:Redis";
+
+    private const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres";
+
+    /// <summary>Shard i's own database ("ConnectionStrings:Postgres_0", env ConnectionStrings__Postgres_0, ...).</summary>
+    public static string ShardPostgresKey(int shard) => $"{PostgresKey}_{shard.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Each shard's connection string, by shard index.</summary>
+    public ShardConnectionStrings ShardDatabases => new([.. PostgresConnectionStrings.Select(entry => entry.Value)]);
 
     public int SiloPort => Orleans.SiloPort ?? 11111 + Shard.Index;
 
@@ -102,10 +114,10 @@ public sealed record SiloSettings(
             orleans,
             MembershipSettings.Apply(configuration, new ClusterMembershipOptions()),
             metrics,
-            configuration[PostgresKey] ?? "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres",
+            PostgresByShard(configuration, shard.Count),
             configuration[RedisKey] ?? "127.0.0.1:6379");
 
-        var problems = settings.Problems().ToList();
+        var problems = settings.Problems().Concat(UnknownShardDatabaseKeys(configuration, shard.Count)).ToList();
         return problems.Count == 0
             ? settings
             : throw new OptionsValidationException(nameof(SiloSettings), typeof(SiloSettings), problems);
@@ -168,9 +180,12 @@ public sealed record SiloSettings(
             yield return $"{MembershipSettings.SectionName}:TableRefreshTimeout and IAmAliveTablePublishTimeout must be more than zero.";
         }
 
-        if (string.IsNullOrWhiteSpace(PostgresConnectionString))
+        foreach (var (key, connectionString) in PostgresConnectionStrings)
         {
-            yield return $"{PostgresKey} must not be empty.";
+            if (PostgresConnectionStringProblem(connectionString) is { } problem)
+            {
+                yield return $"{key} is not a PostgreSQL connection string (Host=...;Port=...;Database=...;Username=...;Password=...): {problem}";
+            }
         }
 
         if (string.IsNullOrWhiteSpace(RedisConfiguration))
@@ -180,6 +195,37 @@ public sealed record SiloSettings(
         else if (RedisConfigurationProblem() is { } problem)
         {
             yield return $"{RedisKey} is not a StackExchange.Redis configuration (host:port,password=...): {problem}";
+        }
+    }
+
+    /// <summary>Shard i's own connection string where one is set, the shared one otherwise, with the key it came from.</summary>
+    private static IReadOnlyList<(string Key, string Value)> PostgresByShard(IConfiguration configuration, int shardCount)
+    {
+        var shared = (Key: PostgresKey, Value: configuration[PostgresKey] ?? DefaultPostgres);
+        return [.. Enumerable.Range(0, Math.Max(shardCount, 0)).Select(shard =>
+            configuration[ShardPostgresKey(shard)] is { } own ? (ShardPostgresKey(shard), own) : shared)];
+    }
+
+    /// <summary>A shard database key past the shard count is a typo or a leftover: refused rather than ignored.</summary>
+    private static IEnumerable<string> UnknownShardDatabaseKeys(IConfiguration configuration, int shardCount) =>
+        configuration.GetSection("ConnectionStrings").GetChildren()
+            .Where(entry => entry.Key.StartsWith("Postgres_", StringComparison.OrdinalIgnoreCase))
+            .Where(entry => !int.TryParse(entry.Key.AsSpan("Postgres_".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var shard) || shard >= shardCount)
+            .Select(entry => $"ConnectionStrings:{entry.Key} names no shard: shards are 0 to {shardCount - 1} (Shard:Count is {shardCount}).");
+
+    /// <summary>Why a connection string does not parse or names no server and database, or null. Never repeats the value: it holds a password.</summary>
+    private static string? PostgresConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "it names no Host."
+                : string.IsNullOrWhiteSpace(builder.Database) ? "it names no Database."
+                : null;
+        }
+        catch (ArgumentException exception)
+        {
+            return exception.Message;
         }
     }
 

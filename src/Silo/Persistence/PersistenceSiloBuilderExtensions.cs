@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using WhatsApp.Grains;
 using WhatsApp.Grains.Hosting;
+using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
 using WhatsApp.Silo.Persistence.FirstVersion;
 
@@ -18,36 +19,56 @@ public static class PersistenceSiloBuilderExtensions
     /// <summary>
     /// Stores grain state in PostgreSQL through the Orleans ADO.NET provider, in the compact Orleans binary format
     /// (the provider's default is JSON with type names: larger, slower, and broken by a renamed type), and the chat's
-    /// own rows (messages, chat lists, directory) through Npgsql, after bringing schema and data up to date.
+    /// own rows (messages, chat lists, directory) through Npgsql, after bringing schema and data up to date. Each
+    /// shard's data goes to that shard's database: one provider per database, chosen by the grain's home shard.
     /// </summary>
-    public static ISiloBuilder AddChatPersistence(this ISiloBuilder silo, string configuredConnectionString)
+    public static ISiloBuilder AddChatPersistence(this ISiloBuilder silo, ShardConnectionStrings configured)
     {
-        var connectionString = ForHotPath(configuredConnectionString);
-        silo.AddAdoNetGrainStorage(StorageNames.Chat, options =>
+        var connectionStrings = configured.Select(ForHotPath);
+        var providerOfDatabase = connectionStrings.Distinct
+            .Select((connectionString, index) => AddGrainStateProvider(silo, $"{StorageNames.Chat}-db{index}", connectionString))
+            .ToList();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Chat, (services, _) => new ShardRoutingGrainStorage(
+            services.GetRequiredService<ShardMap>(),
+            [.. Enumerable.Range(0, connectionStrings.ByShard.Count)
+                .Select(shard => services.GetRequiredKeyedService<IGrainStorage>(providerOfDatabase[connectionStrings.DatabaseIndexOf(shard)]))]));
+        AddBinaryStateSerializer(silo, StorageNames.Chat);
+        silo.AddChatRows(connectionStrings);
+
+        // Every shard database's schema and data must be current before storage providers initialise and the silo
+        // takes any grain: after a failover this silo writes to any of them.
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => new SchemaLifecycleParticipant(
+            [.. connectionStrings.Distinct.Select(connectionString => (
+                new PostgresSchema(connectionString, services.GetRequiredService<ILogger<PostgresSchema>>()),
+                new FirstVersionMigration(
+                    connectionString,
+                    services.GetRequiredKeyedService<IGrainStorageSerializer>(StorageNames.Chat),
+                    services.GetRequiredService<ILogger<FirstVersionMigration>>())))]));
+        return silo;
+    }
+
+    /// <summary>One database's grain-state provider, behind a translator of outages; returns its name.</summary>
+    private static string AddGrainStateProvider(ISiloBuilder silo, string name, string connectionString)
+    {
+        silo.AddAdoNetGrainStorage(name, options =>
         {
             options.Invariant = "Npgsql";
             options.ConnectionString = connectionString;
         });
 
-        // The same storage behind a translator of outages (the last keyed registration wins; Orleans starts the storage
-        // through the translator, which passes its lifecycle on).
+        // The last keyed registration wins; Orleans starts the storage through the translator, which passes its
+        // lifecycle on.
         silo.Services.AddKeyedSingleton<IGrainStorage>(
-            StorageNames.Chat,
-            (services, name) => new OutageTranslatingGrainStorage(AdoNetGrainStorageFactory.Create(services, (string)name!)));
-        silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(
-            StorageNames.Chat,
-            (services, _) => new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
-        silo.AddChatRows(connectionString);
-
-        // The schema and the data must be current before storage providers initialise and the silo takes any grain.
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => new SchemaLifecycleParticipant(
-            new PostgresSchema(connectionString, services.GetRequiredService<ILogger<PostgresSchema>>()),
-            new FirstVersionMigration(
-                connectionString,
-                services.GetRequiredKeyedService<IGrainStorageSerializer>(StorageNames.Chat),
-                services.GetRequiredService<ILogger<FirstVersionMigration>>())));
-        return silo;
+            name,
+            (services, key) => new OutageTranslatingGrainStorage(AdoNetGrainStorageFactory.Create(services, (string)key!)));
+        AddBinaryStateSerializer(silo, name);
+        return name;
     }
+
+    private static void AddBinaryStateSerializer(ISiloBuilder silo, string name) =>
+        silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(
+            name,
+            (services, _) => new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
 
     /// <summary>
     /// The same few statements run thousands of times a second, each on a pooled connection whose session nothing here
@@ -74,15 +95,16 @@ public static class PersistenceSiloBuilderExtensions
         return builder.ConnectionString;
     }
 
-    private sealed class SchemaLifecycleParticipant(PostgresSchema schema, FirstVersionMigration firstVersion) : ILifecycleParticipant<ISiloLifecycle>
+    private sealed class SchemaLifecycleParticipant(IReadOnlyList<(PostgresSchema Schema, FirstVersionMigration FirstVersion)> databases)
+        : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(
             nameof(SchemaLifecycleParticipant),
             ServiceLifecycleStage.RuntimeInitialize,
-            async cancellationToken =>
+            cancellationToken => Task.WhenAll(databases.Select(async database =>
             {
-                await schema.MigrateAsync(WaitForDatabase, cancellationToken);
-                await firstVersion.MigrateAsync(cancellationToken);
-            });
+                await database.Schema.MigrateAsync(WaitForDatabase, cancellationToken);
+                await database.FirstVersion.MigrateAsync(cancellationToken);
+            })));
     }
 }

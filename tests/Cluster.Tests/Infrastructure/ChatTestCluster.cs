@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Hosting;
+using WhatsApp.Grains.Storage;
 using WhatsApp.Silo.Persistence;
 
 namespace WhatsApp.Cluster.Tests.Infrastructure;
@@ -36,10 +37,16 @@ public sealed class ChatTestCluster : IAsyncDisposable
 
     public string ServiceId => Cluster.Options.ServiceId;
 
-    /// <param name="postgresConnectionString">The database every silo stores to.</param>
+    /// <param name="postgresConnectionString">The database every shard stores to.</param>
     /// <param name="serviceId">Reuse one to start a new cluster over an earlier cluster's data.</param>
     /// <param name="configureSilo">Extra silo configuration, applied after the product's.</param>
-    public static async Task<ChatTestCluster> StartAsync(string postgresConnectionString, string? serviceId = null, Action<ISiloBuilder>? configureSilo = null)
+    public static Task<ChatTestCluster> StartAsync(string postgresConnectionString, string? serviceId = null, Action<ISiloBuilder>? configureSilo = null) =>
+        StartAsync(new ShardConnectionStrings([.. Enumerable.Repeat(postgresConnectionString, ShardCount)]), serviceId, configureSilo);
+
+    /// <param name="shardDatabases">Each shard's database, by shard index.</param>
+    /// <param name="serviceId">Reuse one to start a new cluster over an earlier cluster's data.</param>
+    /// <param name="configureSilo">Extra silo configuration, applied after the product's.</param>
+    public static async Task<ChatTestCluster> StartAsync(ShardConnectionStrings shardDatabases, string? serviceId = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var logs = new CapturedLogs();
         var builder = new InProcessTestClusterBuilder(ShardCount);
@@ -52,7 +59,7 @@ public sealed class ChatTestCluster : IAsyncDisposable
                 Index = ShardOfSiloName(options.SiloName),
                 ReturnHomeInterval = TimeSpan.FromMilliseconds(250),
             });
-            silo.AddChatPersistence(postgresConnectionString);
+            silo.AddChatPersistence(shardDatabases);
             silo.Services.AddLogging(logging => logging.AddProvider(logs));
             silo.Services.Configure<Grains.ChatOptions>(chat => chat.NotificationRetryInterval = TimeSpan.FromMilliseconds(200));
             configureSilo?.Invoke(silo);
