@@ -86,9 +86,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     }
 
     // Durable as shipped: PostgreSQL is stopped at once, and a relaxed server would lose its last commits.
-    [Fact(Timeout = 600_000)]
-    public Task Everything_StoppedAndStartedAfterALoad_KeepsHistoryChatListsMarksAndAccounts() => FaultLoad.RunAsync(
-        output, new ChatLoadPlan(Messages: 1000, MessagesPerSecond: 200), acknowledgedBeforeTheFault: 1000, durability: PostgresDurability.AsShipped,
+    [Theory(Timeout = 600_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task Everything_StoppedAndStartedAfterALoad_KeepsHistoryChatListsMarksAndAccounts(bool databasePerShard) => FaultLoad.RunAsync(
+        output, new ChatLoadPlan(Messages: 1000, MessagesPerSecond: 200), acknowledgedBeforeTheFault: 1000, durability: PostgresDurability.AsShipped, databasePerShard: databasePerShard,
         faultAndChecks: async (system, load) =>
         {
             await load.ReadEverythingAsync(user: 0);

@@ -37,6 +37,36 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
         });
 
     [Fact(Timeout = 600_000)]
+    public Task ShardDatabase_Stopped10sMidLoad_OtherShardsKeepSendingItsOwnFailFastThenItRecoversWithNothingLost() => FaultLoad.RunAsync(
+        // More senders than usual: each one retrying a refused send into shard 1 sends nothing else meanwhile.
+        output, new ChatLoadPlan(Messages: 2500, MessagesPerSecond: 100, Concurrency: 48), acknowledgedBeforeTheFault: 300, durability: PostgresDurability.AsShipped, databasePerShard: true,
+        faultAndChecks: async (system, load) =>
+        {
+            const int StoppedShard = 1;
+            var database = system.Databases[StoppedShard];
+            var (stoppedAt, startedAt) = await FaultLoad.OutageAsync(load, database.StopServerAsync, TimeSpan.FromSeconds(10), database.StartServerAsync);
+
+            await load.VerifyAsync();
+            var before = load.Attempts.Where(attempt => attempt.Shard != StoppedShard && attempt.Ended < stoppedAt).ToList();
+            var duringOutage = load.Attempts.Where(attempt => attempt.Started > stoppedAt && attempt.Ended < startedAt).ToList();
+            var otherShards = duringOutage.Where(attempt => attempt.Shard != StoppedShard).ToList();
+            var stoppedShard = duringOutage.Where(attempt => attempt.Shard == StoppedShard && attempt.Started > stoppedAt + TimeSpan.FromSeconds(1)).ToList();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"While shard {StoppedShard}'s database was down: shards 0 and 2 {otherShards.Count(attempt => attempt.Acknowledged)} of {otherShards.Count} acknowledged, " +
+                $"median {Median(otherShards)} ms (before the outage {Median(before)} ms); shard {StoppedShard} {stoppedShard.Count(attempt => attempt.Status == 503)} of {stoppedShard.Count} answered 503, " +
+                $"slowest {stoppedShard.Select(attempt => attempt.Duration).DefaultIfEmpty().Max().TotalSeconds:F2} s"));
+            var recovered = load.AcknowledgedOnShardStartedBetween(StoppedShard, startedAt, TimeSpan.MaxValue).Select(attempt => attempt.Ended).DefaultIfEmpty().Min() - startedAt;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First acknowledgement on shard {StoppedShard} {recovered.TotalSeconds:F2} s after its database was started again"));
+
+            Assert.True(otherShards.Count >= 50, $"only {otherShards.Count} sends into other shards were tried during the outage");
+            Assert.All(otherShards, attempt => Assert.True(attempt.Acknowledged, $"{attempt} into another shard failed while shard {StoppedShard}'s database was down"));
+            Assert.True(stoppedShard.Any(attempt => attempt.Status == 503), $"no send into shard {StoppedShard} was refused: its database outage did not reach it");
+            Assert.All(stoppedShard.Where(attempt => attempt.Status == 503), attempt => Assert.True(attempt.RetryAfter is not null, $"{attempt} had no Retry-After"));
+            Assert.All(stoppedShard, attempt => Assert.True(attempt.Duration < FailFastBound, $"{attempt} took {attempt.Duration}"));
+            Assert.All(stoppedShard, attempt => Assert.True(attempt.Status is 503 or 200, $"{attempt}"));
+        });
+
+    [Fact(Timeout = 600_000)]
     public Task Redis_Stopped30sMidLoad_ClusterKeepsServingSendsAndRecoversWhenItReturns() => FaultLoad.RunAsync(
         output, new ChatLoadPlan(Messages: 2500, MessagesPerSecond: 50), acknowledgedBeforeTheFault: 200,
         faultAndChecks: async (system, load) =>
@@ -55,4 +85,8 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
                 () => api.GetJsonAsync<List<ShardView>>("/api/health/shards"), shards => shards.All(shard => shard.Status == "active"),
                 TimeSpan.FromSeconds(60), "every shard active after Redis returned");
         });
+
+    private static string Median(List<SendAttempt> attempts) => attempts.Count == 0
+        ? "n/a"
+        : attempts.Select(attempt => attempt.Duration.TotalMilliseconds).Order().ElementAt(attempts.Count / 2).ToString("F1", CultureInfo.InvariantCulture);
 }

@@ -22,9 +22,9 @@ public static class FaultLoad
     /// </summary>
     public static async Task RunAsync(
         ITestOutputHelper output, ChatLoadPlan plan, int acknowledgedBeforeTheFault, Func<ChatSystem, ChatLoad, Task> faultAndChecks,
-        PostgresDurability durability = PostgresDurability.Relaxed)
+        PostgresDurability durability = PostgresDurability.Relaxed, bool databasePerShard = false)
     {
-        await using var system = await ChatSystem.StartAsync(GatewaySettings, durability);
+        await using var system = await ChatSystem.StartAsync(GatewaySettings, durability, databasePerShard);
         try
         {
             await using var load = await ChatLoad.StartAsync(system.GatewayUrl, plan, output);
