@@ -43,6 +43,12 @@ public sealed class GatewayApiOptions
     /// </summary>
     public TimeSpan ClusterAttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a search waits for each shard's directory. A shard that does not answer in time (its silo is being
+    /// replaced, its database is down) is left out of the answer, which says so, rather than holding up the others.
+    /// </summary>
+    public TimeSpan SearchShardTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     public IReadOnlyList<string> AllowedOriginList =>
         AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
