@@ -1,4 +1,5 @@
 using WhatsApp.Gateway.Api;
+using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Hosting;
@@ -10,6 +11,7 @@ builder.UseDefaultUrl("http://localhost:3000");
 builder.AddOperatorDashboard();
 builder.AddChatClusterClient();
 builder.AddChatAuthentication();
+builder.AddChatApplication();
 builder.AddChatApi();
 builder.AddChatRealtime();
 builder.AddChatMetrics();

@@ -1,3 +1,5 @@
+using WhatsApp.Grains.Abstractions.Cluster;
+
 namespace WhatsApp.Grains;
 
 /// <summary>Configuration section "Chat": behaviour of the chat grains that operators may tune.</summary>
@@ -12,7 +14,7 @@ public sealed class ChatOptions
     public int RecentClientMessageIds { get; set; } = 1000;
 
     /// <summary>A gateway listener that has not renewed its subscription for this long is forgotten.</summary>
-    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ObserverExpiry { get; set; } = ClusterDefaults.ObserverExpiry;
 
     /// <summary>
     /// How long a push to a gateway listener may take before the listener counts as gone and is dropped (its gateway

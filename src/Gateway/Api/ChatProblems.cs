@@ -6,13 +6,17 @@ namespace WhatsApp.Gateway.Api;
 /// <summary>Turns the grains' typed refusals and the gateway's own checks into RFC 7807 problem responses.</summary>
 public static class ChatProblems
 {
-    public static IResult From(ChatError error) => Problem(StatusOf(error.Code), error.Code.ToString(), error.Detail);
+    public static ProblemHttpResult From(ChatError error) => Problem(StatusOf(error.Code), error.Code.ToString(), error.Detail);
 
-    public static IResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "InvalidRequest", detail);
+    public static ProblemHttpResult BadRequest(string detail) => From(new ChatError(ChatErrorCode.InvalidRequest, detail));
 
-    public static IResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, nameof(ChatErrorCode.NotParticipant), detail);
+    /// <summary>The value as 200, or the refusal as its problem response.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> OkOrProblem<T>(this ChatResult<T> result) =>
+        result.IsSuccess ? TypedResults.Ok(result.Value) : From(result.Error);
 
-    public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, nameof(ChatErrorCode.UnknownUser), detail);
+    /// <summary>204, or the refusal as its problem response.</summary>
+    public static Results<NoContent, ProblemHttpResult> NoContentOrProblem(this ChatResult result) =>
+        result.IsSuccess ? TypedResults.NoContent() : From(result.Error!);
 
     public static int StatusOf(ChatErrorCode code) => code switch
     {

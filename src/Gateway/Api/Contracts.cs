@@ -1,6 +1,3 @@
-using WhatsApp.Grains.Abstractions.Messages;
-using WhatsApp.Grains.Abstractions.Users;
-
 namespace WhatsApp.Gateway.Api;
 
 // Request bodies: every field is nullable so a missing one gets a clear 400 naming it, not a binding failure.
@@ -16,9 +13,5 @@ public sealed record MarkReadRequest(long? UpToSequence);
 // Responses (JSON camelCase; enums as camelCase strings).
 
 public sealed record AuthResponse(long UserId, string DisplayName, string Token);
-
-public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, ChatMessage LastMessage, long UnreadCount);
-
-public sealed record ConversationsPage(IReadOnlyList<ConversationSummary> Summaries, string? NextCursor);
 
 public sealed record ShardHealth(int Shard, string? Silo, string Status, int Activations, string? ServedBy);

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using StackExchange.Redis;
 using WhatsApp.Gateway.Hosting;
+using WhatsApp.Grains.Abstractions.Cluster;
 using WhatsApp.Grains.Abstractions.Ids;
 
 namespace WhatsApp.Gateway.Cluster;
@@ -15,9 +16,10 @@ public static partial class ClusterClientExtensions
     /// </summary>
     public static IHostApplicationBuilder AddChatClusterClient(this IHostApplicationBuilder builder)
     {
-        var redis = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
-        var clusterId = builder.Configuration["Orleans:ClusterId"] ?? "whatsapp";
-        var serviceId = builder.Configuration["Orleans:ServiceId"] ?? "whatsapp";
+        var redis = builder.Configuration[ClusterDefaults.RedisKey] ?? ClusterDefaults.Redis;
+        var clusterId = builder.Configuration[ClusterDefaults.ClusterIdKey] ?? ClusterDefaults.ClusterId;
+        var serviceId = builder.Configuration[ClusterDefaults.ServiceIdKey] ?? ClusterDefaults.ServiceId;
+        var observerExpiry = builder.Configuration.GetValue(ClusterDefaults.ObserverExpiryKey, ClusterDefaults.ObserverExpiry);
 
         builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
             .Validate(shards => shards.Count >= 1, "Shard:Count must be at least 1.")
@@ -27,6 +29,12 @@ public static partial class ClusterClientExtensions
                 gateway => gateway.ObserverUnsubscribeTimeout > TimeSpan.Zero && gateway.ObserverUnsubscribeTimeout <= TimeSpan.FromSeconds(25),
                 "Gateway:ObserverUnsubscribeTimeout must be more than 0 and at most 25 seconds (the host stops within 30).")
             .Validate(gateway => gateway.SiloWatchInterval > TimeSpan.Zero, "Gateway:SiloWatchInterval must be more than 0.")
+            .Validate(
+                gateway => gateway.ObserverRenewInterval > TimeSpan.Zero && gateway.ObserverRenewInterval * 3 <= observerExpiry,
+                $"Gateway:ObserverRenewInterval must be more than 0 and at most a third of {ClusterDefaults.ObserverExpiryKey} ({observerExpiry}), " +
+                "so a listener is renewed twice before a silo forgets it even when one renewal fails.")
+            .Validate(gateway => gateway.SearchShardTimeout > TimeSpan.Zero, "Gateway:SearchShardTimeout must be more than 0.")
+            .Validate(gateway => gateway.SendsPerSecond >= 1 && gateway.SendBurst >= 1, "Gateway:SendsPerSecond and Gateway:SendBurst must be at least 1.")
             .Validate(
                 gateway => gateway.ClusterAttemptTimeout > TimeSpan.Zero && gateway.ClusterAttemptTimeout <= gateway.ClusterCallTimeout,
                 "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout.")

@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using WhatsApp.Gateway.Api;
+using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Metrics;
-using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 
@@ -12,10 +11,11 @@ namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
 /// The real-time channel (/hubs/chat). Each connection joins its user's group; events arrive through
-/// <see cref="UserEventBridge"/>. Every method acts as the token's user and is refused for conversations they are not in.
+/// <see cref="UserEventBridge"/>. Every method acts as the token's user through <see cref="ChatService"/>, as the REST
+/// endpoints do; a refusal or an outage becomes a <see cref="HubException"/> the client sees.
 /// </summary>
 [Authorize]
-public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSendLimiter sendLimiter, GatewayMetrics metrics) : Hub
+public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowance sendAllowance) : Hub
 {
     private long Caller => Context.User!.UserId();
 
@@ -31,42 +31,32 @@ public sealed class ChatHub(ChatCluster cluster, UserEventBridge events, HubSend
     /// The newest page of the caller's chat list. SignalR runs invocations only after <see cref="OnConnectedAsync"/> has subscribed this
     /// connection, so a client that calls this after (re)connecting gets a catch-up point with no gap before live events.
     /// </summary>
-    public async Task<IReadOnlyList<ConversationSummary>> GetInbox()
-    {
-        var page = await Guard(() => ConversationsApi.ChatListPageAsync(cluster, Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted));
-        return page.IsSuccess ? page.Value.Summaries : throw new HubException(page.Error.Detail);
-    }
+    public async Task<IReadOnlyList<ConversationSummary>> GetInbox() =>
+        ValueOrThrow(await Guard(() => chat.ChatListAsync(Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted))).Summaries;
 
     public async Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId)
     {
-        if (!sendLimiter.TryAcquire(Caller))
+        if (!sendAllowance.TryTakeHubSend(Caller))
         {
             throw new HubException("Too many messages: slow down.");
         }
 
-        var sent = await Guard(() => MessagesApi.SendFromAsync(cluster, metrics, GatewayMetrics.Hub, Caller, toUserId, content, clientMessageId));
-        return sent.IsSuccess ? sent.Value.Message : throw new HubException(sent.Error.Detail);
+        return ValueOrThrow(await Guard(() => chat.SendAsync(Caller, toUserId, content, clientMessageId, GatewayMetrics.Hub))).Message;
     }
 
-    public Task Typing(string conversationId, bool isTyping) =>
-        OnConversationAsync(conversationId, conversation => conversation.SetTypingAsync(Caller, isTyping), retry: false);
+    public async Task Typing(string conversationId, bool isTyping) =>
+        ThrowIfRefused(await Guard(() => chat.SetTypingAsync(Caller, conversationId, isTyping)));
 
-    public Task MarkDelivered(string conversationId, long upToSequence) =>
-        OnConversationAsync(conversationId, conversation => conversation.MarkDeliveredAsync(Caller, upToSequence), retry: true);
+    public async Task MarkDelivered(string conversationId, long upToSequence) =>
+        ThrowIfRefused(await Guard(() => chat.MarkDeliveredAsync(Caller, conversationId, upToSequence)));
 
-    public Task MarkRead(string conversationId, long upToSequence) =>
-        OnConversationAsync(conversationId, conversation => conversation.MarkReadAsync(Caller, upToSequence), retry: true);
+    public async Task MarkRead(string conversationId, long upToSequence) =>
+        ThrowIfRefused(await Guard(() => chat.MarkReadAsync(Caller, conversationId, upToSequence)));
 
-    private async Task OnConversationAsync(string conversationId, Func<IConversationGrain, Task<ChatResult>> call, bool retry)
+    private static T ValueOrThrow<T>(ChatResult<T> result) => result.IsSuccess ? result.Value : throw new HubException(result.Error.Detail);
+
+    private static void ThrowIfRefused(ChatResult result)
     {
-        var conversation = RequestChecks.ConversationOfCaller(conversationId, Caller);
-        if (!conversation.IsSuccess)
-        {
-            throw new HubException(conversation.Error.Detail);
-        }
-
-        Task<ChatResult> Call(IGrainFactory grains) => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString()));
-        var result = await Guard(() => retry ? cluster.RetryAsync(Call) : cluster.OnceAsync(Call));
         if (!result.IsSuccess)
         {
             throw new HubException(result.Error!.Detail);

@@ -17,8 +17,7 @@ public static class RealtimeExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<HubLimiter>();
         builder.Services.AddSignalR(hub => hub.AddFilter<HubLimiter>())
-            .AddJsonProtocol(json => ApiExtensions.ConfigureContractJson(json.PayloadSerializerOptions));
-        builder.Services.AddSingleton<HubSendLimiter>();
+            .AddJsonProtocol(json => ContractJson.Configure(json.PayloadSerializerOptions));
         builder.Services.AddSingleton<UserEventBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UserEventBridge>());
         builder.Services.AddHostedService<SiloDepartureWatch>();

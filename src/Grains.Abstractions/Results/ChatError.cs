@@ -19,6 +19,9 @@ public enum ChatErrorCode
     NotParticipant,
     InvalidSearchQuery,
     NoConversation,
+
+    /// <summary>A request the gateway refuses before asking the cluster: a missing field, a limit out of range.</summary>
+    InvalidRequest,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using StackExchange.Redis;
+using WhatsApp.Grains.Abstractions.Cluster;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Storage;
 
@@ -15,9 +16,9 @@ public sealed class OrleansEndpointOptions
 {
     public const string SectionName = "Orleans";
 
-    public string ClusterId { get; set; } = "whatsapp";
+    public string ClusterId { get; set; } = ClusterDefaults.ClusterId;
 
-    public string ServiceId { get; set; } = "whatsapp";
+    public string ServiceId { get; set; } = ClusterDefaults.ServiceId;
 
     /// <summary>Silo-to-silo port; defaults to 11111 + shard index so several silos fit on one machine.</summary>
     public int? SiloPort { get; set; }
@@ -88,7 +89,7 @@ public sealed record SiloSettings(
 {
     /// <summary>The database of every shard without one of its own (<see cref="ShardPostgresKey"/>).</summary>
     public const string PostgresKey = "ConnectionStrings:Postgres";
-    public const string RedisKey = "ConnectionStrings:Redis";
+    public const string RedisKey = ClusterDefaults.RedisKey;
 
     private const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres";
 
@@ -115,7 +116,7 @@ public sealed record SiloSettings(
             MembershipSettings.Apply(configuration, new ClusterMembershipOptions()),
             metrics,
             PostgresByShard(configuration, shard.Count),
-            configuration[RedisKey] ?? "127.0.0.1:6379");
+            configuration[RedisKey] ?? ClusterDefaults.Redis);
 
         var problems = settings.Problems().Concat(UnknownShardDatabaseKeys(configuration, shard.Count)).ToList();
         return problems.Count == 0

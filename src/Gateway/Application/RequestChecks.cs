@@ -1,7 +1,8 @@
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 
-namespace WhatsApp.Gateway.Api;
+namespace WhatsApp.Gateway.Application;
 
 /// <summary>Checks the gateway makes before it bothers the cluster; the grains check again.</summary>
 public static class RequestChecks
@@ -12,6 +13,9 @@ public static class RequestChecks
         { } id when !UserIds.IsValid(id) => $"{field} must be a whole number from 1 to {UserIds.MaxValue}.",
         _ => null,
     };
+
+    public static string? PageSizeProblem(int limit) =>
+        limit is < 1 or > MessageLimits.MaxPageSize ? $"limit must be 1 to {MessageLimits.MaxPageSize}." : null;
 
     /// <summary>The conversation a client names, when it is a conversation id and the caller takes part in it.</summary>
     public static ChatResult<ConversationId> ConversationOfCaller(string conversationId, long callerId) =>

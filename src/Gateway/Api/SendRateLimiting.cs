@@ -1,0 +1,34 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Application;
+using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Hosting;
+
+namespace WhatsApp.Gateway.Api;
+
+/// <summary>The REST side of each user's send allowance (<see cref="SendAllowance"/>): a 429 with Retry-After when it is used up.</summary>
+public static class SendRateLimiting
+{
+    public static IServiceCollection AddSendRateLimiting(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayApiOptions>>((limiter, options) =>
+        {
+            var gateway = options.Value;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(MessagesApi.SendPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.UserId(), _ => SendAllowance.Bucket(gateway)));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    detail: $"Too many messages: at most {gateway.SendsPerSecond} a second (bursts of {gateway.SendBurst}).",
+                    extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" })
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Cluster;
+using WhatsApp.Gateway.Hosting;
+using WhatsApp.Gateway.Metrics;
+using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
+using WhatsApp.Grains.Abstractions.Users;
+
+namespace WhatsApp.Gateway.Application;
+
+/// <summary>
+/// The chat's operations as the signed-in caller, shared by the REST endpoints and the hub: each checks what the gateway
+/// can check without the cluster, calls the grain that owns the data (which checks again), and answers a value or a
+/// typed refusal. Calls that are safe to repeat are retried through a silo failure; a send is, when it carries a
+/// clientMessageId. Transports only translate: a refusal becomes a problem response or a hub error.
+/// </summary>
+public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOptions<ShardOptions> shards, IOptions<GatewayApiOptions> options)
+{
+    /// <summary>How many conversations the recent-messages view looks into.</summary>
+    private const int RecentConversations = 20;
+
+    /// <summary>
+    /// Sends as the caller and records how long the answer took (<paramref name="transport"/>: REST or hub). With a
+    /// clientMessageId the send is idempotent, so it is retried through a silo failure and a repeat answers the first
+    /// message; without one it is tried once.
+    /// </summary>
+    public async Task<ChatResult<SendReceipt>> SendAsync(long caller, long? toUserId, string? content, string? clientMessageId, string transport)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = GatewayMetrics.Failed;
+        try
+        {
+            var sent = await SendOnceCheckedAsync(caller, toUserId, content, clientMessageId);
+            outcome = sent.IsSuccess ? GatewayMetrics.Sent : GatewayMetrics.Refused;
+            return sent;
+        }
+        finally
+        {
+            metrics.RecordSend(started, transport, outcome);
+        }
+    }
+
+    /// <summary>A page of the caller's conversation with another user, newest last, before a sequence if one is given.</summary>
+    public async Task<ChatResult<HistoryPage>> HistoryAsync(long caller, long a, long b, long? beforeSequence, int? limit, CancellationToken cancellationToken)
+    {
+        if ((RequestChecks.UserIdProblem(a, "a") ?? RequestChecks.UserIdProblem(b, "b")) is { } invalid)
+        {
+            return ChatResult.Fail<HistoryPage>(ChatErrorCode.InvalidRequest, invalid);
+        }
+
+        if (a == b)
+        {
+            return ChatResult.Fail<HistoryPage>(ChatErrorCode.InvalidRequest, "A conversation needs two different users.");
+        }
+
+        if (caller != a && caller != b)
+        {
+            return ChatResult.Fail<HistoryPage>(ChatErrorCode.NotParticipant, "You are not a participant of this conversation.");
+        }
+
+        var conversation = ConversationId.Direct(a, b).ToString();
+        return await cluster.RetryAsync(
+            grains => grains.GetGrain<IConversationGrain>(conversation).GetHistoryAsync(caller, beforeSequence, limit ?? MessageLimits.DefaultPageSize),
+            cancellationToken);
+    }
+
+    /// <summary>A page of the caller's chat list, newest first, with each peer's profile.</summary>
+    public async Task<ChatResult<ConversationsPage>> ChatListAsync(long caller, string? before, int limit, CancellationToken cancellationToken)
+    {
+        var page = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller).GetChatListAsync(before, limit), cancellationToken);
+        if (!page.IsSuccess)
+        {
+            return ChatResult.Fail<ConversationsPage>(page.Error);
+        }
+
+        var entries = page.Value.Entries;
+        var peers = await Task.WhenAll(entries.Select(entry => entry.PeerUserId is { } peer
+            ? cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(peer).GetProfileAsync(), cancellationToken)
+            : Task.FromResult<UserProfile?>(null)));
+        var summaries = entries.Select((entry, i) => new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount)).ToList();
+        return ChatResult.Success(new ConversationsPage(summaries, page.Value.NextCursor));
+    }
+
+    /// <summary>The caller's most recent messages across their latest conversations, newest first.</summary>
+    public async Task<ChatResult<IReadOnlyList<ChatMessage>>> RecentMessagesAsync(long caller, long userId, int? limit, CancellationToken cancellationToken)
+    {
+        if (userId != caller)
+        {
+            return ChatResult.Fail<IReadOnlyList<ChatMessage>>(ChatErrorCode.NotParticipant, "You can only read your own messages.");
+        }
+
+        var take = limit ?? MessageLimits.DefaultPageSize;
+        if (RequestChecks.PageSizeProblem(take) is { } invalid)
+        {
+            return ChatResult.Fail<IReadOnlyList<ChatMessage>>(ChatErrorCode.InvalidRequest, invalid);
+        }
+
+        var chatList = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller).GetChatListAsync(null, RecentConversations), cancellationToken);
+        var pages = await Task.WhenAll((chatList.Value?.Entries ?? []).Select(entry => cluster.RetryAsync(
+            grains => grains.GetGrain<IConversationGrain>(entry.ConversationId).GetHistoryAsync(caller, null, take), cancellationToken)));
+        IReadOnlyList<ChatMessage> recent = [.. pages
+            .Where(page => page.IsSuccess)
+            .SelectMany(page => page.Value!.Messages)
+            .OrderByDescending(message => message.CreatedAt)
+            .ThenByDescending(message => message.Sequence)
+            .Take(take)];
+        return ChatResult.Success(recent);
+    }
+
+    public Task<ChatResult> MarkReadAsync(long caller, string conversationId, long? upToSequence) =>
+        upToSequence is { } upTo
+            ? OnConversationAsync(caller, conversationId, conversation => conversation.MarkReadAsync(caller, upTo), retry: true)
+            : Task.FromResult(ChatResult.Fail(ChatErrorCode.InvalidRequest, "upToSequence is required."));
+
+    public Task<ChatResult> MarkDeliveredAsync(long caller, string conversationId, long upToSequence) =>
+        OnConversationAsync(caller, conversationId, conversation => conversation.MarkDeliveredAsync(caller, upToSequence), retry: true);
+
+    /// <summary>Typing is tried once: a repeat would only say the same thing late.</summary>
+    public Task<ChatResult> SetTypingAsync(long caller, string conversationId, bool isTyping) =>
+        OnConversationAsync(caller, conversationId, conversation => conversation.SetTypingAsync(caller, isTyping), retry: false);
+
+    /// <summary>A user's profile as the caller may see it (presence only for contacts).</summary>
+    public async Task<ChatResult<UserProfile>> UserAsync(long caller, long userId, CancellationToken cancellationToken)
+    {
+        if (RequestChecks.UserIdProblem(userId, "userId") is { } invalid)
+        {
+            return ChatResult.Fail<UserProfile>(ChatErrorCode.InvalidRequest, invalid);
+        }
+
+        var profile = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).GetProfileSeenByAsync(caller), cancellationToken);
+        return profile is null
+            ? ChatResult.Fail<UserProfile>(ChatErrorCode.UnknownUser, $"User {userId} is not registered.")
+            : ChatResult.Success(profile);
+    }
+
+    /// <summary>
+    /// One page of matches: asks every shard's directory (each in its shard's database) at once and merges, since no
+    /// single grain holds every user. A shard that cannot answer within its bound is left out and named in the result,
+    /// so one database down does not take search away from everyone; when no shard answers, the search fails as any
+    /// call does (503).
+    /// </summary>
+    public async Task<ChatResult<UserSearchResult>> SearchUsersAsync(long caller, string? query, int? limit, CancellationToken cancellationToken)
+    {
+        var take = limit ?? MessageLimits.DefaultPageSize;
+        if (RequestChecks.PageSizeProblem(take) is { } invalid)
+        {
+            return ChatResult.Fail<UserSearchResult>(ChatErrorCode.InvalidRequest, invalid);
+        }
+
+        var prefix = UserLimits.NormalizeSearchQuery(query);
+        if (!prefix.IsSuccess)
+        {
+            return ChatResult.Fail<UserSearchResult>(prefix.Error);
+        }
+
+        var searches = Enumerable.Range(0, shards.Value.Count)
+            .Select(shard => SearchShardAsync(shard, prefix.Value, take, cancellationToken))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(searches);
+        }
+        catch (Exception) when (searches.Any(search => search.IsCompletedSuccessfully))
+        {
+            // Answer from the shards that answered; the others are named in the result.
+        }
+
+        var unanswered = Enumerable.Range(0, searches.Count).Where(shard => !searches[shard].IsCompletedSuccessfully).ToList();
+        var matches = searches.Where(search => search.IsCompletedSuccessfully).SelectMany(search => search.Result).OrderBy(entry => entry.UserId).Take(take).ToList();
+        var profiles = await Task.WhenAll(matches.Select(entry =>
+            cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(entry.UserId).GetProfileSeenByAsync(caller), cancellationToken)));
+        return ChatResult.Success(new UserSearchResult([.. profiles.OfType<UserProfile>()], unanswered));
+    }
+
+    private async Task<ChatResult<SendReceipt>> SendOnceCheckedAsync(long caller, long? toUserId, string? content, string? clientMessageId)
+    {
+        if (RequestChecks.UserIdProblem(toUserId, "toUserId") is { } invalidRecipient)
+        {
+            return ChatResult.Fail<SendReceipt>(ChatErrorCode.InvalidUserId, invalidRecipient);
+        }
+
+        if (toUserId == caller)
+        {
+            return ChatResult.Fail<SendReceipt>(ChatErrorCode.CannotMessageSelf, "toUserId must be someone else.");
+        }
+
+        var conversation = ConversationId.Direct(caller, toUserId!.Value).ToString();
+        Task<ChatResult<SendReceipt>> Send(IGrainFactory grains) =>
+            grains.GetGrain<IConversationGrain>(conversation).SendAsync(caller, content ?? string.Empty, clientMessageId);
+        return clientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
+    }
+
+    private async Task<ChatResult> OnConversationAsync(long caller, string conversationId, Func<IConversationGrain, Task<ChatResult>> call, bool retry)
+    {
+        var conversation = RequestChecks.ConversationOfCaller(conversationId, caller);
+        if (!conversation.IsSuccess)
+        {
+            return new ChatResult(conversation.Error);
+        }
+
+        Task<ChatResult> Call(IGrainFactory grains) => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString()));
+        return retry ? await cluster.RetryAsync(Call) : await cluster.OnceAsync(Call);
+    }
+
+    private async Task<IReadOnlyList<DirectoryEntry>> SearchShardAsync(int shard, string prefix, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cluster.RetryAsync(grains => grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(prefix, limit), cancellationToken)
+                .WaitAsync(options.Value.SearchShardTimeout, cancellationToken);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new ClusterUnavailableException(ClusterOutage.Silos, exception);
+        }
+    }
+}
+
+/// <summary>A line of the chat list as clients get it: the conversation, the peer's profile, the last message.</summary>
+public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, ChatMessage LastMessage, long UnreadCount);
+
+/// <summary>A page of the chat list, and the cursor of the next page (null on the last).</summary>
+public sealed record ConversationsPage(IReadOnlyList<ConversationSummary> Summaries, string? NextCursor);
+
+/// <summary>A page of users found, and the shards that could not answer in time (none, usually).</summary>
+public sealed record UserSearchResult(IReadOnlyList<UserProfile> Users, IReadOnlyList<int> UnansweredShards);
