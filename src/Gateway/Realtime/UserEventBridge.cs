@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Hosting;
@@ -9,8 +10,9 @@ namespace WhatsApp.Gateway.Realtime;
 /// <summary>
 /// Bridges user grains to SignalR: one grain observer per connected user in this gateway process, subscribed to that
 /// user's grain, forwarding every event to the user's SignalR group (all their tabs). Subscriptions are renewed on a
-/// timer, which also re-subscribes after a grain moved or its silo restarted; a dead gateway's subscriptions simply
-/// stop being renewed and expire.
+/// timer, many at once within a bound, which also re-subscribes after a grain moved or its silo restarted; a dead
+/// gateway's subscriptions simply stop being renewed and expire. Each user's listener has its own state, changed under
+/// its own short lock and never across a grain call, so one user's slow grain holds up nobody else.
 /// </summary>
 public sealed partial class UserEventBridge(
     IClusterClient cluster,
@@ -18,70 +20,81 @@ public sealed partial class UserEventBridge(
     IOptions<GatewayApiOptions> options,
     ILogger<UserEventBridge> logger) : BackgroundService
 {
-    private readonly Dictionary<long, Subscription> _subscriptions = [];
-    private readonly SemaphoreSlim _lock = new(1, 1);
-
-    // Written under _lock, read by metric collection without it: a scrape must not wait behind a grain call.
-    private int _connectedUsers;
+    private readonly ConcurrentDictionary<long, UserListener> _listeners = new();
     private int _hubConnections;
 
     /// <summary>Users with at least one hub connection on this gateway.</summary>
-    public int ConnectedUsers => Volatile.Read(ref _connectedUsers);
+    public int ConnectedUsers => _listeners.Count;
 
     /// <summary>Hub connections on this gateway that have been attached and not yet detached.</summary>
     public int HubConnections => Volatile.Read(ref _hubConnections);
 
-    /// <summary>A connection of the user opened: make sure this gateway listens to the user's grain.</summary>
+    /// <summary>
+    /// A connection of the user opened: make sure this gateway listens to the user's grain. Connections that open
+    /// together share one subscription call; when it fails, each of them fails and nothing of it is left behind.
+    /// </summary>
     public async Task AttachAsync(long userId)
     {
-        await _lock.WaitAsync();
-        try
+        while (true)
         {
-            Volatile.Write(ref _hubConnections, _hubConnections + 1);
-            if (_subscriptions.TryGetValue(userId, out var existing))
+            var listener = _listeners.GetOrAdd(userId, _ => CreateListener(userId));
+            Task subscribing;
+            lock (listener)
             {
-                existing.Connections++;
-                return;
+                if (listener.IsClosed)
+                {
+                    continue; // its last connection just left; a new listener takes its place
+                }
+
+                listener.Connections++;
+                subscribing = listener.Subscribing ??= cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(listener.Reference);
             }
 
-            var observer = new UserObserver(hub.Clients.Group(HubEvents.UserGroup(userId)));
-            var subscription = new Subscription(observer, cluster.CreateObjectReference<IUserObserver>(observer)) { Connections = 1 };
-            _subscriptions[userId] = subscription;
-            Volatile.Write(ref _connectedUsers, _subscriptions.Count);
-            await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(subscription.Reference);
-        }
-        finally
-        {
-            _lock.Release();
+            Interlocked.Increment(ref _hubConnections);
+            try
+            {
+                await subscribing;
+                return;
+            }
+            catch
+            {
+                lock (listener)
+                {
+                    if (listener.Subscribing == subscribing)
+                    {
+                        listener.Subscribing = null; // the next connection tries again
+                    }
+                }
+
+                await DetachAsync(userId);
+                throw;
+            }
         }
     }
 
     /// <summary>A connection closed: when it was the user's last one here, stop listening (the user may go offline).</summary>
     public async Task DetachAsync(long userId)
     {
-        Subscription? closing = null;
-        await _lock.WaitAsync();
-        try
+        if (!_listeners.TryGetValue(userId, out var listener))
         {
-            if (_subscriptions.TryGetValue(userId, out var subscription))
-            {
-                Volatile.Write(ref _hubConnections, _hubConnections - 1);
-                if (--subscription.Connections == 0)
-                {
-                    _subscriptions.Remove(userId);
-                    Volatile.Write(ref _connectedUsers, _subscriptions.Count);
-                    closing = subscription;
-                }
-            }
-        }
-        finally
-        {
-            _lock.Release();
+            return;
         }
 
-        if (closing is not null)
+        bool wasLast;
+        lock (listener)
         {
-            await UnsubscribeAsync(userId, closing);
+            wasLast = --listener.Connections == 0;
+            if (wasLast)
+            {
+                listener.IsClosed = true;
+                _listeners.TryRemove(new KeyValuePair<long, UserListener>(userId, listener));
+            }
+        }
+
+        Interlocked.Decrement(ref _hubConnections);
+        if (wasLast)
+        {
+            await UnsubscribeAsync(userId, listener);
         }
     }
 
@@ -90,28 +103,10 @@ public sealed partial class UserEventBridge(
         using var timer = new PeriodicTimer(options.Value.ObserverRenewInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await _lock.WaitAsync(stoppingToken);
-            List<KeyValuePair<long, Subscription>> current;
-            try
-            {
-                current = [.. _subscriptions];
-            }
-            finally
-            {
-                _lock.Release();
-            }
-
-            foreach (var (userId, subscription) in current)
-            {
-                try
-                {
-                    await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(subscription.Reference);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    LogRenewalFailed(exception, userId);
-                }
-            }
+            await Parallel.ForEachAsync(
+                _listeners.Where(pair => pair.Value.IsSubscribed),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.ObserverRenewConcurrency, CancellationToken = stoppingToken },
+                async (pair, _) => await RenewAsync(pair.Key, pair.Value));
         }
     }
 
@@ -123,17 +118,14 @@ public sealed partial class UserEventBridge(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        List<KeyValuePair<long, Subscription>> closing;
-        await _lock.WaitAsync(CancellationToken.None);
-        try
+        var closing = _listeners.ToList();
+        foreach (var (userId, listener) in closing)
         {
-            closing = [.. _subscriptions];
-            _subscriptions.Clear();
-            Volatile.Write(ref _connectedUsers, 0);
-        }
-        finally
-        {
-            _lock.Release();
+            lock (listener)
+            {
+                listener.IsClosed = true;
+                _listeners.TryRemove(new KeyValuePair<long, UserListener>(userId, listener));
+            }
         }
 
         if (closing.Count == 0)
@@ -154,11 +146,30 @@ public sealed partial class UserEventBridge(
         }
     }
 
-    private async Task UnsubscribeAsync(long userId, Subscription subscription)
+    private UserListener CreateListener(long userId)
+    {
+        var observer = new UserObserver(hub.Clients.Group(HubEvents.UserGroup(userId)));
+        return new UserListener(observer, cluster.CreateObjectReference<IUserObserver>(observer));
+    }
+
+    /// <summary>One user's renewal, bounded so that a grain on a silo that just died holds a renewal slot only briefly.</summary>
+    private async Task RenewAsync(long userId, UserListener listener)
     {
         try
         {
-            await cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(subscription.Reference);
+            await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(listener.Reference).WaitAsync(options.Value.ClusterAttemptTimeout);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRenewalFailed(exception, userId);
+        }
+    }
+
+    private async Task UnsubscribeAsync(long userId, UserListener listener)
+    {
+        try
+        {
+            await cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(listener.Reference);
         }
         catch (Exception exception)
         {
@@ -166,14 +177,8 @@ public sealed partial class UserEventBridge(
         }
         finally
         {
-            cluster.DeleteObjectReference<IUserObserver>(subscription.Reference);
+            cluster.DeleteObjectReference<IUserObserver>(listener.Reference);
         }
-    }
-
-    public override void Dispose()
-    {
-        _lock.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning, Message = "Could not renew the event subscription of user {UserId}; retrying at the next renewal")]
@@ -188,7 +193,8 @@ public sealed partial class UserEventBridge(
     [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Could not unsubscribe the event listener of user {UserId}; the grain drops it at its first failed push or at expiry")]
     private partial void LogUnsubscribeFailed(Exception exception, long userId);
 
-    private sealed class Subscription(UserObserver observer, IUserObserver reference)
+    /// <summary>One user's listener on this gateway; its fields change only under a lock on it.</summary>
+    private sealed class UserListener(UserObserver observer, IUserObserver reference)
     {
         // Held so the observer object lives as long as the cluster may call it.
         public UserObserver Observer { get; } = observer;
@@ -196,6 +202,14 @@ public sealed partial class UserEventBridge(
         public IUserObserver Reference { get; } = reference;
 
         public int Connections { get; set; }
+
+        /// <summary>The first subscription call, shared by the connections that open while it runs.</summary>
+        public Task? Subscribing { get; set; }
+
+        /// <summary>Its last connection left (or the gateway is stopping): it is out of the map and a new one replaces it.</summary>
+        public bool IsClosed { get; set; }
+
+        public bool IsSubscribed => Subscribing is { IsCompletedSuccessfully: true } && !IsClosed;
     }
 
     private sealed class UserObserver(IClientProxy user) : IUserObserver

@@ -20,7 +20,7 @@ namespace WhatsApp.Grains.Conversations;
 /// </summary>
 [GrainType(GrainTypes.Conversation)]
 [ShardPlacement]
-public sealed partial class ConversationGrain(
+public sealed class ConversationGrain(
     [PersistentState("conversation", StorageNames.Chat)] IPersistentState<ConversationState> state,
     MessageLog log,
     ShardMap shardMap,
@@ -33,21 +33,19 @@ public sealed partial class ConversationGrain(
     private const int MaxConflictsPerSend = 3;
 
     private readonly RecentClientMessageIds _recentIds = new(chatOptions.Value.RecentClientMessageIds);
+    private ParticipantOutbox _outbox = null!;
     private readonly List<QueuedSend> _queued = [];
     private readonly Dictionary<(long Sender, string ClientMessageId), QueuedSend> _unwritten = [];
-    private readonly List<ParticipantNotification> _notifications = [];
-    private readonly Queue<ParticipantNotification> _undelivered = new();
     private ConversationId? _id;
     private long _lastSequence;
     private bool _lastSequenceIsKnown = true;
     private bool _isWriting;
-    private bool _isNotifying;
     private Task<IReadOnlySet<long>>? _participantCheck;
-    private IGrainTimer? _retryTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
+        _outbox = new ParticipantOutbox(this, GrainFactory, chatOptions.Value.NotificationRetryInterval, logger);
         if (ConversationId.TryParse(this.GetPrimaryKeyString(), out var id))
         {
             _id = id;
@@ -218,47 +216,12 @@ public sealed partial class ConversationGrain(
                     Complete(round[i], messages[i], wasDuplicate: false);
                 }
 
-                QueueNotifications(NotificationsOf(_id!.Value, messages));
+                _outbox.QueueMessages(_id!.Value.DirectParticipants, messages);
             }
         }
         finally
         {
             _isWriting = false;
-        }
-    }
-
-    /// <summary>
-    /// Pushes committed messages in order through one loop of its own, so the next write never waits for a
-    /// participant's user grain (whose silo may have just died).
-    /// </summary>
-    private void QueueNotifications(IEnumerable<ParticipantNotification> notifications)
-    {
-        _notifications.AddRange(notifications);
-        if (!_isNotifying)
-        {
-            _ = NotifyQueuedAsync();
-        }
-    }
-
-    private async Task NotifyQueuedAsync()
-    {
-        _isNotifying = true;
-        try
-        {
-            while (_notifications.Count > 0)
-            {
-                // Everything queued meanwhile goes to each participant as one call, in sequence order.
-                var round = _notifications
-                    .GroupBy(notification => notification.UserId)
-                    .Select(user => new ParticipantNotification(user.Key, [.. user.SelectMany(notification => notification.Messages!)], null))
-                    .ToList();
-                _notifications.Clear();
-                await NotifyAsync(round);
-            }
-        }
-        finally
-        {
-            _isNotifying = false;
         }
     }
 
@@ -374,7 +337,7 @@ public sealed partial class ConversationGrain(
     private async Task<ChatResult<SendReceipt>> AnswerDuplicateAsync(ConversationId conversation, MessageRow original)
     {
         var message = ToChatMessage(conversation, original);
-        await NotifyAsync(NotificationsOf(conversation, [message]));
+        await _outbox.ResendAsync(conversation.DirectParticipants, [message]);
         return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, message), WasDuplicate: true));
     }
 
@@ -406,7 +369,7 @@ public sealed partial class ConversationGrain(
         await WriteStateOrReloadAsync(state);
 
         var receipt = new Receipt(conversation.ToString(), userId, kind, kind == ReceiptKind.Read ? advanced.ReadUpTo : advanced.DeliveredUpTo);
-        await NotifyAsync(conversation.DirectParticipants.Select(participant => new ParticipantNotification(participant, null, receipt)));
+        await _outbox.SendReceiptAsync(conversation.DirectParticipants, receipt);
         return ChatResult.Ok;
     }
 
@@ -500,63 +463,6 @@ public sealed partial class ConversationGrain(
         return message with { Status = status };
     }
 
-    private static IEnumerable<ParticipantNotification> NotificationsOf(ConversationId conversation, IReadOnlyList<ChatMessage> messages) =>
-        conversation.DirectParticipants.Select(participant => new ParticipantNotification(participant, messages, null));
-
-    /// <summary>
-    /// Tells the participants' user grains, which push to their devices. One that cannot be reached right now (its silo
-    /// just died) is retried on a timer: the messages and chat lists are durable already, so nothing waits for it.
-    /// </summary>
-    private async Task NotifyAsync(IEnumerable<ParticipantNotification> notifications)
-    {
-        var batch = notifications.ToList();
-        var delivered = await Task.WhenAll(batch.Select(TryNotifyAsync));
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (!delivered[i])
-            {
-                _undelivered.Enqueue(batch[i]);
-            }
-        }
-
-        if (_undelivered.Count > 0 && _retryTimer is null)
-        {
-            var interval = chatOptions.Value.NotificationRetryInterval;
-            _retryTimer = this.RegisterGrainTimer(RetryUndeliveredAsync, new GrainTimerCreationOptions(interval, interval) { KeepAlive = true });
-        }
-    }
-
-    private async Task RetryUndeliveredAsync(CancellationToken cancellationToken)
-    {
-        while (_undelivered.TryPeek(out var next) && await TryNotifyAsync(next))
-        {
-            _undelivered.Dequeue();
-        }
-
-        if (_undelivered.Count == 0)
-        {
-            _retryTimer?.Dispose();
-            _retryTimer = null;
-        }
-    }
-
-    private async Task<bool> TryNotifyAsync(ParticipantNotification notification)
-    {
-        try
-        {
-            var user = GrainFactory.GetGrain<IUserGrain>(notification.UserId);
-            await (notification.Messages is { } messages ? user.OnMessagesAsync(messages) : user.OnReceiptAsync(notification.Receipt!));
-            return true;
-        }
-        catch (Exception exception)
-        {
-            LogNotificationFailed(exception.GetType().Name, notification.UserId, this.GetPrimaryKeyString());
-            return false;
-        }
-    }
-
-    private sealed record ParticipantNotification(long UserId, IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt);
-
     private sealed record StoredSend(ChatMessage Message, bool WasDuplicate);
 
     /// <summary>A send waiting for its write; completes with the stored message once committed.</summary>
@@ -572,7 +478,4 @@ public sealed partial class ConversationGrain(
 
         public TaskCompletionSource<StoredSend> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not reach user {UserId} for conversation {Conversation} ({Error}); retrying")]
-    private partial void LogNotificationFailed(string error, long userId, string conversation);
 }
