@@ -8,7 +8,7 @@ namespace WhatsApp.Cluster.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class DurabilityTests(PostgresFixture postgres)
 {
-    [Fact(Timeout = 180_000)]
+    [Fact]
     public async Task WholeCluster_StoppedAndStartedAgainOnTheSamePostgres_KeepsHistoryInboxMarksAndAccounts()
     {
         var (alice, bob) = (TestIds.User(), TestIds.User());

@@ -11,7 +11,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task UserGrain_OwnerSiloKilled_AnswersFromFallbackWithStateThenReturnsHomeWhenReplaced()
     {
         await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
@@ -40,7 +40,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal("Four", (await user.GetProfileAsync())?.DisplayName);
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task SendAsync_ConversationSiloKilledMidConversation_KeepsEveryAcknowledgedMessageGapless()
     {
         await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
@@ -68,7 +68,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal(acknowledged, history.Select(message => message.Sequence));
     }
 
-    [Fact(Timeout = 300_000)]
+    [Fact]
     public async Task SendAsync_ConversationSiloKilledWhileWritesAreInFlight_RetriesStoreEachMessageOnceWithoutGaps()
     {
         await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);

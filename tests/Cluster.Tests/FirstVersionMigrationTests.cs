@@ -17,7 +17,7 @@ public sealed class FirstVersionMigrationTests(PostgresFixture postgres)
     private const string ServiceId = "v1-fixture";
     private const long Ada = 1001, Bob = 1002, Cy = 1003, Dee = 2004;
 
-    [Fact(Timeout = 180_000)]
+    [Fact]
     public async Task SilosStart_OnAFirstVersionDatabase_KeepEveryMessageChatListMarkAndAccount()
     {
         var connectionString = await FirstVersionDatabaseAsync();

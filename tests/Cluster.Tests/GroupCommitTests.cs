@@ -43,7 +43,7 @@ public sealed class GroupCommitTests(PostgresFixture postgres)
         Assert.True(commits.Count < 100, $"200 sends into one conversation took {commits.Count} commits.");
     }
 
-    [Fact(Timeout = 300_000)]
+    [Fact]
     public async Task SendAsync_PostgresStopsMidStream_RetriesWithTheirClientMessageIdsStoreEachMessageOnceWithoutGaps()
     {
         // Durable as shipped: a relaxed server loses its last commits when it is stopped at once, acknowledged or not.
@@ -61,7 +61,7 @@ public sealed class GroupCommitTests(PostgresFixture postgres)
         Assert.True(senders.Failures > 0, "No send failed: the outage did not break anything.");
     }
 
-    [Fact(Timeout = 300_000)]
+    [Fact]
     public async Task Activation_ConversationOf100000Messages_ReadsOnlyItsLastSequenceAndStillKnowsTheFirstClientMessageId()
     {
         var cluster = await postgres.SharedClusterAsync();

@@ -5,7 +5,7 @@ namespace WhatsApp.Cluster.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class OrderingTests(PostgresFixture postgres)
 {
-    [Fact(Timeout = 300_000)]
+    [Fact]
     public async Task SendAsync_1000ConcurrentSendsFromBothSides_GetSequences1To1000WithoutGapOrDuplicate()
     {
         var cluster = await postgres.SharedClusterAsync();

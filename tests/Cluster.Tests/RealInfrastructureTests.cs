@@ -10,11 +10,13 @@ using Xunit.Abstractions;
 namespace WhatsApp.Cluster.Tests;
 
 /// <summary>The real silo host: three processes that find each other through a real Redis and store in a real PostgreSQL.</summary>
+[Collection(ProcessCollection.Name)]
+[Trait(TestCategories.Name, TestCategories.System)]
 public sealed class RealInfrastructureTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
-    [Fact(Timeout = 240_000)]
+    [Fact]
     public async Task ThreeSiloProcesses_RedisMembershipAndPostgresStorage_FormOneShardedClusterAndLeaveCleanly()
     {
         await using var system = await ChatSystem.StartAsync();

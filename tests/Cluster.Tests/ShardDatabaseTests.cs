@@ -63,7 +63,7 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
         }
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task Send_ShardSiloKilled_FallbackSiloWritesToTheDeadShardsDatabase()
     {
         await using var cluster = await ChatTestCluster.StartAsync(databases.ConnectionStrings);
@@ -86,7 +86,7 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
         Assert.Equal(1, await databases.CountAsync(1, "chat_list_entry", cluster.ServiceId, $"user_id = {alice} AND last_sequence = 6"));
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact]
     public async Task Send_RecipientsDatabaseDown_IsAcknowledgedAndTheirLineIsRewrittenWhenItReturns()
     {
         await using var cluster = await ChatTestCluster.StartAsync(databases.ConnectionStrings, configureSilo: silo =>

@@ -1,8 +1,11 @@
+using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
 
 /// <summary>A wrong setting stops the real silo process at start, with a message that names the key.</summary>
+[Collection(ProcessCollection.Name)]
+[Trait(TestCategories.Name, TestCategories.System)]
 public sealed class SiloConfigurationTests
 {
     [Theory]

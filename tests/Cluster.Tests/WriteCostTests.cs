@@ -12,7 +12,7 @@ namespace WhatsApp.Cluster.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class WriteCostTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    [Fact(Timeout = 600_000)]
+    [Fact]
     public async Task SendAsync_IntoA10000MessageConversationFromAUserWith50Chats_WritesOneMessageRowAndNoGrainState()
     {
         var meter = new StorageWriteMeter();

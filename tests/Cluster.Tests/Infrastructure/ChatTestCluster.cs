@@ -1,10 +1,13 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Hosting;
 using WhatsApp.Grains.Storage;
+using WhatsApp.Silo.Hosting;
 using WhatsApp.Silo.Persistence;
 
 namespace WhatsApp.Cluster.Tests.Infrastructure;
@@ -16,6 +19,8 @@ namespace WhatsApp.Cluster.Tests.Infrastructure;
 public sealed class ChatTestCluster : IAsyncDisposable
 {
     public const int ShardCount = 3;
+
+    private static readonly IConfiguration EmptyConfiguration = new ConfigurationBuilder().Build();
 
     // InProcessTestCluster.StartSiloAsync does not add the silos it starts to Silos.
     private readonly List<InProcessSiloHandle> _replacements = [];
@@ -60,6 +65,9 @@ public sealed class ChatTestCluster : IAsyncDisposable
                 ReturnHomeInterval = TimeSpan.FromMilliseconds(250),
             });
             silo.AddChatPersistence(shardDatabases);
+
+            // The product's membership timing (a killed silo declared dead in about 3 s), not the Orleans defaults.
+            silo.Configure<ClusterMembershipOptions>(membership => MembershipSettings.Apply(EmptyConfiguration, membership));
             silo.Services.AddLogging(logging => logging.AddProvider(logs));
             silo.Services.Configure<Grains.ChatOptions>(chat => chat.NotificationRetryInterval = TimeSpan.FromMilliseconds(200));
             configureSilo?.Invoke(silo);

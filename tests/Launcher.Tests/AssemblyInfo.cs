@@ -1,0 +1,1 @@
+[assembly: AssemblyTrait(WhatsApp.Testing.TestCategories.Name, WhatsApp.Testing.TestCategories.System)]
