@@ -31,5 +31,21 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("## Targets", await File.ReadAllTextAsync(Path.Combine(_results, "summary.md")), StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Benchmark_ThroughputWithADatabasePerShard_SumsTheCeilingOverTheShardDatabasesAndReportsIt()
+    {
+        var benchmark = Path.Combine(RepositoryLayout.Root, "tests", "Benchmarks", "bin", RepositoryLayout.Configuration, "net10.0", "WhatsApp.Benchmarks.dll");
+
+        var console = await ExternalProcess.RunAsync("dotnet", [benchmark, "throughput", "--smoke", "--databases", "3", "--out", _results], TimeSpan.FromMinutes(4));
+        output.WriteLine(console);
+
+        Assert.Contains("to each of 3 databases", console, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_results, "throughput.json")));
+        Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("failure").ValueKind);
+        Assert.Contains("--databases 3", report.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
+        var ceiling = report.RootElement.GetProperty("figures").EnumerateArray().Single(figure => figure.GetProperty("key").GetString() == "ceiling");
+        Assert.True(ceiling.GetProperty("median").GetDouble() > 0, "no ceiling was measured");
+    }
+
     public void Dispose() => Directory.Delete(_results, recursive: true);
 }

@@ -28,13 +28,15 @@ AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"machine: {mac
 var writer = new ReportWriter(options, machine);
 var reports = new List<ScenarioReport>();
 await using (var deployment = await ScenarioContext.MeasureAsync(
-    "starting PostgreSQL (durable), Redis, 3 silos and a gateway", BenchmarkDeployment.StartAsync, started => $"gateway on {started.GatewayUrl}"))
+    $"starting PostgreSQL (durable{(options.DatabasePerShard ? ", one per shard" : string.Empty)}), Redis, 3 silos and a gateway",
+    () => BenchmarkDeployment.StartAsync(options.DatabasePerShard),
+    started => $"gateway on {started.GatewayUrl}"))
 await using (var context = new ScenarioContext(deployment, options))
 {
     foreach (var name in options.Scenarios)
     {
         var scenario = Scenario.Named(name);
-        var report = new ScenarioReport(scenario.Name, scenario.Description, scenario.Command);
+        var report = new ScenarioReport(scenario.Name, scenario.Description, scenario.Command + options.DeploymentArguments);
         AnsiConsole.Write(new Rule($"[bold]{scenario.Name}[/]").LeftJustified());
         try
         {

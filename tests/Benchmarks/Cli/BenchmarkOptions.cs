@@ -1,4 +1,5 @@
 using System.Globalization;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Benchmarks.Cli;
 
@@ -53,6 +54,14 @@ public sealed record BenchmarkOptions
     public int ConnectionsPerSourceAddress { get; init; } = 4_000;
 
     /// <summary>Where the JSON and Markdown results go.</summary>
+    /// <summary>PostgreSQL servers of the deployment: 1 (every shard in one, as ./run by default) or one per shard.</summary>
+    public int Databases { get; init; } = 1;
+
+    public bool DatabasePerShard => Databases > 1;
+
+    /// <summary>What to add to a scenario's command to deploy the same way (empty for the default).</summary>
+    public string DeploymentArguments => DatabasePerShard ? $" --databases {Databases}" : string.Empty;
+
     public required string OutputDirectory { get; init; }
 
     public static readonly IReadOnlyList<string> KnownScenarios =
@@ -70,7 +79,8 @@ public sealed record BenchmarkOptions
           --cold-window S          window after a whole-cluster restart (default 30)
           --connections N          idle hub connections (default 10000)
           --connection-users N     users holding them (default 2000)
-          --out DIR                results folder (default artifacts/benchmarks)
+          --databases N            1: one PostgreSQL for every shard (default); 3: one per shard, the ceiling summed over them
+          --out DIR                results folder (default artifacts/benchmarks, or artifacts/benchmarks/databases-N)
           --smoke                  every scenario at tiny sizes, one run: proves the tool works in seconds
         """;
 
@@ -106,11 +116,12 @@ public sealed record BenchmarkOptions
             }
         }
 
+        var outputGiven = values.Remove("--out", out var output);
         var options = (smoke ? SmokeSizes : new BenchmarkOptions { Scenarios = [], OutputDirectory = string.Empty }) with
         {
             Scenarios = scenario == "all" ? KnownScenarios : [scenario],
             Smoke = smoke,
-            OutputDirectory = values.Remove("--out", out var output) ? Path.GetFullPath(output) : defaultOutputDirectory,
+            OutputDirectory = outputGiven ? Path.GetFullPath(output!) : defaultOutputDirectory,
         };
         options = options with
         {
@@ -123,15 +134,22 @@ public sealed record BenchmarkOptions
             ColdWindow = TimeSpan.FromSeconds(Take(values, "--cold-window", options.ColdWindow.TotalSeconds)),
             Connections = Take(values, "--connections", options.Connections),
             ConnectionUsers = Take(values, "--connection-users", options.ConnectionUsers),
+            Databases = Take(values, "--databases", options.Databases),
         };
+        if (options.DatabasePerShard && !outputGiven)
+        {
+            // Figures of the two deployments sit side by side in docs/performance.md: one must not overwrite the other.
+            options = options with { OutputDirectory = Path.Combine(defaultOutputDirectory, $"databases-{options.Databases}") };
+        }
         if (values.Count > 0)
         {
             throw new ArgumentException($"Unknown option {values.Keys.First()}.");
         }
 
         return options.Runs >= 1 && options.Users >= 2 && options.ConnectionUsers >= 1 && options.Connections >= options.ConnectionUsers
+            && options.Databases is 1 or ChatSystem.ShardCount
             ? options
-            : throw new ArgumentException("--runs must be at least 1, --users at least 2, --connections at least --connection-users.");
+            : throw new ArgumentException($"--runs must be at least 1, --users at least 2, --connections at least --connection-users, --databases 1 or {ChatSystem.ShardCount}.");
     }
 
     /// <summary>A few seconds per scenario; one source address per 25 connections, so the multi-address path runs too.</summary>

@@ -3,8 +3,9 @@ using WhatsApp.Testing;
 namespace WhatsApp.Benchmarks.Deployment;
 
 /// <summary>
-/// The system under test, started as ./run starts it (a PostgreSQL and a Redis of their own, three silo processes, one
-/// gateway process, each configured only by environment variables), with PostgreSQL as durable as shipped. The
+/// The system under test, started as ./run starts it (a PostgreSQL, or one per shard, and a Redis of their own, three
+/// silo processes, one gateway process, each configured only by environment variables), with PostgreSQL as durable as
+/// shipped. The
 /// benchmark reaches it only through the gateway's public contract, plus PostgreSQL itself for the ceiling.
 /// </summary>
 public sealed class BenchmarkDeployment : IAsyncDisposable
@@ -25,7 +26,8 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
 
     public IReadOnlyList<int> SiloProcessIds => [.. System.RunningSilos.Select(silo => silo.Id)];
 
-    public static async Task<BenchmarkDeployment> StartAsync()
+    /// <param name="databasePerShard">One PostgreSQL per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
+    public static async Task<BenchmarkDeployment> StartAsync(bool databasePerShard)
     {
         var system = await ChatSystem.StartAsync(new Dictionary<string, string>
         {
@@ -40,7 +42,7 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
             // As ./run: no per-request logging, which would cost the gateway more than the sends it measures.
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
-        }, PostgresDurability.AsShipped);
+        }, PostgresDurability.AsShipped, databasePerShard);
         return new BenchmarkDeployment(system);
     }
 

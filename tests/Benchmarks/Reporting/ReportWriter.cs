@@ -124,6 +124,7 @@ public sealed class ReportWriter(BenchmarkOptions options, MachineInfo machine)
         ["connections"] = options.Connections,
         ["connectionUsers"] = options.ConnectionUsers,
         ["connectionsPerSourceAddress"] = options.ConnectionsPerSourceAddress,
+        ["databases"] = options.Databases,
     };
 
     private string Header(string title) => string.Create(CultureInfo.InvariantCulture, $"""
@@ -132,7 +133,7 @@ public sealed class ReportWriter(BenchmarkOptions options, MachineInfo machine)
         - date: {machine.Date:yyyy-MM-dd HH:mm} UTC
         - commit: {machine.Commit}
         - machine: {machine}
-        - {Durability}
+        - {Durability}; {(options.DatabasePerShard ? $"one PostgreSQL per shard ({options.Databases}), the ceiling summed over them" : "one PostgreSQL for every shard")}
         - runs per scenario: {options.Runs}; every figure is the median over them, every ratio is taken within one run
 
 

@@ -20,10 +20,16 @@ public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOpt
     public async Task<ConnectedUsers> ConnectedUsersAsync() =>
         _connectedUsers ??= await ConnectedUsers.RegisterAsync(Deployment, Options.Users, "senders and recipients");
 
-    /// <summary>The INSERT ceiling of this run, over the same duration as the windows it is compared with.</summary>
+    /// <summary>
+    /// The INSERT ceiling of this run, over the same duration as the windows it is compared with: with a database per
+    /// shard, every database measured at once, each from the same number of connections, and summed, since the
+    /// system writes to all of them at once too.
+    /// </summary>
     public Task<double> CeilingAsync() => MeasureAsync(
-        string.Create(CultureInfo.InvariantCulture, $"ceiling: single-row INSERTs from {Options.CeilingConnections} connections"),
-        () => InsertCeiling.InsertsPerSecondAsync(Deployment.System.Postgres.ConnectionString(), Options.CeilingConnections, Options.Duration),
+        string.Create(CultureInfo.InvariantCulture,
+            $"ceiling: single-row INSERTs from {Options.CeilingConnections} connections{(Deployment.System.Databases.Count > 1 ? $" to each of {Deployment.System.Databases.Count} databases" : string.Empty)}"),
+        async () => (await Task.WhenAll(Deployment.System.Databases.Select(database =>
+            InsertCeiling.InsertsPerSecondAsync(database.ConnectionString(), Options.CeilingConnections, Options.Duration)))).Sum(),
         inserts => string.Create(CultureInfo.InvariantCulture, $"{inserts:F0} INSERTs/s"));
 
     public async Task<LoadResult> LoadAsync(LoadShape shape)
