@@ -1,8 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using WhatsApp.Silo.Hosting;
+using WhatsApp.Silo.Persistence.Split;
 
 // A web application only to serve /metrics; the silo itself is configured by AddChatSilo.
 var builder = WebApplication.CreateBuilder(args);
+if (args is [SplitDatabasesCommand.Name, ..])
+{
+    return await SplitDatabasesCommand.RunAsync(builder.Configuration, CancellationToken.None);
+}
+
 var settings = SiloSettings.Read(builder.Configuration);
 builder.AddChatSilo(settings);
 builder.AddSiloMetrics(settings);
@@ -10,3 +16,4 @@ builder.AddSiloMetrics(settings);
 var app = builder.Build();
 app.MapSiloMetrics();
 await app.RunAsync();
+return 0;

@@ -28,4 +28,16 @@ public sealed class SiloConfigurationTests
         Assert.Contains(message, silo.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("not-shown", silo.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("ConnectionStrings__Postgres", "Host=127.0.0.1;Database=whatsapp", "split-databases: every shard uses ConnectionStrings:Postgres; set ConnectionStrings:Postgres_1 (and the others) to the new databases.", 2)]
+    [InlineData("ConnectionStrings__Postgres_7", "Host=127.0.0.1;Database=whatsapp", "split-databases: ConnectionStrings:Postgres_7 names no shard", 2)]
+    public async Task SplitDatabases_WithNothingToSplitOrABadKey_StopsSayingWhatToSet(string key, string value, string message, int exitCode)
+    {
+        await using var command = HostProcess.Start("Silo", "silo-split", new Dictionary<string, string> { [key] = value }, ["split-databases"]);
+
+        Assert.True(await command.WaitForExitAsync(TimeSpan.FromSeconds(30)), "split-databases did not stop");
+        Assert.Equal(exitCode, command.ExitCode);
+        Assert.Contains(message, command.Output, StringComparison.Ordinal);
+    }
 }

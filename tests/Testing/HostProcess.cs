@@ -44,7 +44,12 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static HostProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts a built host (Silo, Gateway, Client) as a process of its own, configured by environment variables.</summary>
+    /// <param name="project">The host project's name.</param>
+    /// <param name="name">What the output and failures call it.</param>
+    /// <param name="environment">Settings as environment variables (ConnectionStrings__Postgres, ...).</param>
+    /// <param name="arguments">Command-line arguments after the host's dll (a verb such as split-databases).</param>
+    public static HostProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? arguments = null)
     {
         var folder = RepositoryLayout.HostOutput(project);
         var info = new ProcessStartInfo("dotnet")
@@ -55,6 +60,10 @@ public sealed class HostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(folder, $"WhatsApp.{project}.dll"));
+        foreach (var argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
         info.Environment["DOTNET_ENVIRONMENT"] = "Development";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in environment)
