@@ -34,13 +34,17 @@ public sealed class Launcher : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<Launcher> StartAsync(LauncherPorts ports, string dataFolder)
+    /// <param name="ports">Where everything listens.</param>
+    /// <param name="dataFolder">The data folder (--data).</param>
+    /// <param name="options">More of ./run's options, e.g. --databases 3.</param>
+    public static async Task<Launcher> StartAsync(LauncherPorts ports, string dataFolder, params string[] options)
     {
         var launcher = new Launcher(ExternalProcess.Start("bash", [
             Path.Combine(RepositoryLayout.Root, "run"), "--no-build", "--data", dataFolder,
             "--gateway-port", Text(ports.Gateway), "--dashboard-port", Text(ports.Dashboard), "--client-port", Text(ports.Client),
             "--postgres-port", Text(ports.Postgres), "--redis-port", Text(ports.Redis),
-            "--silo-port", Text(ports.SiloBase), "--silo-gateway-port", Text(ports.SiloGatewayBase), "--metrics-port", Text(ports.MetricsBase)]));
+            "--silo-port", Text(ports.SiloBase), "--silo-gateway-port", Text(ports.SiloGatewayBase), "--metrics-port", Text(ports.MetricsBase),
+            .. options]));
         var exited = launcher._process.WaitForExitAsync();
         var finished = await Task.WhenAny(launcher._ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
         return finished == launcher._ready.Task
@@ -92,6 +96,9 @@ public sealed class Launcher : IAsyncDisposable
 
 public sealed record LauncherPorts(int Gateway, int Dashboard, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase, int MetricsBase)
 {
-    /// <summary>Free ports, with room for three silos after each base (none of ./run's defaults, which a running ./run holds).</summary>
-    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.NextRun(3), FreePort.NextRun(3), FreePort.NextRun(3));
+    /// <summary>
+    /// Free ports, with room for three silos after each base and three PostgreSQL servers after its port (none of
+    /// ./run's defaults, which a running ./run holds).
+    /// </summary>
+    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.NextRun(3), FreePort.Next(), FreePort.NextRun(3), FreePort.NextRun(3), FreePort.NextRun(3));
 }

@@ -57,6 +57,13 @@ public static class StoreLockdown
         Assert.True(refusal is PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } || refusal.Message.Contains("password", StringComparison.OrdinalIgnoreCase), refusal.ToString());
     }
 
+    /// <summary>A scalar from the chat database of the PostgreSQL on this port, read as its superuser.</summary>
+    public static async Task<string> QueryAsSuperuserAsync(string dataFolder, int port, string sql)
+    {
+        await using var superuser = await OpenAsync(port, "postgres", Secret(dataFolder, "postgres-superuser-password"));
+        return await ScalarAsync(superuser, sql);
+    }
+
     private static async Task<NpgsqlConnection> OpenAsync(int port, string user, string? password)
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
