@@ -79,6 +79,28 @@ public sealed partial class ComposeFileTests
         Assert.Contains("ConnectionStrings__Redis: redis:6379,password=validation-redis-password", services["gateway"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ComposeShardsFile_OverTheBase_AddsAPostgresPerShardAndGivesEverySiloEveryShardsDatabase()
+    {
+        var services = ServiceBlocks(await ComposeConfigAsync(Secrets, "docker-compose.shards.yml"));
+
+        Assert.Equal(["client", "gateway", "postgres", "postgres-1", "postgres-2", "redis", "silo-0", "silo-1", "silo-2"], services.Keys.Order());
+        Assert.Contains("postgres-1-data:/var/lib/postgresql/data", services["postgres-1"], StringComparison.Ordinal);
+        Assert.Contains("postgres-2-data:/var/lib/postgresql/data", services["postgres-2"], StringComparison.Ordinal);
+        Assert.Contains("POSTGRES_HOST_AUTH_METHOD: scram-sha-256", services["postgres-2"], StringComparison.Ordinal);
+        for (var silo = 0; silo < 3; silo++)
+        {
+            var block = services[$"silo-{silo}"];
+            Assert.Contains($"Shard__Index: '{silo}'", block, StringComparison.Ordinal);
+            for (var shard = 0; shard < 3; shard++)
+            {
+                var host = shard == 0 ? "postgres" : $"postgres-{shard}";
+                Assert.Contains($"ConnectionStrings__Postgres_{shard}: Host={host};Port=5432;Database=whatsapp;Username=whatsapp_silo;Password=validation-silo-password", block, StringComparison.Ordinal);
+                Assert.Contains($"  {host}:\n        condition: service_healthy", block, StringComparison.Ordinal);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("JWT_SIGNING_KEY")]
     [InlineData("POSTGRES_PASSWORD")]
@@ -91,9 +113,12 @@ public sealed partial class ComposeFileTests
         Assert.Contains(secret, refusal.Message, StringComparison.Ordinal);
     }
 
-    private static Task<string> ComposeConfigAsync(IReadOnlyDictionary<string, string> secrets) => ExternalProcess.RunAsync(
+    /// <summary>docker-compose's normalised configuration of the base file, and of an override file over it if one is named.</summary>
+    private static Task<string> ComposeConfigAsync(IReadOnlyDictionary<string, string> secrets, string? overrideFile = null) => ExternalProcess.RunAsync(
         "docker-compose",
-        ["-f", Path.Combine(RepositoryLayout.Root, "deploy", "docker-compose.yml"), "config"],
+        ["-f", Path.Combine(RepositoryLayout.Root, "deploy", "docker-compose.yml"),
+         .. overrideFile is null ? Array.Empty<string>() : ["-f", Path.Combine(RepositoryLayout.Root, "deploy", overrideFile)],
+         "config"],
         TimeSpan.FromSeconds(60),
         secrets);
 
