@@ -88,7 +88,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task ShardPanel_SiloOfTheOpenChatDiesAndReturns_ShowsTheShardDownThenServedByTheNewSilo()
+    public async Task ShardPanel_SiloOfTheOpenChatDiesAndReturns_ShowsTheShardDownThenServedByTheNewSiloAndItsDatabase()
     {
         var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
         var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
@@ -99,10 +99,13 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         var shard = (int)(Math.Min(long.Parse(aliceId, CultureInfo.InvariantCulture), long.Parse(bobId, CultureInfo.InvariantCulture)) % ChatSystem.ShardCount);
         var panel = alice.Page.Locator($"#shards li[data-shard='{shard}']");
         await Expect(panel).ToHaveClassAsync(new Regex("\\bserving\\b"));
+        var database = $"127.0.0.1:{fixture.System.Postgres.Port}/whatsapp";
+        await Expect(panel.Locator(".database")).ToContainTextAsync($"database {database} · up");
 
         await fixture.System.Silos[shard].KillAsync();
         await Expect(panel).ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 60_000 });
         await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard}'s silo is down");
+        await Expect(panel.Locator(".database")).ToContainTextAsync($"database {database} · up"); // probed by the fallback silo
         await alice.SendAsync("while it is down");
         await Expect(bob.InboxItem("while it is down")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 

@@ -5,11 +5,11 @@ using Xunit.Abstractions;
 
 namespace WhatsApp.Gateway.Tests;
 
-/// <summary>What a user sees of a read that spans every shard while one shard's database is down: a system of its own.</summary>
+/// <summary>What a user sees while one shard's database is down (search across shards, the shard panel): a system of its own.</summary>
 public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 300_000)]
-    public async Task Search_OneShardsDatabaseDown_AnswersFromTheOthersAndNamesTheMissingShard()
+    public async Task OneShardsDatabaseDown_SearchAnswersFromTheOthersAndTheShardPanelShowsWhichDatabaseIsDown()
     {
         await using var system = await ChatSystem.StartAsync(databasePerShard: true);
         try
@@ -28,9 +28,17 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
             using (searcher)
             {
                 Assert.Equal(users, await SearchAsync(searcher!, marker, expectedUnanswered: null));
+                var healthy = await searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards");
+                Assert.Equal(["up", "up", "up"], healthy.Select(shard => shard.DatabaseStatus));
+                Assert.Equal(
+                    system.Databases.Select(database => $"127.0.0.1:{database.Port}/whatsapp"),
+                    healthy.Select(shard => shard.Database));
 
                 await system.Databases[1].StopServerAsync();
                 Assert.Equal([users[0], users[2]], await SearchAsync(searcher!, marker, expectedUnanswered: "1"));
+                var oneDown = await searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards");
+                Assert.Equal(["up", "down", "up"], oneDown.Select(shard => shard.DatabaseStatus));
+                Assert.Equal(["active", "active", "active"], oneDown.Select(shard => shard.Status));
 
                 await system.Databases[1].StartServerAsync();
                 await Eventually.ReturnsAsync(
@@ -38,6 +46,11 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
                     found => found.SequenceEqual(users),
                     TimeSpan.FromSeconds(30),
                     "every shard answering the search again");
+                await Eventually.ReturnsAsync(
+                    () => searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards"),
+                    shards => shards.All(shard => shard.DatabaseStatus == "up"),
+                    TimeSpan.FromSeconds(30),
+                    "shard 1's database up again in the shard panel");
             }
         }
         catch

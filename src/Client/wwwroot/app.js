@@ -560,6 +560,11 @@ function renderShards() {
     item.classList.toggle("serving", shard.shard === servingShard);
     item.append(el("span", "dot"), el("span", "silo", `shard ${shard.shard} · ${shard.silo ?? "no silo"}`),
       el("span", "muted", shard.status === "down" ? "down" : `${shard.activations} grains`));
+    // Where the shard's data lives, as the silo serving it reaches it.
+    const database = el("span", `database ${shard.databaseStatus}`,
+      `database ${shard.database ?? "?"} · ${shard.databaseStatus}${shard.databaseRoundTripMs != null ? ` ${shard.databaseRoundTripMs.toFixed(1)} ms` : ""}`);
+    database.dataset.status = shard.databaseStatus;
+    item.append(database);
     item.title = shard.shard === servingShard ? "This shard serves the open chat" : "";
     list.append(item);
   }

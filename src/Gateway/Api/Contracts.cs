@@ -14,4 +14,9 @@ public sealed record MarkReadRequest(long? UpToSequence);
 
 public sealed record AuthResponse(long UserId, string DisplayName, string Token);
 
-public sealed record ShardHealth(int Shard, string? Silo, string Status, int Activations, string? ServedBy);
+/// <summary>
+/// A shard: its silo and status ("active" or "down"), its activations, the silo serving it, and its database with that
+/// database's status ("up", "down", or "unknown" while no silo can probe it) and round trip.
+/// </summary>
+public sealed record ShardHealth(
+    int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
+using WhatsApp.Grains.Abstractions.Health;
 using WhatsApp.Grains.Abstractions.Ids;
 
 namespace WhatsApp.Gateway.Api;
@@ -30,7 +31,8 @@ public static class HealthApi
 
     /// <summary>
     /// Each shard, the silo that owns it, and its activations, as the cluster's own membership table says (silos carry
-    /// their shard in their name). A shard whose owner is down is served by the next shard's silo.
+    /// their shard in their name), and its database as the silo serving the shard reaches it. A shard whose owner is
+    /// down is served by the next shard's silo.
     /// </summary>
     private static async Task<IResult> ShardsAsync(ChatCluster cluster, IOptions<ShardOptions> shards, CancellationToken cancellationToken)
     {
@@ -47,6 +49,7 @@ public static class HealthApi
         var activations = owners.Values.Zip(statistics).ToDictionary(pair => pair.First, pair => pair.Second.ActivationCount);
 
         var count = shards.Value.Count;
+        var databases = await Task.WhenAll(Enumerable.Range(0, count).Select(shard => ProbeDatabaseAsync(cluster, shard)));
         return TypedResults.Ok(Enumerable.Range(0, count).Select(shard =>
         {
             var owner = owners.GetValueOrDefault(shard);
@@ -56,7 +59,23 @@ public static class HealthApi
                 owner?.ToParsableString(),
                 owner is null ? "down" : "active",
                 owner is null ? 0 : activations[owner],
-                servedBy?.ToParsableString());
+                servedBy?.ToParsableString(),
+                databases[shard]?.Name,
+                databases[shard] switch { null => "unknown", { IsUp: true } => "up", _ => "down" },
+                databases[shard]?.RoundTripMilliseconds);
         }).ToList());
+    }
+
+    /// <summary>The shard's database as its serving silo sees it, or null when no silo answers for the shard in time.</summary>
+    private static async Task<ShardDatabaseHealth?> ProbeDatabaseAsync(ChatCluster cluster, int shard)
+    {
+        try
+        {
+            return await cluster.Client.GetGrain<IShardDatabaseGrain>(shard).ProbeAsync().WaitAsync(ProbeTimeout);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        {
+            return null;
+        }
     }
 }

@@ -27,7 +27,7 @@ public sealed record PresenceEvent(long UserId, bool Online, DateTimeOffset? Las
 /// <summary>The hub's payload-less "resync" event: catch up, events may have been lost with a silo.</summary>
 public sealed record ResyncEvent;
 
-public sealed record ShardView(int Shard, string? Silo, string Status, int Activations, string? ServedBy);
+public sealed record ShardView(int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs);
 
 public sealed record Problem(string? Title, int Status, string? Detail, string? Code);
 
