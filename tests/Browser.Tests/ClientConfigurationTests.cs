@@ -23,12 +23,30 @@ public sealed class ClientConfigurationTests
         Assert.Equal("http://127.0.0.1:3001/dashboard/", config.GetProperty("dashboardUrl").GetString());
     }
 
-    private static async Task<JsonElement> ConfigOfClientAsync(Dictionary<string, string> settings)
+    [Fact]
+    public async Task Page_NamesAnIconTheHostServes_SoBrowsersDoNotAskForAMissingFavicon()
+    {
+        var (page, icon) = await FromClientAsync(new Dictionary<string, string>(), async http =>
+            (await http.GetStringAsync("/"), await http.GetAsync("/favicon.svg")));
+
+        using (icon)
+        {
+            Assert.Contains("<link rel=\"icon\" href=\"favicon.svg\"", page, StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.OK, icon.StatusCode);
+            Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private static Task<JsonElement> ConfigOfClientAsync(Dictionary<string, string> settings) =>
+        FromClientAsync(settings, http => http.GetFromJsonAsync<JsonElement>("/config.json"));
+
+    /// <summary>Starts the client host with these settings and asks it, once it answers.</summary>
+    private static async Task<T> FromClientAsync<T>(Dictionary<string, string> settings, Func<HttpClient, Task<T>> ask)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         settings["ASPNETCORE_URLS"] = url.ToString();
         await using var client = HostProcess.Start("Client", "client", settings);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
-        return await Eventually.SucceedsAsync(() => http.GetFromJsonAsync<JsonElement>("/config.json"), TimeSpan.FromSeconds(60), "the client host answering");
+        return await Eventually.SucceedsAsync(() => ask(http), TimeSpan.FromSeconds(60), "the client host answering");
     }
 }
