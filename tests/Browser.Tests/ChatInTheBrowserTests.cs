@@ -115,6 +115,68 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task FailedSend_TappedOnceTheGatewayIsBack_IsDeliveredOnceWithItsOwnId()
+    {
+        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
+        await alice.RegisterAsync(aliceId, "Alice");
+        await bob.RegisterAsync(bobId, "Bob");
+        await alice.OpenChatWithAsync(bobId);
+        await alice.SendAsync("before the gateway stops");
+
+        await fixture.System.StopGatewayAsync(0);
+        await Expect(alice.Banner).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await alice.Page.FillAsync("#input", "sent while it was down");
+        await alice.Page.PressAsync("#input", "Enter");
+        var failed = alice.Bubbles.Filter(new() { HasText = "sent while it was down" });
+        await Expect(failed.Locator(".ticks")).ToHaveAttributeAsync("data-status", "failed");
+
+        await fixture.System.StartGatewayAgainAsync(0);
+        await Expect(alice.Banner).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await failed.ClickAsync();
+        await Expect(failed.Locator(".ticks")).Not.ToHaveAttributeAsync("data-status", new Regex("failed|pending"), new() { Timeout = 10_000 });
+
+        await bob.InboxItem("sent while it was down").ClickAsync();
+        await Expect(bob.Bubbles.Filter(new() { HasText = "sent while it was down" })).ToHaveCountAsync(1);
+        await Expect(alice.Bubbles.Filter(new() { HasText = "sent while it was down" })).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Search_AnEarlierQuerysAnswerArrivesLast_TheLatestQueryWins()
+    {
+        var alice = await fixture.OpenAsync();
+        var (aliceId, bobId, carolId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
+        var marker = "Q" + Guid.NewGuid().ToString("N")[..6];
+        await alice.RegisterAsync(aliceId, "Alice");
+        var bob = await fixture.OpenAsync();
+        await bob.RegisterAsync(bobId, $"{marker}bob");
+        var carol = await fixture.OpenAsync();
+        await carol.RegisterAsync(carolId, $"{marker}bobcarol");
+
+        // The first query's answer is held back until the second query's has been shown.
+        var secondShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await alice.Page.RouteAsync($"**/api/users?query={marker}bob&*", async route =>
+        {
+            await secondShown.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await route.ContinueAsync();
+        });
+        var firstAsked = alice.Page.WaitForRequestAsync(request => request.Url.Contains($"query={marker}bob&", StringComparison.Ordinal));
+        await alice.Page.FillAsync("#search", $"{marker}bob");
+        await firstAsked;
+        await alice.Page.FillAsync("#search", $"{marker}bobcarol");
+        await Expect(alice.Page.Locator("#directory li[data-user]")).ToHaveCountAsync(1);
+        await Expect(alice.Page.Locator($"#directory li[data-user='{carolId}']")).ToBeVisibleAsync();
+        var firstAnswered = alice.Page.WaitForResponseAsync(response => response.Url.Contains($"query={marker}bob&", StringComparison.Ordinal));
+        secondShown.SetResult();
+
+        // The page has had the stale answer in full, and a turn of its event loop to act on it.
+        await (await firstAnswered).FinishedAsync();
+        await alice.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve))");
+        await Expect(alice.Page.Locator("#directory li[data-user]")).ToHaveCountAsync(1);
+        await Expect(alice.Page.Locator($"#directory li[data-user='{carolId}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task PhoneWidth_ShowsOnePaneAtATime()
     {
         var phone = await fixture.OpenAsync(width: 390, height: 844);

@@ -26,7 +26,7 @@ const state = {
   users: new Map(),          // userId -> {userId, displayName, shard, online, lastSeen}
   inbox: new Map(),          // conversationId -> {conversationId, peer, lastMessage, unreadCount}
   open: null,                // {peerId, conversationId, messages: Map(sequence -> message), pending: Map, hasMore, loading}
-  shardCount: 3,
+  shardCount: null, // known once the cluster answers /api/health/shards
   servingSilo: null,
   typingSent: false,
   typingTimer: 0,
@@ -55,7 +55,7 @@ async function request(method, path, body) {
 }
 
 const conversationIdOf = (a, b) => (a < b ? `${a}-${b}` : `${b}-${a}`);
-const shardOf = conversationId => Number(conversationId.split("-")[0]) % state.shardCount;
+const shardOf = conversationId => (state.shardCount ? Number(conversationId.split("-")[0]) % state.shardCount : null);
 const newClientMessageId = () => crypto.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, "0")).join("");
 
@@ -281,12 +281,14 @@ function renderInbox() {
 }
 
 let searchTimer = 0;
+let searchGeneration = 0; // answers can arrive out of order: only the latest query's is shown
 $("search").oninput = () => {
   clearTimeout(searchTimer);
   searchTimer = setTimeout(search, 200);
 };
 
 async function search() {
+  const generation = ++searchGeneration;
   const query = $("search").value.trim();
   const list = $("directory");
   if (!query) {
@@ -302,6 +304,7 @@ async function search() {
   }
   try {
     const users = await request("GET", `/api/users?query=${encodeURIComponent(query)}&limit=30`);
+    if (generation !== searchGeneration) return;
     list.replaceChildren();
     for (const user of users.filter(user => user.userId !== state.session.userId)) {
       state.users.set(user.userId, user);
@@ -357,8 +360,13 @@ function renderChatHeader() {
   const peer = state.users.get(state.open.peerId);
   avatar(peer, $("peer-avatar"));
   $("peer-name").textContent = peer?.displayName ?? String(state.open.peerId);
-  $("peer-shard").textContent = `shard ${shardOf(state.open.conversationId)}`;
+  renderPeerShard();
   renderPeerStatus(false);
+}
+
+function renderPeerShard() {
+  const shard = shardOf(state.open.conversationId);
+  $("peer-shard").textContent = shard === null ? "" : `shard ${shard}`;
 }
 
 function renderPeerStatus(typing) {
@@ -448,6 +456,11 @@ function renderMessages() {
 function bubble(message) {
   const mine = message.fromUserId === state.session.userId;
   const item = el("li", `bubble ${mine ? "mine" : "theirs"}${message.failed ? " failed" : ""}`);
+  if (message.failed) {
+    // The same clientMessageId: if the first attempt was stored after all, the retry returns it instead of a copy.
+    item.title = "Not sent. Tap to try again.";
+    item.onclick = () => deliver(state.open, message);
+  }
   item.dataset.sequence = message.sequence ?? "";
   item.append(el("div", "text", message.content));
   const meta = el("div", "meta");
@@ -523,10 +536,16 @@ $("composer").onsubmit = async event => {
   $("input").value = "";
   $("input").style.height = "auto";
   stopTyping();
-  renderMessages();
   scrollToBottom();
+  await deliver(open, pending);
+};
+
+/** Sends a pending message of a chat (again, after a failure: with its own clientMessageId). */
+async function deliver(open, pending) {
+  pending.failed = false;
+  if (state.open === open) renderMessages();
   try {
-    const stored = await state.connection.invoke("SendMessage", open.peerId, content, clientMessageId);
+    const stored = await state.connection.invoke("SendMessage", open.peerId, pending.content, pending.clientMessageId);
     if (state.open === open) addMessages([stored]);
     onMessage(stored);
     $("chat-error").textContent = "";
@@ -535,7 +554,7 @@ $("composer").onsubmit = async event => {
     if (state.open === open) renderMessages();
     $("chat-error").textContent = (error.message ?? String(error)).replace(/^.*HubException: /, "");
   }
-};
+}
 
 // ---- the cluster behind it ----------------------------------------------------------------------------------------
 
@@ -544,6 +563,8 @@ async function refreshShards() {
   try {
     shards = await request("GET", "/api/health/shards");
     state.shardCount = shards.length || state.shardCount;
+    renderMe();
+    if (state.open) renderPeerShard();
   } catch {
     shards = [];
   }
@@ -586,11 +607,17 @@ function renderShards() {
 
 // ---- start --------------------------------------------------------------------------------------------------------
 
+/** The signed-in user's line; their shard once the cluster has said how many shards there are. */
+function renderMe() {
+  const id = state.session.userId;
+  $("me-meta").textContent = state.shardCount ? `${id} · shard ${id % state.shardCount}` : `${id}`;
+}
+
 async function start() {
   $("auth").hidden = true;
   $("app").hidden = false;
   $("me-name").textContent = state.session.displayName;
-  $("me-meta").textContent = `${state.session.userId} · shard ${state.session.userId % state.shardCount}`;
+  renderMe();
   avatar({ userId: state.session.userId, displayName: state.session.displayName }, $("me-avatar"));
   // Only an operator's client is configured with the dashboard (Client__DashboardUrl); chat users never see the link.
   if (config.dashboardUrl) Object.assign($("dashboard-link"), { href: config.dashboardUrl, hidden: false });
