@@ -48,6 +48,26 @@ public sealed class MetricsTests(ChatSystemFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task ShardHealth_AskedByManyTabsAtOnce_IsReadFromTheClusterOnceForAll()
+    {
+        using var anonymous = fixture.Api();
+        var (tab, _) = await anonymous.RegisterAsync();
+        using (tab)
+        {
+            var before = Value(await ScrapeAsync(fixture.System.GatewayUrl), "whatsapp_gateway_shard_health_reads_total");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => tab.GetJsonAsync<List<ShardView>>("/api/health/shards")));
+            Assert.All(answers, shards => Assert.Equal(ChatSystem.ShardCount, shards.Count));
+
+            var after = await Eventually.ReturnsAsync(
+                async () => Value(await ScrapeAsync(fixture.System.GatewayUrl), "whatsapp_gateway_shard_health_reads_total"),
+                reads => reads > before,
+                Bound,
+                "the reads of the shards' health in the gateway's metrics");
+            Assert.True(after - before <= 2, $"20 requests at once read the cluster {after - before} times");
+        }
+    }
+
+    [Fact]
     public async Task SiloMetrics_OfEveryShard_ShowOrleansRuntimePostgresAndCommitFigures()
     {
         // A conversation lives on the shard of its lower id: one message per shard's conversation, so every silo commits.

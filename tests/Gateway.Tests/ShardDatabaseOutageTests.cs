@@ -36,7 +36,12 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
 
                 await system.Databases[1].StopServerAsync();
                 Assert.Equal([users[0], users[2]], await SearchAsync(searcher!, marker, expectedUnanswered: "1"));
-                var oneDown = await searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards");
+                // The shards' health is a snapshot of up to a second: poll for the change.
+                var oneDown = await Eventually.ReturnsAsync(
+                    () => searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards"),
+                    shards => shards.Any(shard => shard.DatabaseStatus != "up"),
+                    TimeSpan.FromSeconds(30),
+                    "a database down in the shard panel");
                 Assert.Equal(["up", "down", "up"], oneDown.Select(shard => shard.DatabaseStatus));
                 Assert.Equal(["active", "active", "active"], oneDown.Select(shard => shard.Status));
 

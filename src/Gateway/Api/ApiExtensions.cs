@@ -20,6 +20,7 @@ public static class ApiExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddClientCors();
         builder.Services.AddSendRateLimiting();
+        builder.Services.AddSingleton<ShardHealthSnapshot>();
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Health;
 using WhatsApp.Grains.Abstractions.Ids;
@@ -30,11 +29,18 @@ public static class HealthApi
     }
 
     /// <summary>
+    /// Each shard: its silo, activations and database (<see cref="ShardHealthSnapshot"/>). Every open chat tab asks for
+    /// this every few seconds, so the answer comes from a snapshot at most Gateway:ShardHealthMaxAge old.
+    /// </summary>
+    private static async Task<IResult> ShardsAsync(ShardHealthSnapshot snapshot, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await snapshot.CurrentAsync(cancellationToken));
+
+    /// <summary>
     /// Each shard, the silo that owns it, and its activations, as the cluster's own membership table says (silos carry
     /// their shard in their name), and its database as the silo serving the shard reaches it. A shard whose owner is
     /// down is served by the next shard's silo.
     /// </summary>
-    private static async Task<IResult> ShardsAsync(ChatCluster cluster, IOptions<ShardOptions> shards, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<ShardHealth>> ReadShardsAsync(ChatCluster cluster, int count, CancellationToken cancellationToken)
     {
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
         var members = await cluster.RetryAsync(_ => management.GetDetailedHosts(onlyActive: true), cancellationToken);
@@ -48,9 +54,8 @@ public static class HealthApi
             : await cluster.RetryAsync(_ => management.GetRuntimeStatistics([.. owners.Values]), cancellationToken);
         var activations = owners.Values.Zip(statistics).ToDictionary(pair => pair.First, pair => pair.Second.ActivationCount);
 
-        var count = shards.Value.Count;
         var databases = await Task.WhenAll(Enumerable.Range(0, count).Select(shard => ProbeDatabaseAsync(cluster, shard)));
-        return TypedResults.Ok(Enumerable.Range(0, count).Select(shard =>
+        return [.. Enumerable.Range(0, count).Select(shard =>
         {
             var owner = owners.GetValueOrDefault(shard);
             var servedBy = owner ?? Enumerable.Range(1, count - 1).Select(step => owners.GetValueOrDefault((shard + step) % count)).FirstOrDefault(silo => silo is not null);
@@ -63,7 +68,7 @@ public static class HealthApi
                 databases[shard]?.Name,
                 databases[shard] switch { null => "unknown", { IsUp: true } => "up", _ => "down" },
                 databases[shard]?.RoundTripMilliseconds);
-        }).ToList());
+        })];
     }
 
     /// <summary>The shard's database as its serving silo sees it, or null when no silo answers for the shard in time.</summary>

@@ -34,6 +34,7 @@ public static partial class ClusterClientExtensions
                 $"Gateway:ObserverRenewInterval must be more than 0 and at most a third of {ClusterDefaults.ObserverExpiryKey} ({observerExpiry}), " +
                 "so a listener is renewed twice before a silo forgets it even when one renewal fails.")
             .Validate(gateway => gateway.ObserverRenewConcurrency >= 1, "Gateway:ObserverRenewConcurrency must be at least 1.")
+            .Validate(gateway => gateway.ShardHealthMaxAge > TimeSpan.Zero, "Gateway:ShardHealthMaxAge must be more than 0.")
             .Validate(gateway => gateway.SearchShardTimeout > TimeSpan.Zero, "Gateway:SearchShardTimeout must be more than 0.")
             .Validate(gateway => gateway.SendsPerSecond >= 1 && gateway.SendBurst >= 1, "Gateway:SendsPerSecond and Gateway:SendBurst must be at least 1.")
             .Validate(

@@ -55,6 +55,12 @@ public sealed class GatewayApiOptions
     /// </summary>
     public TimeSpan SearchShardTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How old the shards' health (GET /api/health/shards) may be. Every open chat tab polls it; reading it asks every
+    /// silo and every shard database, so tabs share one read per this interval.
+    /// </summary>
+    public TimeSpan ShardHealthMaxAge { get; set; } = TimeSpan.FromSeconds(1);
+
     public IReadOnlyList<string> AllowedOriginList =>
         AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -24,6 +24,7 @@ public sealed class GatewayMetrics
         [0.001, 0.002, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Histogram<double> _sendDuration;
+    private readonly Counter<long> _shardHealthReads;
 
     public GatewayMetrics(IMeterFactory meters, UserEventBridge events)
     {
@@ -44,7 +45,13 @@ public sealed class GatewayMetrics
             description: "Time from a send reaching the gateway (REST or hub) to the cluster's answer.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SendBuckets });
+        _shardHealthReads = meter.CreateCounter<long>(
+            "whatsapp.gateway.shard_health.reads",
+            unit: "{read}",
+            description: "Reads of the shards' health from the cluster (the shard panels of every open tab share them).");
     }
+
+    public void ShardHealthRead() => _shardHealthReads.Add(1);
 
     /// <summary>Records one send that began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public void RecordSend(long startTimestamp, string transport, string outcome)
