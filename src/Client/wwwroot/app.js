@@ -1,6 +1,8 @@
 // The browser client of WhatsApp on Orleans. Plain modules, no framework. Message content is only ever put into the
 // page as text (textContent), never as HTML.
 
+import { applyReceipt, conversationIdOf, lineAfterMessage, lineAfterOwnReceipt, mergeStored, shardOfConversation } from "./store.js";
+
 const config = await fetch("config.json").then(response => response.json());
 const gateway = config.gatewayUrl.replace(/\/$/, "");
 const PAGE_SIZE = 50;
@@ -54,8 +56,7 @@ async function request(method, path, body) {
   return response.status === 204 ? null : response.json();
 }
 
-const conversationIdOf = (a, b) => (a < b ? `${a}-${b}` : `${b}-${a}`);
-const shardOf = conversationId => (state.shardCount ? Number(conversationId.split("-")[0]) % state.shardCount : null);
+const shardOf = conversationId => shardOfConversation(conversationId, state.shardCount);
 const newClientMessageId = () => crypto.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, "0")).join("");
 
@@ -163,14 +164,14 @@ function onMessage(message) {
   const entry = state.inbox.get(message.conversationId);
   const isOpen = state.open?.conversationId === message.conversationId;
   const seen = isOpen && document.visibilityState === "visible";
-  if (!entry || message.sequence > entry.lastMessage.sequence) {
-    const peerId = mine ? message.toUserId : message.fromUserId;
-    state.inbox.set(message.conversationId, {
-      conversationId: message.conversationId,
-      peer: state.users.get(peerId) ?? entry?.peer ?? { userId: peerId, displayName: String(peerId) },
-      lastMessage: message,
-      unreadCount: mine || seen ? 0 : (entry?.unreadCount ?? 0) + 1,
-    });
+  const peerId = mine ? message.toUserId : message.fromUserId;
+  const line = lineAfterMessage(entry, message, {
+    me: state.session.userId,
+    peer: state.users.get(peerId) ?? entry?.peer ?? { userId: peerId, displayName: String(peerId) },
+    seen,
+  });
+  if (line !== entry) {
+    state.inbox.set(message.conversationId, line);
     // A profile fetched before the conversation existed came without presence: now it may be seen.
     if (state.users.get(peerId)?.online === undefined) refreshUser(peerId);
   }
@@ -188,18 +189,15 @@ function onMessage(message) {
 function onReceipt(receipt) {
   if (receipt.userId === state.session.userId) {
     const entry = state.inbox.get(receipt.conversationId);
-    if (entry && receipt.kind === "read" && receipt.upToSequence >= entry.lastMessage.sequence) {
-      entry.unreadCount = 0;
+    const line = lineAfterOwnReceipt(entry, receipt);
+    if (line !== entry) {
+      state.inbox.set(receipt.conversationId, line);
       renderInbox();
     }
     return;
   }
   if (state.open?.conversationId !== receipt.conversationId) return;
-  for (const message of state.open.messages.values()) {
-    if (message.fromUserId === state.session.userId && message.sequence <= receipt.upToSequence && message.status !== "read") {
-      message.status = receipt.kind === "read" ? "read" : "delivered";
-    }
-  }
+  state.open.messages = applyReceipt(state.open.messages, state.session.userId, receipt);
   renderMessages();
 }
 
@@ -424,14 +422,7 @@ async function loadOlder() {
 $("messages").onscroll = () => { if ($("messages").scrollTop < 120) loadOlder(); };
 
 function addMessages(messages) {
-  for (const message of messages) {
-    const known = state.open.messages.get(message.sequence);
-    // A receipt may have advanced the status after the copy we are given was made.
-    const order = { sent: 0, delivered: 1, read: 2 };
-    if (known && order[known.status] > order[message.status]) message.status = known.status;
-    state.open.messages.set(message.sequence, message);
-    if (message.clientMessageId) state.open.pending.delete(message.clientMessageId);
-  }
+  Object.assign(state.open, mergeStored(state.open.messages, state.open.pending, messages));
   renderMessages();
 }
 

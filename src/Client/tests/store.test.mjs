@@ -1,0 +1,67 @@
+// Unit tests of the chat's state transitions: node --test src/Client/tests (./test runs them).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { applyReceipt, conversationIdOf, lineAfterMessage, lineAfterOwnReceipt, mergeStored, shardOfConversation } from "../wwwroot/store.js";
+
+const message = (sequence, fromUserId, extra = {}) =>
+  ({ conversationId: "3-7", sequence, fromUserId, toUserId: fromUserId === 3 ? 7 : 3, content: `m${sequence}`, status: "sent", ...extra });
+
+test("a conversation is named by the lower id first, whoever asks", () => {
+  assert.equal(conversationIdOf(7, 3), "3-7");
+  assert.equal(conversationIdOf(3, 7), "3-7");
+});
+
+test("a conversation's shard is unknown until the shard count is", () => {
+  assert.equal(shardOfConversation("4-9", null), null);
+  assert.equal(shardOfConversation("4-9", 3), 1);
+});
+
+test("merging a stored message ends its pending copy and keeps messages by sequence", () => {
+  const pending = new Map([["c1", { clientMessageId: "c1", content: "hi" }]]);
+  const { messages, pending: left } = mergeStored(new Map(), pending, [message(1, 3, { clientMessageId: "c1" })]);
+  assert.deepEqual([...messages.keys()], [1]);
+  assert.equal(left.size, 0);
+  assert.equal(pending.size, 1, "the input is not changed");
+});
+
+test("a tick never goes back when an older copy of a message arrives", () => {
+  const read = new Map([[1, message(1, 3, { status: "read" })]]);
+  const { messages } = mergeStored(read, new Map(), [message(1, 3, { status: "sent" })]);
+  assert.equal(messages.get(1).status, "read");
+});
+
+test("a read receipt turns my messages up to its sequence read, and no one else's", () => {
+  const messages = new Map([[1, message(1, 3)], [2, message(2, 7)], [3, message(3, 3)]]);
+  const after = applyReceipt(messages, 3, { conversationId: "3-7", userId: 7, kind: "read", upToSequence: 2 });
+  assert.equal(after.get(1).status, "read");
+  assert.equal(after.get(2).status, "sent");
+  assert.equal(after.get(3).status, "sent");
+});
+
+test("a delivered receipt never turns a read message back", () => {
+  const messages = new Map([[1, message(1, 3, { status: "read" })]]);
+  const after = applyReceipt(messages, 3, { kind: "delivered", upToSequence: 1 });
+  assert.equal(after.get(1).status, "read");
+});
+
+test("a chat-list line counts a peer's new message unread unless the chat is in view", () => {
+  const line = lineAfterMessage(undefined, message(1, 7), { me: 3, peer: { userId: 7 }, seen: false });
+  assert.equal(line.unreadCount, 1);
+  const second = lineAfterMessage(line, message(2, 7), { me: 3, peer: undefined, seen: false });
+  assert.equal(second.unreadCount, 2);
+  assert.deepEqual(second.peer, { userId: 7 });
+  assert.equal(lineAfterMessage(second, message(3, 7), { me: 3, seen: true }).unreadCount, 0);
+  assert.equal(lineAfterMessage(second, message(3, 3), { me: 3, seen: false }).unreadCount, 0);
+});
+
+test("an older message leaves the chat-list line as it is", () => {
+  const line = lineAfterMessage(undefined, message(5, 7), { me: 3, seen: false });
+  assert.equal(lineAfterMessage(line, message(4, 7), { me: 3, seen: false }), line);
+});
+
+test("my own read receipt from another tab clears the unread count only when it reaches the last message", () => {
+  const line = { conversationId: "3-7", lastMessage: message(4, 7), unreadCount: 2 };
+  assert.equal(lineAfterOwnReceipt(line, { kind: "read", upToSequence: 3 }).unreadCount, 2);
+  assert.equal(lineAfterOwnReceipt(line, { kind: "read", upToSequence: 4 }).unreadCount, 0);
+  assert.equal(lineAfterOwnReceipt(line, { kind: "delivered", upToSequence: 4 }).unreadCount, 2);
+});

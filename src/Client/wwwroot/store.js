@@ -1,0 +1,58 @@
+// The chat's state transitions, as pure functions of plain data: what a message, a receipt or a page of history does
+// to what the page shows. No DOM, no network: app.js calls them and renders; tests/store.test.mjs runs them in Node.
+
+/** The conversation of two people, as the gateway names it ("a-b", a < b). */
+export const conversationIdOf = (a, b) => (a < b ? `${a}-${b}` : `${b}-${a}`);
+
+/** The shard of a conversation (its lower id's), or null while the shard count is not known. */
+export const shardOfConversation = (conversationId, shardCount) =>
+  (shardCount ? Number(conversationId.split("-")[0]) % shardCount : null);
+
+const statusRank = { sent: 0, delivered: 1, read: 2 };
+
+/**
+ * Stored messages merged into a chat: keyed by sequence, a tick never goes back (a receipt may have advanced it after
+ * the copy we are given was made), and a pending message is done once its stored copy (same clientMessageId) is in.
+ * Returns new maps.
+ */
+export function mergeStored(messages, pending, incoming) {
+  const nextMessages = new Map(messages);
+  const nextPending = new Map(pending);
+  for (const message of incoming) {
+    const known = nextMessages.get(message.sequence);
+    const status = known && statusRank[known.status] > statusRank[message.status] ? known.status : message.status;
+    nextMessages.set(message.sequence, { ...message, status });
+    if (message.clientMessageId) nextPending.delete(message.clientMessageId);
+  }
+  return { messages: nextMessages, pending: nextPending };
+}
+
+/** The peer's receipt applied to my messages of the open chat: delivered or read up to a sequence. Returns a new map. */
+export function applyReceipt(messages, me, receipt) {
+  const next = new Map();
+  for (const [sequence, message] of messages) {
+    const advances = message.fromUserId === me && message.sequence <= receipt.upToSequence && message.status !== "read";
+    next.set(sequence, advances ? { ...message, status: receipt.kind === "read" ? "read" : "delivered" } : message);
+  }
+  return next;
+}
+
+/**
+ * A chat-list line after a message: moved to it when it is newer than the line's last one, with one more unread unless
+ * I sent it or I am looking at the chat. Returns the line unchanged (the same object) for an older message.
+ */
+export function lineAfterMessage(line, message, { me, peer, seen }) {
+  if (line && message.sequence <= line.lastMessage.sequence) return line;
+  const mine = message.fromUserId === me;
+  return {
+    conversationId: message.conversationId,
+    peer: peer ?? line?.peer,
+    lastMessage: message,
+    unreadCount: mine || seen ? 0 : (line?.unreadCount ?? 0) + 1,
+  };
+}
+
+/** My own read receipt (from another tab) clears the line's unread count once it reaches the last message. */
+export function lineAfterOwnReceipt(line, receipt) {
+  return line && receipt.kind === "read" && receipt.upToSequence >= line.lastMessage.sequence ? { ...line, unreadCount: 0 } : line;
+}
