@@ -58,6 +58,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         return chatPage;
     }
 
+    /// <summary>
+    /// Runs a test that kills, stops or restarts processes on a whole system of its own (silos, gateway, client host,
+    /// browser), so no other test meets what it broke or started.
+    /// </summary>
+    public static async Task WithOwnSystemAsync(Func<BrowserFixture, Task> test)
+    {
+        var own = new BrowserFixture();
+        await own.InitializeAsync();
+        try
+        {
+            await test(own);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
     public static string NewUserId() => TestIds.User().ToString(CultureInfo.InvariantCulture);
 
     public async Task DisposeAsync()

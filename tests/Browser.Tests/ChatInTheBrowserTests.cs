@@ -66,9 +66,9 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task GatewayRestart_BothPagesReconnectByThemselves_AndTheNextMessageArrives()
+    public Task GatewayRestart_BothPagesReconnectByThemselves_AndTheNextMessageArrives() => BrowserFixture.WithOwnSystemAsync(async own =>
     {
-        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (alice, bob) = (await own.OpenAsync(), await own.OpenAsync());
         var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
         await alice.RegisterAsync(aliceId, "Alice");
         await bob.RegisterAsync(bobId, "Bob");
@@ -76,7 +76,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         await alice.SendAsync("before the restart");
         await bob.InboxItem("before the restart").ClickAsync();
 
-        await fixture.System.RestartGatewayAsync(0);
+        await own.System.RestartGatewayAsync(0);
 
         foreach (var page in new[] { alice, bob })
         {
@@ -85,12 +85,12 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
 
         await alice.SendAsync("after the restart");
         await Expect(bob.Bubbles.Last.Locator(".text")).ToHaveTextAsync("after the restart", new() { Timeout = 5000 });
-    }
+    });
 
     [Fact]
-    public async Task ShardPanel_SiloOfTheOpenChatDiesAndReturns_ShowsTheShardDownThenServedByTheNewSiloAndItsDatabase()
+    public Task ShardPanel_SiloOfTheOpenChatDiesAndReturns_ShowsTheShardDownThenServedByTheNewSiloAndItsDatabase() => BrowserFixture.WithOwnSystemAsync(async own =>
     {
-        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (alice, bob) = (await own.OpenAsync(), await own.OpenAsync());
         var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
         await alice.RegisterAsync(aliceId, "Alice");
         await bob.RegisterAsync(bobId, "Bob");
@@ -99,39 +99,39 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         var shard = (int)(Math.Min(long.Parse(aliceId, CultureInfo.InvariantCulture), long.Parse(bobId, CultureInfo.InvariantCulture)) % ChatSystem.ShardCount);
         var panel = alice.Page.Locator($"#shards li[data-shard='{shard}']");
         await Expect(panel).ToHaveClassAsync(new Regex("\\bserving\\b"));
-        var database = $"127.0.0.1:{fixture.System.Postgres.Port}/whatsapp";
+        var database = $"127.0.0.1:{own.System.Postgres.Port}/whatsapp";
         await Expect(panel.Locator(".database")).ToContainTextAsync($"database {database} · up");
 
-        await fixture.System.Silos[shard].KillAsync();
+        await own.System.Silos[shard].KillAsync();
         await Expect(panel).ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 60_000 });
         await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard}'s silo is down");
         await Expect(panel.Locator(".database")).ToContainTextAsync($"database {database} · up"); // probed by the fallback silo
         await alice.SendAsync("while it is down");
         await Expect(bob.InboxItem("while it is down")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
-        fixture.System.StartSilo(shard);
+        own.System.StartSilo(shard);
         await Expect(panel).Not.ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 90_000 });
         await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard} is served by a new silo");
-    }
+    });
 
     [Fact]
-    public async Task FailedSend_TappedOnceTheGatewayIsBack_IsDeliveredOnceWithItsOwnId()
+    public Task FailedSend_TappedOnceTheGatewayIsBack_IsDeliveredOnceWithItsOwnId() => BrowserFixture.WithOwnSystemAsync(async own =>
     {
-        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (alice, bob) = (await own.OpenAsync(), await own.OpenAsync());
         var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
         await alice.RegisterAsync(aliceId, "Alice");
         await bob.RegisterAsync(bobId, "Bob");
         await alice.OpenChatWithAsync(bobId);
         await alice.SendAsync("before the gateway stops");
 
-        await fixture.System.StopGatewayAsync(0);
+        await own.System.StopGatewayAsync(0);
         await Expect(alice.Banner).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await alice.Page.FillAsync("#input", "sent while it was down");
         await alice.Page.PressAsync("#input", "Enter");
         var failed = alice.Bubbles.Filter(new() { HasText = "sent while it was down" });
         await Expect(failed.Locator(".ticks")).ToHaveAttributeAsync("data-status", "failed");
 
-        await fixture.System.StartGatewayAgainAsync(0);
+        await own.System.StartGatewayAgainAsync(0);
         await Expect(alice.Banner).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await failed.ClickAsync();
         await Expect(failed.Locator(".ticks")).Not.ToHaveAttributeAsync("data-status", new Regex("failed|pending"), new() { Timeout = 10_000 });
@@ -139,7 +139,7 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         await bob.InboxItem("sent while it was down").ClickAsync();
         await Expect(bob.Bubbles.Filter(new() { HasText = "sent while it was down" })).ToHaveCountAsync(1);
         await Expect(alice.Bubbles.Filter(new() { HasText = "sent while it was down" })).ToHaveCountAsync(1);
-    }
+    });
 
     [Fact]
     public async Task Search_AnEarlierQuerysAnswerArrivesLast_TheLatestQueryWins()
