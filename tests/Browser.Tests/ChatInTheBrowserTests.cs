@@ -60,7 +60,12 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         await Expect(bob.Bubbles.Last.Locator(".text")).ToHaveTextAsync(Attack);
         await Expect(bob.Page.Locator("#messages img, #inbox img")).ToHaveCountAsync(0);
         await Expect(bob.Page.Locator("#peer-name")).ToHaveTextAsync("Alice <b>bold</b>");
-        await bob.Page.WaitForTimeoutAsync(500);
+        // An injected <img onerror> would fire once a broken image's error is dispatched: wait for one of our own.
+        foreach (var page in new[] { alice, bob })
+        {
+            await page.Page.EvaluateAsync("() => new Promise(resolve => { const image = new Image(); image.onerror = resolve; image.src = 'data:,'; })");
+        }
+
         Assert.Empty(bob.Dialogs);
         Assert.Empty(alice.Dialogs);
     }
