@@ -1,7 +1,10 @@
 // Unit tests of the chat's state transitions: node --test src/Client/tests (./test runs them).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyReceipt, conversationIdOf, lineAfterMessage, lineAfterOwnReceipt, mergeStored, shardOfConversation } from "../wwwroot/store.js";
+import {
+  applyReceipt, conversationIdOf, lineAfterMessage, lineAfterOwnReceipt, linesByRecency, mergeStored, pageLeavesAGap, servingNote,
+  shardOfConversation,
+} from "../wwwroot/store.js";
 
 const message = (sequence, fromUserId, extra = {}) =>
   ({ conversationId: "3-7", sequence, fromUserId, toUserId: fromUserId === 3 ? 7 : 3, content: `m${sequence}`, status: "sent", ...extra });
@@ -64,4 +67,33 @@ test("my own read receipt from another tab clears the unread count only when it 
   assert.equal(lineAfterOwnReceipt(line, { kind: "read", upToSequence: 3 }).unreadCount, 2);
   assert.equal(lineAfterOwnReceipt(line, { kind: "read", upToSequence: 4 }).unreadCount, 0);
   assert.equal(lineAfterOwnReceipt(line, { kind: "delivered", upToSequence: 4 }).unreadCount, 2);
+});
+
+test("the chat list shows the latest conversation first", () => {
+  const inbox = new Map([
+    ["1-2", { conversationId: "1-2", lastMessage: { createdAt: "2026-12-01T10:00:00Z" } }],
+    ["1-3", { conversationId: "1-3", lastMessage: { createdAt: "2026-12-02T09:00:00Z" } }],
+    ["1-4", { conversationId: "1-4", lastMessage: { createdAt: "2026-11-30T23:00:00Z" } }],
+  ]);
+  assert.deepEqual(linesByRecency(inbox).map(line => line.conversationId), ["1-3", "1-2", "1-4"]);
+});
+
+test("after a reconnect, history is paged back until it meets the newest message the chat showed", () => {
+  const page = (first, hasMore) => ({ messages: [message(first, 7), message(first + 49, 7)], hasMore });
+  assert.equal(pageLeavesAGap(10, page(61, true)), true, "sequences 11 to 60 are still missing");
+  assert.equal(pageLeavesAGap(10, page(11, true)), false, "the page starts right after what was shown");
+  assert.equal(pageLeavesAGap(10, page(5, true)), false, "the page overlaps what was shown");
+  assert.equal(pageLeavesAGap(0, page(61, true)), false, "a chat that showed nothing needs only the newest page");
+  assert.equal(pageLeavesAGap(10, page(61, false)), false, "nothing is older than the first message");
+  assert.equal(pageLeavesAGap(10, { messages: [], hasMore: true }), false);
+});
+
+test("the shard note says when the open chat's shard is served by a fallback, then by a new silo, and hides without one", () => {
+  const shards = (status, servedBy) => [{ shard: 0, status: "up", servedBy: "silo-0" }, { shard: 1, status, servedBy }];
+  assert.deepEqual(servingNote(shards("up", "silo-1"), 1, null), { servedBy: "silo-1", text: undefined });
+  assert.deepEqual(servingNote(shards("down", "silo-2"), 1, "silo-1"),
+    { servedBy: "silo-2", text: "Shard 1's silo is down: this chat is served by silo-2." });
+  assert.deepEqual(servingNote(shards("up", "silo-1b"), 1, "silo-2"), { servedBy: "silo-1b", text: "Shard 1 is served by a new silo: silo-1b." });
+  assert.equal(servingNote(shards("down", null), 1, null).text, "Shard 1's silo is down: this chat is served by no silo yet.");
+  assert.deepEqual(servingNote(shards("up", "silo-1"), -1, "silo-1"), { servedBy: null, text: null });
 });

@@ -56,3 +56,26 @@ export function lineAfterMessage(line, message, { me, peer, seen }) {
 export function lineAfterOwnReceipt(line, receipt) {
   return line && receipt.kind === "read" && receipt.upToSequence >= line.lastMessage.sequence ? { ...line, unreadCount: 0 } : line;
 }
+
+/** The chat list's lines, the latest conversation first. */
+export const linesByRecency = inbox =>
+  [...inbox.values()].sort((a, b) => new Date(b.lastMessage.createdAt) - new Date(a.lastMessage.createdAt));
+
+/**
+ * Whether a page of history, read newest first, still leaves a hole above what the chat already showed (newest known
+ * sequence `had`, 0 for none): after a reconnect more may have arrived than one page holds.
+ */
+export const pageLeavesAGap = (had, page) => had > 0 && page.hasMore && page.messages.length > 0 && page.messages[0].sequence > had + 1;
+
+/**
+ * What the note under the shards says about the silo serving the open chat's shard: its owner is down (a fallback
+ * serves it), or a new silo serves it. text is the note to show, null to hide it, undefined to leave it as it is.
+ */
+export function servingNote(shards, servingShard, previouslyServedBy) {
+  const serving = shards.find(shard => shard.shard === servingShard);
+  const servedBy = serving?.servedBy ?? null;
+  if (!serving) return { servedBy, text: null };
+  if (serving.status === "down") return { servedBy, text: `Shard ${serving.shard}'s silo is down: this chat is served by ${servedBy ?? "no silo yet"}.` };
+  if (previouslyServedBy && servedBy !== previouslyServedBy) return { servedBy, text: `Shard ${serving.shard} is served by a new silo: ${servedBy}.` };
+  return { servedBy, text: undefined };
+}
