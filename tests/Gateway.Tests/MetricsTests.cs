@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
@@ -24,18 +23,18 @@ public sealed class MetricsTests(ChatSystemFixture fixture, ITestOutputHelper ou
 
         // Scrape answers may be cached for a moment, so wait for one taken after the sends.
         var samples = await Eventually.ReturnsAsync(
-            () => ScrapeAsync(fixture.System.GatewayUrl),
+            () => PrometheusSample.ScrapeAsync(fixture.System.GatewayUrl),
             scrape => SendCount(scrape, "rest") >= 1 && SendCount(scrape, "hub") >= 1,
             Bound,
             "both sends in the gateway's metrics");
 
         try
         {
-            Assert.True(Value(samples, "whatsapp_gateway_connected_users") >= 1, "no connected user counted");
-            Assert.True(Value(samples, "whatsapp_gateway_hub_connections") >= 1, "no hub connection counted");
+            Assert.True(PrometheusSample.Total(samples, "whatsapp_gateway_connected_users") >= 1, "no connected user counted");
+            Assert.True(PrometheusSample.Total(samples, "whatsapp_gateway_hub_connections") >= 1, "no hub connection counted");
             Assert.Contains(samples, sample => sample.Name == "whatsapp_gateway_send_duration_seconds_bucket");
             Assert.Contains(samples, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
-            Assert.True(Value(samples, "dotnet_gc_last_collection_heap_size_bytes") > 0, "no managed heap size");
+            Assert.True(PrometheusSample.Total(samples, "dotnet_gc_last_collection_heap_size_bytes") > 0, "no managed heap size");
             Assert.Contains(samples, sample => sample.Name.StartsWith("signalr_server_active_connections", StringComparison.Ordinal));
         }
         catch
@@ -54,12 +53,12 @@ public sealed class MetricsTests(ChatSystemFixture fixture, ITestOutputHelper ou
         var (tab, _) = await anonymous.RegisterAsync();
         using (tab)
         {
-            var before = Value(await ScrapeAsync(fixture.System.GatewayUrl), "whatsapp_gateway_shard_health_reads_total");
+            var before = PrometheusSample.Total(await PrometheusSample.ScrapeAsync(fixture.System.GatewayUrl), "whatsapp_gateway_shard_health_reads_total");
             var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => tab.GetJsonAsync<List<ShardView>>("/api/health/shards")));
             Assert.All(answers, shards => Assert.Equal(ChatSystem.ShardCount, shards.Count));
 
             var after = await Eventually.ReturnsAsync(
-                async () => Value(await ScrapeAsync(fixture.System.GatewayUrl), "whatsapp_gateway_shard_health_reads_total"),
+                async () => PrometheusSample.Total(await PrometheusSample.ScrapeAsync(fixture.System.GatewayUrl), "whatsapp_gateway_shard_health_reads_total"),
                 reads => reads > before,
                 Bound,
                 "the reads of the shards' health in the gateway's metrics");
@@ -82,11 +81,11 @@ public sealed class MetricsTests(ChatSystemFixture fixture, ITestOutputHelper ou
 
         for (var shard = 0; shard < ChatSystem.ShardCount; shard++)
         {
-            var samples = await ScrapeAsync(fixture.System.SiloMetricsUrl(shard));
+            var samples = await PrometheusSample.ScrapeAsync(fixture.System.SiloMetricsUrl(shard));
             try
             {
                 Assert.Contains(samples, sample => sample.Name.StartsWith("orleans_", StringComparison.Ordinal));
-                Assert.True(Value(samples, "dotnet_gc_last_collection_heap_size_bytes") > 0, "no managed heap size");
+                Assert.True(PrometheusSample.Total(samples, "dotnet_gc_last_collection_heap_size_bytes") > 0, "no managed heap size");
                 // Every silo checks the schema at start and keeps grain state in PostgreSQL: Npgsql's pools are there.
                 Assert.Contains(samples, sample => sample.Name.StartsWith("db_client_connection", StringComparison.Ordinal));
                 // Every silo's message writer has committed, and says in how large batches.
@@ -100,20 +99,9 @@ public sealed class MetricsTests(ChatSystemFixture fixture, ITestOutputHelper ou
         }
     }
 
-    private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(Uri url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        using var response = await http.GetAsync(new Uri(url, "/metrics"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
-    }
-
     private static double SendCount(IReadOnlyList<PrometheusSample> samples, string transport) => samples
         .Where(sample => sample.Name == "whatsapp_gateway_send_duration_seconds_count"
             && sample.Labels.Contains($"transport=\"{transport}\"", StringComparison.Ordinal)
             && sample.Labels.Contains("outcome=\"sent\"", StringComparison.Ordinal))
         .Sum(sample => sample.Value);
-
-    private static double Value(IReadOnlyList<PrometheusSample> samples, string name) =>
-        samples.Where(sample => sample.Name == name).Sum(sample => sample.Value);
 }

@@ -37,11 +37,19 @@ public sealed class HubSession : IAsyncDisposable
             })
             .Build();
         var session = new HubSession(connection);
-        await connection.StartAsync();
+        try
+        {
+            await connection.StartAsync();
 
-        // As a real client does: the first invocation returns only once the server has subscribed this connection.
-        session.Inbox = await connection.InvokeAsync<List<ConversationView>>("GetInbox");
-        return session;
+            // As a real client does: the first invocation returns only once the server has subscribed this connection.
+            session.Inbox = await connection.InvokeAsync<List<ConversationView>>("GetInbox");
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The next event of type T (that matches), skipping others; fails after ten seconds.</summary>

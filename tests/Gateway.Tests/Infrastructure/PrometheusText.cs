@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 
 namespace WhatsApp.Gateway.Tests.Infrastructure;
 
@@ -10,6 +11,19 @@ public sealed record PrometheusSample(string Name, string Labels, double Value)
         [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => !line.StartsWith('#'))
             .Select(ParseLine)];
+
+    /// <summary>The samples a process (a gateway or a silo) serves at /metrics now.</summary>
+    public static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(Uri process)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var response = await http.GetAsync(new Uri(process, "/metrics"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The sum of the samples of one name, over all their label sets.</summary>
+    public static double Total(IReadOnlyList<PrometheusSample> samples, string name) =>
+        samples.Where(sample => sample.Name == name).Sum(sample => sample.Value);
 
     private static PrometheusSample ParseLine(string line)
     {
