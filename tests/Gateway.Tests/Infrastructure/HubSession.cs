@@ -57,9 +57,34 @@ public sealed class HubSession : IAsyncDisposable
         where T : class =>
         await FindAsync(EventWait, matches) ?? throw new TimeoutException($"No {typeof(T).Name} event arrived within {EventWait}.");
 
-    /// <summary>Whether an event of type T arrives within the wait (for asserting that something does not happen).</summary>
+    /// <summary>Whether an event of type T arrives within the wait.</summary>
     public async Task<bool> ReceivesAsync<T>(TimeSpan within, Func<T, bool>? matches = null)
         where T : class => await FindAsync(within, matches) is not null;
+
+    /// <summary>
+    /// The events received before a marker event (one the test caused after the actions it checks), for asserting that
+    /// something did not happen without waiting for a while: events reach a tab through its user's grain in order, so
+    /// whatever those actions pushed arrives before the marker. Fails if the marker does not arrive within ten seconds.
+    /// </summary>
+    public async Task<IReadOnlyList<object>> EventsBeforeAsync<T>(Func<T, bool> marker)
+        where T : class
+    {
+        var before = new List<object>();
+        using var timeout = new CancellationTokenSource(EventWait);
+        try
+        {
+            while (await _events.Reader.ReadAsync(timeout.Token) is var @event && !(@event is T typed && marker(typed)))
+            {
+                before.Add(@event);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The marker {typeof(T).Name} did not arrive within {EventWait}.");
+        }
+
+        return before;
+    }
 
     private async Task<T?> FindAsync<T>(TimeSpan within, Func<T, bool>? matches)
         where T : class
