@@ -47,6 +47,9 @@ public sealed class ChatSystem : IAsyncDisposable
 
     public IReadOnlyList<HostProcess> Silos => _silos;
 
+    /// <summary>The silo process started last for a shard: after a restart, the running one (<see cref="Silos"/> keeps every process started).</summary>
+    public HostProcess SiloOf(int shard) => _silos.Last(silo => silo.Name == $"silo-{shard}");
+
     public IReadOnlyList<HostProcess> Gateways => _gateways;
 
     /// <summary>The first gateway's address.</summary>

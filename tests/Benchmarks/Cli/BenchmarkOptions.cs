@@ -65,11 +65,11 @@ public sealed record BenchmarkOptions
     public required string OutputDirectory { get; init; }
 
     public static readonly IReadOnlyList<string> KnownScenarios =
-        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections"];
+        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover"];
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
-          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, all
+          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, all
           --runs N                 runs per scenario; figures are medians over them (default 3)
           --duration S             seconds per measured window and per ceiling (default 10)
           --users N                users of throughput, latency, coldstart (default 1000)

@@ -50,7 +50,11 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
     }
 
     /// <summary>Sends as <paramref name="from"/>; true when the gateway acknowledged it (201, or 200 for a repeat).</summary>
-    public async Task<bool> SendAsync(ChatUser from, long toUserId, string content, string clientMessageId)
+    public async Task<bool> SendAsync(ChatUser from, long toUserId, string content, string clientMessageId) =>
+        await SendForStatusAsync(from, toUserId, content, clientMessageId) is HttpStatusCode.Created or HttpStatusCode.OK;
+
+    /// <summary>Sends as <paramref name="from"/> and gives the gateway's answer (503 during an outage, for instance).</summary>
+    public async Task<HttpStatusCode> SendForStatusAsync(ChatUser from, long toUserId, string content, string clientMessageId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
         {
@@ -58,7 +62,7 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
         using var response = await _http.SendAsync(request);
-        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
+        return response.StatusCode;
     }
 
     /// <summary>The newest page of a 1:1 conversation; true when it answered 200.</summary>
@@ -69,6 +73,18 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.Token);
         using var response = await _http.SendAsync(request);
         return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary>The sequence of the newest message of a 1:1 conversation (0 when it has none).</summary>
+    public async Task<long> LastSequenceAsync(ChatUser reader, long peerId)
+    {
+        var (a, b) = (Math.Min(reader.Id, peerId), Math.Max(reader.Id, peerId));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/conversations/{a}/{b}?limit=1");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.Token);
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return body.RootElement.GetProperty("messages").EnumerateArray().Select(message => message.GetProperty("sequence").GetInt64()).LastOrDefault();
     }
 
     /// <summary>A user's public profile; true when it answered 200.</summary>

@@ -27,6 +27,7 @@ public abstract class Scenario
         "history" => new HistoryScenario(),
         "coldstart" => new ColdStartScenario(),
         "connections" => new ConnectionsScenario(),
+        "failover" => new FailoverScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 }

@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using WhatsApp.Benchmarks.Deployment;
+using WhatsApp.Benchmarks.Load;
+using WhatsApp.Benchmarks.Reporting;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Benchmarks.Scenarios;
+
+/// <summary>
+/// Faults while people chat on one shard: its silo killed and started again, then its database stopped and started
+/// again. What a user of that shard sees (how long sends wait, how fast a refusal comes), how long until the grains are
+/// home, and that no acknowledged message was lost or stored twice. The fault tests check that the system recovers;
+/// the timings live here.
+/// </summary>
+public sealed class FailoverScenario : Scenario
+{
+    public const int Shard = 1;
+    public const string UnservedKey = "unserved";
+    public const string SlowestRefusalKey = "database.slowest-refusal";
+
+    private readonly List<(ChatUser Sender, ChatUser Recipient)> _pairs = [];
+
+    public override string Name => "failover";
+
+    public override string Description =>
+        $"Senders chat in conversations of shard {Shard}, one message at a time each, retrying with the same clientMessageId as a client does; " +
+        "the shard's silo is killed (SIGKILL) and started again, then the shard's database is stopped and started again.";
+
+    /// <summary>Pairs whose conversation lives on the faulted shard (its lower id's shard).</summary>
+    public override async Task PrepareAsync(ScenarioContext context)
+    {
+        var wanted = context.Options.Smoke ? 4 : 32;
+        while (_pairs.Count < wanted)
+        {
+            var users = (await context.Deployment.Api.RegisterUsersAsync(wanted * 4, "senders on the shard to fault")).OrderBy(user => user.Id).ToList();
+            var lower = users.Where(user => user.Id % ChatSystem.ShardCount == Shard).ToList();
+            var higher = new Queue<ChatUser>(users.Except(lower).Reverse());
+            foreach (var sender in lower)
+            {
+                if (_pairs.Count < wanted && higher.TryPeek(out var recipient) && recipient.Id > sender.Id)
+                {
+                    _pairs.Add((sender, higher.Dequeue()));
+                }
+            }
+        }
+    }
+
+    public override async Task<FigureList> RunOnceAsync(ScenarioContext context)
+    {
+        var api = context.Deployment.Api;
+        var storedBefore = await StoredAsync(api);
+        await using var traffic = ShardTraffic.Start(api, _pairs);
+        var window = context.Options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+        var before = await traffic.CountAsync("sends before the kill", window);
+
+        var figures = new FigureList();
+        await KillAndStartSiloAsync(context, traffic, window, figures);
+        await StopAndStartDatabaseAsync(context, traffic, window, figures);
+
+        await traffic.StopAsync();
+        var (lost, duplicated) = Compare(storedBefore, await StoredAsync(api), traffic.Sends);
+        figures.Add("longest-wait", "Longest wait of one send, first attempt to acknowledgement", Units.Seconds, traffic.Sends.Max(send => send.Acknowledged - send.Started).TotalSeconds);
+        figures.Add("acked-before", "Acknowledged sends/s before the faults", Units.PerSecond, before);
+        figures.Add("sends", "Sends acknowledged in the run", Units.Count, traffic.Sends.Count);
+        figures.Add("lost", "Acknowledged but not stored", Units.Count, lost);
+        figures.Add("duplicated", "Stored more often than sent", Units.Count, duplicated);
+        return figures;
+    }
+
+    private async Task KillAndStartSiloAsync(ScenarioContext context, ShardTraffic traffic, TimeSpan window, FigureList figures)
+    {
+        var system = context.Deployment.System;
+
+        // Taken once the process is gone: a send that started while it was dying may still have been served by it.
+        await system.SiloOf(Shard).KillAsync();
+        var killedAt = traffic.Now;
+        var unserved = await ScenarioContext.MeasureAsync(
+            $"killed shard {Shard}'s silo: waiting for a send started after the kill to be acknowledged",
+            () => Until.ValueAsync(() => traffic.FirstAcknowledgementOfASendStartedAfter(killedAt)),
+            seconds => $"{seconds.TotalSeconds:F2} s");
+        await traffic.CountAsync("sends served by the fallback silo", window);
+
+        // Home is each conversation saying so in the log of the silo that served it meanwhile (event 1003).
+        var survivors = system.RunningSilos.Select(silo => (Silo: silo, Since: silo.Output.Length)).ToList();
+        var startedAt = traffic.Now;
+        system.StartSilo(Shard);
+        var home = await ScenarioContext.MeasureAsync(
+            $"started shard {Shard}'s silo: waiting for its {_pairs.Count} conversations to migrate home",
+            async () =>
+            {
+                await Until.ValueAsync(() => _pairs.All(pair => survivors.Any(survivor => survivor.Silo.Output[survivor.Since..].Contains(
+                    $"conversation/{pair.Sender.Id}-{pair.Recipient.Id}'s shard is back", StringComparison.Ordinal))) ? true : (bool?)null);
+                return traffic.Now - startedAt;
+            },
+            seconds => $"{seconds.TotalSeconds:F2} s");
+        await traffic.CountAsync("sends after they are home", window);
+
+        figures.Add(UnservedKey, $"Silo gone to the first acknowledgement of a send started after it (shard {Shard})", Units.Seconds, unserved.TotalSeconds);
+        figures.Add("home", "Silo started to every conversation migrated home to it", Units.Seconds, home.TotalSeconds);
+    }
+
+    /// <summary>The shard's database (the only one, or the shard's own) stopped for a while: sends are refused at once, then recover.</summary>
+    private static async Task StopAndStartDatabaseAsync(ScenarioContext context, ShardTraffic traffic, TimeSpan window, FigureList figures)
+    {
+        var databases = context.Deployment.System.Databases;
+        var database = databases[databases.Count > 1 ? Shard : 0];
+        await database.StopServerAsync();
+        var stoppedAt = traffic.Now;
+        await traffic.CountAsync("sends while the database is down", window * 2);
+        await database.StartServerAsync();
+        var backAt = traffic.Now;
+        var recovered = await ScenarioContext.MeasureAsync(
+            "started the database again: waiting for a send started after it to be acknowledged",
+            () => Until.ValueAsync(() => traffic.FirstAcknowledgementOfASendStartedAfter(backAt)),
+            seconds => $"{seconds.TotalSeconds:F2} s");
+        await traffic.CountAsync("sends after the database is back", window);
+
+        // Every attempt started while it was down, however it ended: one that hung until the database came back shows here.
+        var duringOutage = traffic.Attempts.Where(attempt => attempt.Started > stoppedAt && attempt.Started < backAt).ToList();
+        var refusals = duringOutage.Where(attempt => attempt.Status == HttpStatusCode.ServiceUnavailable).ToList();
+        figures.Add("database.attempts", "Attempts started while the database was down", Units.Count, duringOutage.Count);
+        var others = string.Join(", ", duringOutage.Except(refusals).GroupBy(attempt => attempt.Status).OrderBy(group => group.Key)
+            .Select(group => $"{group.Count()} {(group.Key is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : "without an answer")}"));
+        figures.Add("database.refused", "Of them answered 503", Units.Count, refusals.Count, others.Length == 0 ? null : $"the others: {others}");
+        figures.Add(SlowestRefusalKey, "Slowest answer to an attempt started while the database was down", Units.Milliseconds,
+            duringOutage.Count == 0 ? null : duringOutage.Max(attempt => attempt.Ended - attempt.Started).TotalMilliseconds);
+        figures.Add("database.recovered", "Database started to the first acknowledgement of a send started after it", Units.Seconds, recovered.TotalSeconds);
+    }
+
+    /// <summary>The newest sequence of every pair's conversation.</summary>
+    private async Task<long[]> StoredAsync(ChatApi api) =>
+        await Task.WhenAll(_pairs.Select(pair => api.LastSequenceAsync(pair.Sender, pair.Recipient.Id)));
+
+    /// <summary>What each conversation stored in this run against what its sender had acknowledged: sequences have no
+    /// gaps, so the two must match.</summary>
+    private (int Lost, int Duplicated) Compare(long[] storedBefore, long[] storedAfter, IReadOnlyList<Send> sends)
+    {
+        var (lost, duplicated) = (0, 0);
+        for (var i = 0; i < _pairs.Count; i++)
+        {
+            var stored = storedAfter[i] - storedBefore[i];
+            var acknowledged = sends.Count(send => send.Sender == _pairs[i].Sender);
+            lost += (int)Math.Max(0, acknowledged - stored);
+            duplicated += (int)Math.Max(0, stored - acknowledged);
+        }
+
+        return (lost, duplicated);
+    }
+
+    private sealed record Send(ChatUser Sender, TimeSpan Started, TimeSpan Acknowledged);
+
+    /// <summary>One HTTP attempt of a send; the status is null when no answer came (a connection error or a timeout).</summary>
+    private sealed record Attempt(TimeSpan Started, TimeSpan Ended, HttpStatusCode? Status);
+
+    /// <summary>
+    /// One sender per pair, each sending its next message only once the previous one is acknowledged, and retrying a
+    /// failed one after a short pause with the same clientMessageId, as the web client does.
+    /// </summary>
+    private sealed class ShardTraffic : IAsyncDisposable
+    {
+        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
+
+        private readonly ChatApi _api;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly ConcurrentQueue<Send> _sends = new();
+        private readonly ConcurrentQueue<Attempt> _attempts = new();
+        private readonly CancellationTokenSource _stop = new();
+        private List<Task> _senders = [];
+
+        private ShardTraffic(ChatApi api) => _api = api;
+
+        public TimeSpan Now => _clock.Elapsed;
+
+        /// <summary>The sends acknowledged so far.</summary>
+        public IReadOnlyList<Send> Sends => [.. _sends];
+
+        /// <summary>Every attempt so far.</summary>
+        public IReadOnlyList<Attempt> Attempts => [.. _attempts];
+
+        public static ShardTraffic Start(ChatApi api, IEnumerable<(ChatUser Sender, ChatUser Recipient)> pairs)
+        {
+            var traffic = new ShardTraffic(api);
+            traffic._senders = [.. pairs.Select(pair => traffic.SendUntilStoppedAsync(pair.Sender, pair.Recipient.Id))];
+            return traffic;
+        }
+
+        public TimeSpan? FirstAcknowledgementOfASendStartedAfter(TimeSpan moment)
+        {
+            var after = _sends.Where(send => send.Started > moment).ToList();
+            return after.Count == 0 ? null : after.Min(send => send.Acknowledged) - moment;
+        }
+
+        /// <summary>Acknowledged sends/s over a window, shown as it runs.</summary>
+        public Task<double> CountAsync(string what, TimeSpan window) => ScenarioContext.MeasureAsync(
+            what,
+            async () =>
+            {
+                var first = _sends.Count;
+                await Task.Delay(window);
+                return (_sends.Count - first) / window.TotalSeconds;
+            },
+            perSecond => $"{perSecond:F0} acknowledged/s");
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_senders);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _stop.Dispose();
+        }
+
+        private async Task SendUntilStoppedAsync(ChatUser sender, long recipientId)
+        {
+            for (var index = 0; !_stop.IsCancellationRequested; index++)
+            {
+                var clientMessageId = Guid.NewGuid().ToString("N");
+                var started = Now;
+                while (await AttemptAsync(sender, recipientId, $"failover {index}", clientMessageId) is not (HttpStatusCode.Created or HttpStatusCode.OK))
+                {
+                    await Task.Delay(RetryPause, CancellationToken.None);
+                }
+
+                _sends.Enqueue(new Send(sender, started, Now));
+            }
+        }
+
+        private async Task<HttpStatusCode?> AttemptAsync(ChatUser sender, long recipientId, string content, string clientMessageId)
+        {
+            var started = Now;
+            HttpStatusCode? status;
+            try
+            {
+                status = await _api.SendForStatusAsync(sender, recipientId, content, clientMessageId);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                status = null;
+            }
+
+            _attempts.Enqueue(new Attempt(started, Now, status));
+            return status;
+        }
+    }
+
+    /// <summary>Polls a condition until it gives a value, within a bound.</summary>
+    private static class Until
+    {
+        private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+
+        public static Task<T> ValueAsync<T>(Func<T?> condition)
+            where T : struct => ValueAsync(() => Task.FromResult(condition()));
+
+        public static async Task<T> ValueAsync<T>(Func<Task<T?>> condition)
+            where T : struct
+        {
+            using var bound = new CancellationTokenSource(Bound);
+            while (true)
+            {
+                if (await condition() is { } value)
+                {
+                    return value;
+                }
+
+                await Task.Delay(200, bound.Token);
+            }
+        }
+    }
+}
