@@ -10,6 +10,8 @@ namespace WhatsApp.Gateway.Tests;
 public sealed class ClusterFaultTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(90);
+    private const string RenewedUsers = "whatsapp_gateway_listener_renewal_users";
+    private const string Renewed = "outcome=\"renewed\"", Failed = "outcome=\"failed\"";
 
     [Fact(Timeout = 300_000)]
     public async Task Cluster_AllSilosDieAndRestart_ApiAnswers503ThenTheGatewayRecoversByItselfWithEverythingIntact()
@@ -57,6 +59,12 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
                 samples => PrometheusSample.Total(samples, "whatsapp_gateway_hub_connections") == 1 && PrometheusSample.Total(samples, "whatsapp_gateway_connected_users") == 1,
                 TimeSpan.FromSeconds(30), "the gateway counting only Bob's tab after Carol's was refused");
 
+            // Bob's subscription cannot be renewed meanwhile, and the gateway says so.
+            await Eventually.ReturnsAsync(
+                () => PrometheusSample.ScrapeAsync(system.GatewayUrl),
+                samples => PrometheusSample.Total(samples, RenewedUsers, Failed) == 1 && PrometheusSample.Total(samples, RenewedUsers, Renewed) == 0,
+                TimeSpan.FromSeconds(30), "a renewal that failed for Bob in the gateway's metrics");
+
             for (var shard = 0; shard < ChatSystem.ShardCount; shard++)
             {
                 system.StartSilo(shard);
@@ -82,6 +90,10 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             }
 
             Assert.NotNull(pushed);
+            await Eventually.ReturnsAsync(
+                () => PrometheusSample.ScrapeAsync(system.GatewayUrl),
+                samples => PrometheusSample.Total(samples, RenewedUsers, Renewed) == 1 && PrometheusSample.Total(samples, RenewedUsers, Failed) == 0,
+                TimeSpan.FromSeconds(30), "Bob's subscription renewed again in the gateway's metrics");
             await using (var carolTab = await Eventually.SucceedsAsync(
                 () => HubSession.ConnectAsync(system.GatewayUrl, carolAuth.Token), RecoveryBound, "Carol's tab connecting after the outage"))
             {

@@ -39,6 +39,23 @@ public sealed class GatewayMetrics
             () => events.HubConnections,
             unit: "{connection}",
             description: "Open hub connections on this gateway.");
+        meter.CreateObservableCounter(
+            "whatsapp.gateway.listener_renewal.rounds",
+            () => events.LastRenewal?.Round ?? 0,
+            unit: "{round}",
+            description: "Renewals of every user's event subscription finished since the gateway started.");
+        meter.CreateObservableGauge(
+            "whatsapp.gateway.listener_renewal.duration",
+            () => events.LastRenewal is { } renewal ? [new Measurement<double>(renewal.Duration.TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            unit: "s",
+            description: "How long the last renewal of every user's event subscription took; it must stay well within the silos' observer expiry.");
+        meter.CreateObservableGauge(
+            "whatsapp.gateway.listener_renewal.users",
+            () => events.LastRenewal is { } renewal
+                ? [new Measurement<int>(renewal.Renewed, new KeyValuePair<string, object?>("outcome", "renewed")), new Measurement<int>(renewal.Failed, new KeyValuePair<string, object?>("outcome", "failed"))]
+                : Array.Empty<Measurement<int>>(),
+            unit: "{user}",
+            description: "Users whose event subscription the last renewal renewed, or failed to (retried at the next).");
         _sendDuration = meter.CreateHistogram(
             "whatsapp.gateway.send.duration",
             unit: "s",

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Hosting;
@@ -28,6 +29,9 @@ public sealed partial class UserEventBridge(
 
     /// <summary>Hub connections on this gateway that have been attached and not yet detached.</summary>
     public int HubConnections => Volatile.Read(ref _hubConnections);
+
+    /// <summary>The last finished renewal of every listener (null before the first): it must stay well within the expiry.</summary>
+    public ListenerRenewal? LastRenewal { get; private set; }
 
     /// <summary>
     /// A connection of the user opened: make sure this gateway listens to the user's grain. Connections that open
@@ -103,10 +107,23 @@ public sealed partial class UserEventBridge(
         using var timer = new PeriodicTimer(options.Value.ObserverRenewInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            var started = Stopwatch.GetTimestamp();
+            var (renewed, failed) = (0, 0);
             await Parallel.ForEachAsync(
                 _listeners.Where(pair => pair.Value.IsSubscribed),
                 new ParallelOptions { MaxDegreeOfParallelism = options.Value.ObserverRenewConcurrency, CancellationToken = stoppingToken },
-                async (pair, _) => await RenewAsync(pair.Key, pair.Value));
+                async (pair, _) =>
+                {
+                    if (await RenewAsync(pair.Key, pair.Value))
+                    {
+                        Interlocked.Increment(ref renewed);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                });
+            LastRenewal = new ListenerRenewal((LastRenewal?.Round ?? 0) + 1, Stopwatch.GetElapsedTime(started), renewed, failed);
         }
     }
 
@@ -153,15 +170,17 @@ public sealed partial class UserEventBridge(
     }
 
     /// <summary>One user's renewal, bounded so that a grain on a silo that just died holds a renewal slot only briefly.</summary>
-    private async Task RenewAsync(long userId, UserListener listener)
+    private async Task<bool> RenewAsync(long userId, UserListener listener)
     {
         try
         {
             await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(listener.Reference).WaitAsync(options.Value.ClusterAttemptTimeout);
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogRenewalFailed(exception, userId);
+            return false;
         }
     }
 
@@ -223,3 +242,9 @@ public sealed partial class UserEventBridge(
         public Task OnPresenceAsync(PresenceEvent presence) => user.SendAsync(HubEvents.Presence, presence);
     }
 }
+
+/// <summary>
+/// One renewal of every listener of a gateway (the gateway's <paramref name="Round"/>th): how long it took, and how many
+/// users it renewed or failed to.
+/// </summary>
+public sealed record ListenerRenewal(long Round, TimeSpan Duration, int Renewed, int Failed);

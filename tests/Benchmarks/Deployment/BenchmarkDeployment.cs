@@ -27,9 +27,10 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
     public IReadOnlyList<int> SiloProcessIds => [.. System.RunningSilos.Select(silo => silo.Id)];
 
     /// <param name="databasePerShard">One PostgreSQL per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
-    public static async Task<BenchmarkDeployment> StartAsync(bool databasePerShard)
+    /// <param name="smoke">A smoke run: subscriptions are renewed every 2 s instead of 20, so waiting for a renewal is short.</param>
+    public static async Task<BenchmarkDeployment> StartAsync(bool databasePerShard, bool smoke)
     {
-        var system = await ChatSystem.StartAsync(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             // The per-user send and hub-call allowances protect the service from one user; the benchmark's users send far faster.
             ["Gateway__SendsPerSecond"] = "1000000",
@@ -42,7 +43,13 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
             // As ./run: no per-request logging, which would cost the gateway more than the sends it measures.
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
-        }, PostgresDurability.AsShipped, databasePerShard);
+        };
+        if (smoke)
+        {
+            settings["Gateway__ObserverRenewInterval"] = "00:00:02";
+        }
+
+        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard);
         return new BenchmarkDeployment(system);
     }
 

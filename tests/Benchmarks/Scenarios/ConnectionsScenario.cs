@@ -25,6 +25,8 @@ public sealed class ConnectionsScenario : Scenario
 
     public const string GatewayHeapKey = "gateway.heap-per-connection";
 
+    public const string RenewalKey = "renewal", RenewalOneDownKey = "renewal.one-down";
+
     // The gateway's RSS before any idle connection of this scenario: the runtime keeps memory it once needed, so after
     // the first run the RSS before opening connections already holds them, and a per-run difference would show nothing.
     private long? _gatewayResidentBaseline;
@@ -78,6 +80,16 @@ public sealed class ConnectionsScenario : Scenario
                 gatewayAfter.HeapNote ?? gatewayBefore.HeapNote);
             figures.Add("silo.rss-per-user", "Silo RSS (all silos) per active user", Units.Kilobytes, PerItemKilobytes(siloAfter - siloBefore, users.Length),
                 "registered and connected users; includes whatever else the silos allocated meanwhile");
+
+            // Last, as it kills a silo (and starts it again): every user's subscription must be renewed well within
+            // the silos' observer expiry, also while a silo is down.
+            var renewal = await ScenarioContext.MeasureAsync(
+                $"renewing {users.Length} users' subscriptions, with every silo up and then with one killed",
+                () => ListenerRenewals.MeasureAsync(deployment, users.Length),
+                result => string.Create(CultureInfo.InvariantCulture, $"{result.AllUpSeconds:F2} s, {result.OneDownSeconds:F2} s with a silo down"));
+            figures.Add(RenewalKey, "Renewal of every connected user's subscription, every silo up", Units.Seconds, renewal.AllUpSeconds);
+            figures.Add(RenewalOneDownKey, "The same right after a silo is killed (the slower of the two rounds after it)", Units.Seconds, renewal.OneDownSeconds);
+            figures.Add("renewal.failed", "Renewals that failed in those two rounds (retried at the next)", Units.Count, renewal.FailedWithOneDown);
             return figures;
         }
         finally

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
 
-namespace WhatsApp.Gateway.Tests.Infrastructure;
+namespace WhatsApp.Testing;
 
 /// <summary>One sample line of a Prometheus text exposition: <c>name{labels} value</c>.</summary>
 public sealed record PrometheusSample(string Name, string Labels, double Value)
@@ -17,13 +16,13 @@ public sealed record PrometheusSample(string Name, string Labels, double Value)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var response = await http.GetAsync(new Uri(process, "/metrics"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        response.EnsureSuccessStatusCode();
         return Parse(await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>The sum of the samples of one name, over all their label sets.</summary>
-    public static double Total(IReadOnlyList<PrometheusSample> samples, string name) =>
-        samples.Where(sample => sample.Name == name).Sum(sample => sample.Value);
+    /// <summary>The sum of the samples of one name, over all their label sets or those that contain a label (<c>outcome="failed"</c>).</summary>
+    public static double Total(IReadOnlyList<PrometheusSample> samples, string name, string? label = null) =>
+        samples.Where(sample => sample.Name == name && (label is null || sample.Labels.Contains(label, StringComparison.Ordinal))).Sum(sample => sample.Value);
 
     private static PrometheusSample ParseLine(string line)
     {
