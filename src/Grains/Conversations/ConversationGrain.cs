@@ -34,13 +34,14 @@ public sealed class ConversationGrain(
 
     private readonly RecentClientMessageIds _recentIds = new(chatOptions.Value.RecentClientMessageIds);
     private ParticipantOutbox _outbox = null!;
+    private ConversationLog? _log;
+    private RegisteredParticipantsCheck? _registeredCheck;
     private readonly List<QueuedSend> _queued = [];
     private readonly Dictionary<(long Sender, string ClientMessageId), QueuedSend> _unwritten = [];
     private ConversationId? _id;
     private long _lastSequence;
     private bool _lastSequenceIsKnown = true;
     private bool _isWriting;
-    private Task<IReadOnlySet<long>>? _participantCheck;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,9 +50,11 @@ public sealed class ConversationGrain(
         if (ConversationId.TryParse(this.GetPrimaryKeyString(), out var id))
         {
             _id = id;
+            _log = new ConversationLog(id, log, ShardMap.ShardCount);
+            _registeredCheck = new RegisteredParticipantsCheck(id, GrainFactory);
             try
             {
-                _lastSequence = await log.LastSequenceAsync(id);
+                _lastSequence = await _log.LastSequenceAsync();
             }
             catch (System.Data.Common.DbException exception) when (exception.IsTransient)
             {
@@ -84,7 +87,7 @@ public sealed class ConversationGrain(
         {
             if (_recentIds.TryGetSequence(fromUserId, clientMessageId, out var sentSequence))
             {
-                var original = (await log.ReadAsync(conversation, sentSequence, sentSequence))[0];
+                var original = (await _log!.ReadAsync(sentSequence, sentSequence))[0];
                 return await AnswerDuplicateAsync(conversation, original);
             }
 
@@ -95,7 +98,7 @@ public sealed class ConversationGrain(
             }
         }
 
-        if (_lastSequence == 0 && await RefuseUnregisteredAsync(conversation, fromUserId) is { } unregistered)
+        if (_lastSequence == 0 && await _registeredCheck!.RefuseUnregisteredAsync(fromUserId) is { } unregistered)
         {
             return ChatResult.Fail<SendReceipt>(unregistered);
         }
@@ -129,7 +132,7 @@ public sealed class ConversationGrain(
         var oldest = Math.Max(1, newest - limit + 1);
         IReadOnlyList<ChatMessage> messages = newest < 1
             ? []
-            : [.. (await log.ReadAsync(conversation, oldest, newest)).Select(row => WithStatusForSender(conversation, ToChatMessage(conversation, row)))];
+            : [.. (await _log!.ReadAsync(oldest, newest)).Select(message => WithStatusForSender(conversation, message))];
         return ChatResult.Success(new HistoryPage(conversation.ToString(), messages, HasMore: newest >= 1 && oldest > 1));
     }
 
@@ -189,10 +192,10 @@ public sealed class ConversationGrain(
                 var round = _queued.ToList();
                 _queued.Clear();
                 var rows = Number(round);
-                WriteOutcome outcome;
+                IReadOnlyList<ChatMessage>? messages;
                 try
                 {
-                    outcome = await log.AppendAsync(WriteOf(rows));
+                    messages = await _log!.AppendAsync(rows);
                 }
                 catch (Exception exception)
                 {
@@ -203,14 +206,13 @@ public sealed class ConversationGrain(
                     continue;
                 }
 
-                if (outcome == WriteOutcome.Conflict)
+                if (messages is null)
                 {
                     await ResolveConflictAsync(round);
                     continue;
                 }
 
                 _lastSequence = rows[^1].Sequence;
-                var messages = rows.Select(row => ToChatMessage(_id!.Value, row)).ToList();
                 for (var i = 0; i < round.Count; i++)
                 {
                     Complete(round[i], messages[i], wasDuplicate: false);
@@ -231,20 +233,6 @@ public sealed class ConversationGrain(
         return [.. round.Select((send, i) => new MessageRow(_lastSequence + 1 + i, send.FromUserId, send.Content, send.ClientMessageId, createdAt))];
     }
 
-    /// <summary>The messages, and each participant's chat-list line moved to the newest of them.</summary>
-    private ConversationWrite WriteOf(IReadOnlyList<MessageRow> rows)
-    {
-        var conversation = _id!.Value;
-        var newest = rows[^1];
-        var lines = conversation.DirectParticipants
-            .Select(participant => new ChatListUpdate(
-                participant,
-                newest,
-                rows.Where(row => row.FromUserId == participant).Select(row => row.Sequence).DefaultIfEmpty(0).Max()))
-            .ToList();
-        return new ConversationWrite(conversation, rows, lines, []);
-    }
-
     /// <summary>
     /// Nothing of the round was stored because a sequence or a clientMessageId was taken: sends already stored under
     /// their clientMessageId are answered with the stored message, the others go back to the front of the queue, to be
@@ -256,14 +244,14 @@ public sealed class ConversationGrain(
         {
             await ReloadLastSequenceAsync();
             var keys = round.Where(send => send.ClientMessageId is not null).Select(send => (send.FromUserId, send.ClientMessageId!)).ToList();
-            var stored = keys.Count == 0 ? [] : await log.FindByClientMessageIdsAsync(_id!.Value, keys);
+            var stored = await _log!.FindByClientMessageIdsAsync(keys);
             var retry = new List<QueuedSend>();
             foreach (var send in round)
             {
-                var original = stored.FirstOrDefault(row => row.FromUserId == send.FromUserId && row.ClientMessageId == send.ClientMessageId && send.ClientMessageId is not null);
+                var original = stored.FirstOrDefault(message => message.FromUserId == send.FromUserId && message.ClientMessageId == send.ClientMessageId && send.ClientMessageId is not null);
                 if (original is not null)
                 {
-                    Complete(send, ToChatMessage(_id!.Value, original), wasDuplicate: true);
+                    Complete(send, original, wasDuplicate: true);
                 }
                 else if (++send.Conflicts >= MaxConflictsPerSend)
                 {
@@ -287,7 +275,7 @@ public sealed class ConversationGrain(
     {
         try
         {
-            _lastSequence = await log.LastSequenceAsync(_id!.Value);
+            _lastSequence = await _log!.LastSequenceAsync();
             _lastSequenceIsKnown = true;
         }
         catch (Exception exception)
@@ -334,9 +322,8 @@ public sealed class ConversationGrain(
     /// A retry of a stored message. The first attempt may have stored it and then failed to reach a participant (its
     /// silo died), so they are told again; user grains push it again, and clients keep a message once by its id.
     /// </summary>
-    private async Task<ChatResult<SendReceipt>> AnswerDuplicateAsync(ConversationId conversation, MessageRow original)
+    private async Task<ChatResult<SendReceipt>> AnswerDuplicateAsync(ConversationId conversation, ChatMessage message)
     {
-        var message = ToChatMessage(conversation, original);
         await _outbox.ResendAsync(conversation.DirectParticipants, [message]);
         return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, message), WasDuplicate: true));
     }
@@ -364,7 +351,7 @@ public sealed class ConversationGrain(
 
         // The chat-list copy first: if the grain state then fails, a retried mark finds it not advanced and writes both.
         var conversation = _id!.Value;
-        await log.AppendAsync(ConversationWrite.OfMarks(conversation, new MarkUpdate(userId, advanced.DeliveredUpTo, advanced.ReadUpTo)));
+        await _log!.AppendMarksAsync(userId, advanced);
         state.State.Marks[userId] = advanced;
         await WriteStateOrReloadAsync(state);
 
@@ -373,10 +360,7 @@ public sealed class ConversationGrain(
         return ChatResult.Ok;
     }
 
-    /// <summary>
-    /// The participant's line as this conversation knows it: its newest message, their own newest (read from storage,
-    /// as only a repair needs it) and their marks. Moves the line forward only, like every other write of it.
-    /// </summary>
+    /// <summary>The participant's line as this conversation knows it. Moves the line forward only, like every other write of it.</summary>
     public async Task RewriteChatListLineAsync(long userId)
     {
         if (_id is not { } conversation || !conversation.Includes(userId) || _lastSequence == 0)
@@ -384,10 +368,7 @@ public sealed class ConversationGrain(
             return;
         }
 
-        var newest = (await log.ReadAsync(conversation, _lastSequence, _lastSequence))[0];
-        var ownNewest = await log.LastSequenceFromAsync(conversation, userId);
-        var marks = state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None);
-        await log.RewriteChatListLineAsync(conversation, new ChatListUpdate(userId, newest, ownNewest), new MarkUpdate(userId, marks.DeliveredUpTo, marks.ReadUpTo));
+        await _log!.RewriteChatListLineAsync(userId, _lastSequence, state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None));
     }
 
     private ChatError? RefuseUnlessParticipant(long userId) => _id switch
@@ -416,42 +397,6 @@ public sealed class ConversationGrain(
 
         return new ChatError(ChatErrorCode.NoConversation, $"Conversation {_id} has no messages yet: it starts with its first message.");
     }
-
-    /// <summary>
-    /// Before the first message: both participants must be registered. Concurrent first sends share one check; a check
-    /// that finds someone unregistered is not kept, since they may register a moment later. Nothing is written: once a
-    /// message is stored, the conversation's last sequence says the check was made.
-    /// </summary>
-    private async Task<ChatError?> RefuseUnregisteredAsync(ConversationId conversation, long senderId)
-    {
-        var check = _participantCheck ??= UnregisteredParticipantsAsync(conversation);
-        IReadOnlySet<long> unregistered;
-        try
-        {
-            unregistered = await check;
-        }
-        finally
-        {
-            if (_participantCheck == check && (!check.IsCompletedSuccessfully || check.Result.Count > 0))
-            {
-                _participantCheck = null;
-            }
-        }
-
-        var recipientId = conversation.PeerOf(senderId);
-        return unregistered.Contains(senderId) ? new ChatError(ChatErrorCode.UnknownUser, $"User {senderId} is not registered.")
-            : unregistered.Contains(recipientId) ? new ChatError(ChatErrorCode.UnknownRecipient, $"User {recipientId} is not registered.")
-            : null;
-    }
-
-    private async Task<IReadOnlySet<long>> UnregisteredParticipantsAsync(ConversationId conversation)
-    {
-        var participants = conversation.DirectParticipants;
-        var profiles = await Task.WhenAll(participants.Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).GetProfileAsync()));
-        return participants.Where((_, i) => profiles[i] is null).ToHashSet();
-    }
-
-    private ChatMessage ToChatMessage(ConversationId conversation, MessageRow row) => ChatMessages.From(conversation, row, ShardMap.ShardCount);
 
     /// <summary>Ticks as the sender sees them: read or delivered once the recipient's marks reach the message.</summary>
     private ChatMessage WithStatusForSender(ConversationId conversation, ChatMessage message)

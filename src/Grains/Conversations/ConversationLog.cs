@@ -1,0 +1,60 @@
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Storage;
+
+namespace WhatsApp.Grains.Conversations;
+
+/// <summary>
+/// One conversation's part of the silo's <see cref="MessageLog"/>, in the conversation's terms: its messages as clients
+/// see them (the contract's Message; the grain sets the ticks), and its participants' chat-list lines and marks. The
+/// grain decides what is written and when, and numbers the messages; this knows how they are stored and read back.
+/// </summary>
+internal sealed class ConversationLog(ConversationId conversation, MessageLog log, int shardCount)
+{
+    /// <summary>The newest sequence in storage (0 when the conversation has no message).</summary>
+    public Task<long> LastSequenceAsync() => log.LastSequenceAsync(conversation);
+
+    /// <summary>The messages from <paramref name="oldest"/> to <paramref name="newest"/>, both included, oldest first.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> ReadAsync(long oldest, long newest) =>
+        [.. (await log.ReadAsync(conversation, oldest, newest)).Select(ToMessage)];
+
+    /// <summary>The stored messages among those sent under these clientMessageIds.</summary>
+    public async Task<IReadOnlyList<ChatMessage>> FindByClientMessageIdsAsync(IReadOnlyList<(long FromUserId, string ClientMessageId)> keys) =>
+        keys.Count == 0 ? [] : [.. (await log.FindByClientMessageIdsAsync(conversation, keys)).Select(ToMessage)];
+
+    /// <summary>
+    /// Commits numbered messages and each participant's chat-list line moved to the newest of them, as one write. Returns
+    /// the messages as stored, or null when a sequence or a clientMessageId was taken already (then nothing was stored).
+    /// </summary>
+    public async Task<IReadOnlyList<ChatMessage>?> AppendAsync(IReadOnlyList<MessageRow> rows)
+    {
+        var newest = rows[^1];
+        var lines = conversation.DirectParticipants
+            .Select(participant => new ChatListUpdate(
+                participant,
+                newest,
+                rows.Where(row => row.FromUserId == participant).Select(row => row.Sequence).DefaultIfEmpty(0).Max()))
+            .ToList();
+        var outcome = await log.AppendAsync(new ConversationWrite(conversation, rows, lines, []));
+        return outcome == WriteOutcome.Conflict ? null : [.. rows.Select(ToMessage)];
+    }
+
+    /// <summary>A participant's marks, copied to their chat-list line (which shows their unread count).</summary>
+    public Task AppendMarksAsync(long userId, ParticipantMarks marks) =>
+        log.AppendAsync(ConversationWrite.OfMarks(conversation, Marks(userId, marks)));
+
+    /// <summary>
+    /// A participant's chat-list line as storage and the grain know it: the newest message, their own newest (read from
+    /// storage, as only a repair needs it) and their marks.
+    /// </summary>
+    public async Task RewriteChatListLineAsync(long userId, long lastSequence, ParticipantMarks marks)
+    {
+        var newest = (await log.ReadAsync(conversation, lastSequence, lastSequence))[0];
+        var ownNewest = await log.LastSequenceFromAsync(conversation, userId);
+        await log.RewriteChatListLineAsync(conversation, new ChatListUpdate(userId, newest, ownNewest), Marks(userId, marks));
+    }
+
+    private static MarkUpdate Marks(long userId, ParticipantMarks marks) => new(userId, marks.DeliveredUpTo, marks.ReadUpTo);
+
+    private ChatMessage ToMessage(MessageRow row) => ChatMessages.From(conversation, row, shardCount);
+}
