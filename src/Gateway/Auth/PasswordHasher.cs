@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Auth;
@@ -14,24 +15,30 @@ public sealed class PasswordHasher : IDisposable
 {
     private readonly int _iterations;
     private readonly SemaphoreSlim _slots;
+    private readonly GatewayMetrics _metrics;
 
     // Checked when the id has no account, so that an unknown id costs exactly what a wrong password does and the time of
     // the answer does not tell which numbers are registered.
     private readonly PasswordHash _decoy;
 
-    public PasswordHasher(IOptions<PasswordOptions> options)
+    public PasswordHasher(IOptions<PasswordOptions> options, GatewayMetrics metrics)
     {
+        _metrics = metrics;
         _iterations = options.Value.Iterations;
         _slots = new SemaphoreSlim(options.Value.MaxConcurrentHashes);
         _decoy = PasswordHash.Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), _iterations);
     }
 
     public Task<PasswordHash> HashAsync(string password, CancellationToken cancellationToken) =>
-        RunAsync(() => PasswordHash.Create(password, _iterations), cancellationToken);
+        RunAsync(() =>
+        {
+            _metrics.PasswordHashed(_iterations);
+            return PasswordHash.Create(password, _iterations);
+        }, cancellationToken);
 
     /// <summary>Whether the password is the stored one's; with nothing stored, spends the same time and answers no.</summary>
     public Task<bool> VerifyAsync(string password, PasswordHash? stored, CancellationToken cancellationToken) =>
-        RunAsync(() => stored?.Matches(password) ?? MatchesNoAccount(password), cancellationToken);
+        RunAsync(() => stored is null ? MatchesNoAccount(password) : Matches(stored, password), cancellationToken);
 
     /// <summary>Whether a stored hash is cheaper than the configured cost and should be replaced after a successful sign-in.</summary>
     public bool NeedsUpgrade(PasswordHash stored) => stored.IsWeakerThan(_iterations);
@@ -40,8 +47,14 @@ public sealed class PasswordHasher : IDisposable
 
     private bool MatchesNoAccount(string password)
     {
-        _ = _decoy.Matches(password);
+        _ = Matches(_decoy, password);
         return false;
+    }
+
+    private bool Matches(PasswordHash stored, string password)
+    {
+        _metrics.PasswordHashed(stored.Iterations);
+        return stored.Matches(password);
     }
 
     private async Task<T> RunAsync<T>(Func<T> hash, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public sealed class GatewayMetrics
 
     private readonly Histogram<double> _sendDuration;
     private readonly Counter<long> _shardHealthReads;
+    private readonly Counter<long> _passwordHashIterations;
 
     public GatewayMetrics(IMeterFactory meters, UserEventBridge events)
     {
@@ -66,9 +67,17 @@ public sealed class GatewayMetrics
             "whatsapp.gateway.shard_health.reads",
             unit: "{read}",
             description: "Reads of the shards' health from the cluster (the shard panels of every open tab share them).");
+        _passwordHashIterations = meter.CreateCounter<long>(
+            "whatsapp.gateway.password_hash.iterations",
+            unit: "{iteration}",
+            description: "PBKDF2 iterations of the password hashes this gateway derived or checked: the CPU sign-ins cost it. " +
+                "A sign-in with an unknown id costs what one with a wrong password does.");
     }
 
     public void ShardHealthRead() => _shardHealthReads.Add(1);
+
+    /// <summary>One password hash derived or checked, at a cost of <paramref name="iterations"/> PBKDF2 iterations.</summary>
+    public void PasswordHashed(int iterations) => _passwordHashIterations.Add(iterations);
 
     /// <summary>Records one send that began at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public void RecordSend(long startTimestamp, string transport, string outcome)
