@@ -23,6 +23,7 @@ app.MapAuthApi();
 app.MapUsersApi();
 app.MapMessagesApi();
 app.MapConversationsApi();
+app.MapGroupsApi();
 app.MapHealthApi();
 app.MapChatHub();
 app.MapChatMetrics();

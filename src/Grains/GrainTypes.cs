@@ -10,10 +10,12 @@ internal static class GrainTypes
     public const string UserDirectory = "userdirectory";
     public const string Conversation = "conversation";
     public const string ShardDatabase = "sharddatabase";
+    public const string Group = "group";
 
-    /// <summary>Grains whose integer key is itself the shard key (a user id, a shard number).</summary>
+    /// <summary>Grains whose integer key is itself the shard key (a user id, a group id, a shard number).</summary>
     public static bool HasIntegerShardKey(GrainType type) =>
-        type.Equals(GrainType.Create(User)) || type.Equals(GrainType.Create(UserDirectory)) || type.Equals(GrainType.Create(ShardDatabase));
+        type.Equals(GrainType.Create(User)) || type.Equals(GrainType.Create(UserDirectory)) || type.Equals(GrainType.Create(ShardDatabase))
+        || type.Equals(GrainType.Create(Group));
 }
 
 /// <summary>The grain storage provider every grain of the product writes to.</summary>

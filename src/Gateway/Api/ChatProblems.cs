@@ -20,10 +20,10 @@ public static class ChatProblems
 
     public static int StatusOf(ChatErrorCode code) => code switch
     {
-        ChatErrorCode.UserAlreadyRegistered => StatusCodes.Status409Conflict,
+        ChatErrorCode.UserAlreadyRegistered or ChatErrorCode.GroupIdTaken or ChatErrorCode.GroupFull => StatusCodes.Status409Conflict,
         ChatErrorCode.WrongCredentials => StatusCodes.Status401Unauthorized,
-        ChatErrorCode.NotParticipant => StatusCodes.Status403Forbidden,
-        ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient => StatusCodes.Status404NotFound,
+        ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin => StatusCodes.Status403Forbidden,
+        ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient or ChatErrorCode.UnknownGroup => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -10,6 +10,12 @@ public sealed record SendMessageRequest(long? ToUserId, string? Content, string?
 
 public sealed record MarkReadRequest(long? UpToSequence);
 
+public sealed record CreateGroupRequest(string? Name, IReadOnlyList<long>? MemberIds);
+
+public sealed record RenameGroupRequest(string? Name);
+
+public sealed record AddMembersRequest(IReadOnlyList<long>? UserIds);
+
 // Responses (JSON camelCase; enums as camelCase strings).
 
 public sealed record AuthResponse(long UserId, string DisplayName, string Token);

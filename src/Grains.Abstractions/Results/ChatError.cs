@@ -22,6 +22,12 @@ public enum ChatErrorCode
 
     /// <summary>A request the gateway refuses before asking the cluster: a missing field, a limit out of range.</summary>
     InvalidRequest,
+
+    InvalidGroupName,
+    UnknownGroup,
+    GroupIdTaken,
+    NotGroupAdmin,
+    GroupFull,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

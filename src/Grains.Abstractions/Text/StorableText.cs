@@ -25,4 +25,11 @@ public static class StorableText
 
         return true;
     }
+
+    /// <summary>A one-line name (a display name, a group's name) trimmed, or null when that is empty, too long or not storable.</summary>
+    public static string? TrimmedName(string? name, int maxLength)
+    {
+        var trimmed = name?.Trim() ?? string.Empty;
+        return trimmed.Length is 0 || trimmed.Length > maxLength || !IsStorable(trimmed, allowLineBreaks: false) ? null : trimmed;
+    }
 }

@@ -23,13 +23,10 @@ public static class UserLimits
             : ChatResult.Success(trimmed);
     }
 
-    public static ChatResult<string> NormalizeDisplayName(string? displayName)
-    {
-        var trimmed = displayName?.Trim() ?? string.Empty;
-        return trimmed.Length is 0 or > MaxDisplayNameLength || !StorableText.IsStorable(trimmed, allowLineBreaks: false)
-            ? ChatResult.Fail<string>(ChatErrorCode.InvalidDisplayName, $"displayName must be 1 to {MaxDisplayNameLength} printable characters.")
-            : ChatResult.Success(trimmed);
-    }
+    public static ChatResult<string> NormalizeDisplayName(string? displayName) =>
+        StorableText.TrimmedName(displayName, MaxDisplayNameLength) is { } trimmed
+            ? ChatResult.Success(trimmed)
+            : ChatResult.Fail<string>(ChatErrorCode.InvalidDisplayName, $"displayName must be 1 to {MaxDisplayNameLength} printable characters.");
 
     public static ChatError? ValidatePassword(string? password) =>
         password is { Length: >= MinPasswordLength and <= MaxPasswordLength }

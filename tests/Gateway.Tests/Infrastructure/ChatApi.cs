@@ -20,6 +20,10 @@ public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? client
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
+    public Task<HttpResponseMessage> PutJsonAsync(string path, object body) => _http.PutAsJsonAsync(path, body, ContractJson.Options);
+
+    public Task<HttpResponseMessage> DeleteAsync(string path) => _http.DeleteAsync(path);
+
     public async Task<T> GetJsonAsync<T>(string path)
     {
         using var response = await _http.GetAsync(path);

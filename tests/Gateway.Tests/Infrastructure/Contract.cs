@@ -38,3 +38,7 @@ public static class ContractJson
         NumberHandling = JsonNumberHandling.Strict,
     };
 }
+
+public sealed record GroupView(long GroupId, string Name, long CreatedBy, DateTimeOffset CreatedAt, List<GroupMemberView> Members);
+
+public sealed record GroupMemberView(long UserId, bool IsAdmin, DateTimeOffset JoinedAt);

@@ -1,0 +1,45 @@
+using WhatsApp.Grains.Abstractions.Results;
+
+namespace WhatsApp.Grains.Abstractions.Groups;
+
+/// <summary>
+/// One group chat (key: the group id, its own id space; placed on shard(groupId)): its name, its members and which of
+/// them are admins. The creator is the first admin; admins add, remove and promote members and rename the group; any
+/// member may leave. A caller who is not a member is refused everything, the member list included.
+/// </summary>
+public interface IGroupGrain : IGrainWithIntegerKey
+{
+    /// <summary>Creates the group with its creator as admin and the given members (all registered); refuses an id in use.</summary>
+    Task<ChatResult<GroupView>> CreateAsync(long creatorId, string name, IReadOnlyList<long> memberIds);
+
+    /// <summary>The group as a member sees it.</summary>
+    Task<ChatResult<GroupView>> GetAsync(long callerId);
+
+    /// <summary>Renames the group (admins only).</summary>
+    Task<ChatResult<GroupView>> RenameAsync(long callerId, string name);
+
+    /// <summary>Adds registered users (admins only), up to <see cref="GroupLimits.MaxMembers"/> members; adding a member again changes nothing.</summary>
+    Task<ChatResult<GroupView>> AddMembersAsync(long callerId, IReadOnlyList<long> userIds);
+
+    /// <summary>
+    /// Removes a member: an admin removes anyone, a member removes themself (leaves). When the last admin leaves, the
+    /// longest-standing member becomes admin, so a group is never without one.
+    /// </summary>
+    Task<ChatResult<GroupView>> RemoveMemberAsync(long callerId, long userId);
+
+    /// <summary>Makes a member an admin (admins only).</summary>
+    Task<ChatResult<GroupView>> PromoteAsync(long callerId, long userId);
+}
+
+/// <summary>A group as its members see it: members in the order they joined.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.GroupView")]
+public sealed record GroupView(
+    [property: Id(0)] long GroupId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long CreatedBy,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] IReadOnlyList<GroupMember> Members);
+
+/// <summary>A member of a group, whether they are an admin, and when they joined.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.GroupMember")]
+public sealed record GroupMember([property: Id(0)] long UserId, [property: Id(1)] bool IsAdmin, [property: Id(2)] DateTimeOffset JoinedAt);
