@@ -22,7 +22,6 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             using var anonymous = new ChatApi(system.GatewayUrl);
             var (alice, aliceAuth) = await anonymous.RegisterAsync();
             var (_, bobAuth) = await anonymous.RegisterAsync();
-            var (_, carolAuth) = await anonymous.RegisterAsync();
             var before = await alice.SendAsync(bobAuth.UserId, "before the outage");
             await using var bobTab = await HubSession.ConnectAsync(system.GatewayUrl, bobAuth.Token);
 
@@ -50,14 +49,6 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             }
-
-            // A tab that opens now cannot subscribe to its user's grain: it is refused, and nothing of it is left in the
-            // gateway (Bob's tab is still its only connection and only listener), so Carol's next tab starts afresh.
-            await Assert.ThrowsAnyAsync<Exception>(() => HubSession.ConnectAsync(system.GatewayUrl, carolAuth.Token));
-            await Eventually.ReturnsAsync(
-                () => PrometheusSample.ScrapeAsync(system.GatewayUrl),
-                samples => PrometheusSample.Total(samples, "whatsapp_gateway_hub_connections") == 1 && PrometheusSample.Total(samples, "whatsapp_gateway_connected_users") == 1,
-                TimeSpan.FromSeconds(30), "the gateway counting only Bob's tab after Carol's was refused");
 
             // Bob's subscription cannot be renewed meanwhile, and the gateway says so.
             await Eventually.ReturnsAsync(
@@ -94,13 +85,6 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
                 () => PrometheusSample.ScrapeAsync(system.GatewayUrl),
                 samples => PrometheusSample.Total(samples, RenewedUsers, Renewed) == 1 && PrometheusSample.Total(samples, RenewedUsers, Failed) == 0,
                 TimeSpan.FromSeconds(30), "Bob's subscription renewed again in the gateway's metrics");
-            await using (var carolTab = await Eventually.SucceedsAsync(
-                () => HubSession.ConnectAsync(system.GatewayUrl, carolAuth.Token), RecoveryBound, "Carol's tab connecting after the outage"))
-            {
-                var toCarol = await alice.SendAsync(carolAuth.UserId, "after Carol's refused tab");
-                await carolTab.NextAsync<Message>(message => message.Id == toCarol.Id);
-            }
-
             Assert.Equal(acknowledged, (await alice.HistoryAsync(aliceAuth.UserId, bobAuth.UserId, limit: 100)).Messages);
             alice.Dispose();
         }

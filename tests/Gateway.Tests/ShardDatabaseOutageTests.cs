@@ -5,11 +5,11 @@ using Xunit.Abstractions;
 
 namespace WhatsApp.Gateway.Tests;
 
-/// <summary>What a user sees while one shard's database is down (search across shards, the shard panel): a system of its own.</summary>
+/// <summary>What a user sees while one shard's database is down (search across shards, the shard panel, opening a tab): a system of its own.</summary>
 public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 300_000)]
-    public async Task OneShardsDatabaseDown_SearchAnswersFromTheOthersAndTheShardPanelShowsWhichDatabaseIsDown()
+    public async Task OneShardsDatabaseDown_SearchAnswersFromTheOthersTheShardPanelShowsItAndATabThatCannotSubscribeLeavesNothing()
     {
         await using var system = await ChatSystem.StartAsync(databasePerShard: true);
         try
@@ -17,11 +17,13 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
             using var anonymous = new ChatApi(system.GatewayUrl);
             var marker = "Fanout" + Guid.NewGuid().ToString("N")[..6];
             var users = new List<long>();
+            var tokens = new List<string>();
             ChatApi? searcher = null;
             for (var shard = 0; shard < ChatSystem.ShardCount; shard++)
             {
                 var (api, auth) = await anonymous.RegisterAsync(TestIds.User(shard), $"{marker} {shard}");
                 users.Add(auth.UserId);
+                tokens.Add(auth.Token);
                 searcher ??= api;
             }
 
@@ -45,6 +47,14 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
                 Assert.Equal(["up", "down", "up"], oneDown.Select(shard => shard.DatabaseStatus));
                 Assert.Equal(["active", "active", "active"], oneDown.Select(shard => shard.Status));
 
+                // Shard 1's user grain is active, so their token checks out, but it cannot store a new listener: the tab
+                // is refused and nothing of it stays in the gateway, which holds no other tab.
+                await Assert.ThrowsAnyAsync<Exception>(() => HubSession.ConnectAsync(system.GatewayUrl, tokens[1]));
+                await Eventually.ReturnsAsync(
+                    () => PrometheusSample.ScrapeAsync(system.GatewayUrl),
+                    samples => PrometheusSample.Total(samples, "whatsapp_gateway_hub_connections") == 0 && PrometheusSample.Total(samples, "whatsapp_gateway_connected_users") == 0,
+                    TimeSpan.FromSeconds(30), "no connection or listener left in the gateway after the refused tab");
+
                 await system.Databases[1].StartServerAsync();
                 await Eventually.ReturnsAsync(
                     () => SearchAsync(searcher!, marker, expectedUnanswered: null),
@@ -56,6 +66,11 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
                     shards => shards.All(shard => shard.DatabaseStatus == "up"),
                     TimeSpan.FromSeconds(30),
                     "shard 1's database up again in the shard panel");
+
+                // The same user's next tab subscribes afresh and gets their messages.
+                await using var tab = await HubSession.ConnectAsync(system.GatewayUrl, tokens[1]);
+                var message = await searcher!.SendAsync(users[1], "after the outage");
+                await tab.NextAsync<Message>(pushed => pushed.Id == message.Id);
             }
         }
         catch
