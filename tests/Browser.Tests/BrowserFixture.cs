@@ -23,24 +23,30 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The browser and the client host do not need the cluster: they start while it does.
         ClientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        System = await ChatSystem.StartAsync(new Dictionary<string, string>
-        {
-            ["Gateway__AllowedOrigins"] = ClientUrl.GetLeftPart(UriPartial.Authority),
-        });
+        var gatewayUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var launching = LaunchBrowserAsync();
         _client = HostProcess.Start("Client", "client", new Dictionary<string, string>
         {
-            ["Client__GatewayUrl"] = System.GatewayUrl.ToString(),
+            ["Client__GatewayUrl"] = gatewayUrl.ToString(),
             ["ASPNETCORE_URLS"] = ClientUrl.ToString(),
         });
+        System = await ChatSystem.StartAsync(
+            new Dictionary<string, string> { ["Gateway__AllowedOrigins"] = ClientUrl.GetLeftPart(UriPartial.Authority) },
+            gatewayUrl: gatewayUrl);
         await Eventually.SucceedsAsync(async () =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             return (await http.GetAsync(ClientUrl)).EnsureSuccessStatusCode();
         }, TimeSpan.FromSeconds(60), "the client host answering");
+        Browser = await launching;
+    }
 
+    private async Task<IBrowser> LaunchBrowserAsync()
+    {
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,

@@ -66,10 +66,12 @@ public sealed class ChatSystem : IAsyncDisposable
     /// <param name="gatewaySettings">Extra gateway settings (environment variable names), e.g. rate limits.</param>
     /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends.</param>
     /// <param name="databasePerShard">One PostgreSQL server per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
+    /// <param name="gatewayUrl">Where the first gateway listens, when a caller must know it before it starts (a web client host).</param>
     public static async Task<ChatSystem> StartAsync(
         IReadOnlyDictionary<string, string>? gatewaySettings = null,
         PostgresDurability durability = PostgresDurability.Relaxed,
-        bool databasePerShard = false)
+        bool databasePerShard = false,
+        Uri? gatewayUrl = null)
     {
         var databases = await Task.WhenAll(Enumerable.Range(0, databasePerShard ? ShardCount : 1).Select(_ => PostgresServer.StartAsync(durability)));
         var redis = await RedisServer.StartAsync();
@@ -81,7 +83,7 @@ public sealed class ChatSystem : IAsyncDisposable
                 system.StartSilo(shard);
             }
 
-            await system.StartGatewayAsync();
+            await system.StartGatewayAsync(url: gatewayUrl);
             return system;
         }
         catch
@@ -176,9 +178,10 @@ public sealed class ChatSystem : IAsyncDisposable
 
     /// <summary>Starts another gateway process on a free port and waits until it reaches every silo.</summary>
     /// <param name="settings">Settings of this gateway only, over the system's (e.g. a password hash cost to test).</param>
-    public async Task<Uri> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="url">Where it listens; a free loopback port by default.</param>
+    public async Task<Uri> StartGatewayAsync(IReadOnlyDictionary<string, string>? settings = null, Uri? url = null)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        url ??= new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}/dashboard/");
         _gatewayOwnSettings.Add(settings ?? new Dictionary<string, string>());
         var gateway = HostProcess.Start("Gateway", $"gateway-{_gateways.Count}", GatewayEnvironment(url, dashboard, _gatewayOwnSettings[^1]));
