@@ -37,6 +37,7 @@ public static partial class ClusterClientExtensions
             .Validate(gateway => gateway.ShardHealthMaxAge > TimeSpan.Zero, "Gateway:ShardHealthMaxAge must be more than 0.")
             .Validate(gateway => gateway.SearchShardTimeout > TimeSpan.Zero, "Gateway:SearchShardTimeout must be more than 0.")
             .Validate(gateway => gateway.SendsPerSecond >= 1 && gateway.SendBurst >= 1, "Gateway:SendsPerSecond and Gateway:SendBurst must be at least 1.")
+            .Validate(gateway => gateway.SiloListRefreshInterval > TimeSpan.Zero, "Gateway:SiloListRefreshInterval must be more than zero.")
             .Validate(
                 gateway => gateway.ClusterAttemptTimeout > TimeSpan.Zero && gateway.ClusterAttemptTimeout <= gateway.ClusterCallTimeout,
                 "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout.")
@@ -56,6 +57,8 @@ public static partial class ClusterClientExtensions
             });
             client.Services.AddOptions<ClientMessagingOptions>().Configure<IOptions<GatewayApiOptions>>(
                 (messaging, gateway) => messaging.ResponseTimeout = gateway.Value.ClusterCallTimeout);
+            client.Services.AddOptions<GatewayOptions>().Configure<IOptions<GatewayApiOptions>>(
+                (silos, gateway) => silos.GatewayListRefreshPeriod = gateway.Value.SiloListRefreshInterval);
             client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
             client.AddDashboard();
         });

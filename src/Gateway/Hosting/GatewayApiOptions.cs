@@ -32,6 +32,13 @@ public sealed class GatewayApiOptions
     /// </summary>
     public TimeSpan ObserverUnsubscribeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the gateway re-reads, from the membership table, which silos it may send its calls through. A silo that
+    /// stalls (frozen, swapping) keeps its connections open, so only this list tells the gateway to stop using it once
+    /// the cluster has declared it dead; Orleans' default of a minute would hold every call sent through it that long.
+    /// </summary>
+    public TimeSpan SiloListRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long an idempotent cluster call is retried (a dead silo is detected within about five seconds) before 503.</summary>
     public TimeSpan ClusterRetryBudget { get; set; } = TimeSpan.FromSeconds(15);
 
