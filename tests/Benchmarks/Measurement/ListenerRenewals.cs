@@ -26,18 +26,14 @@ public static class ListenerRenewals
         var second = await NextRoundAsync(gateway, first.Number, _ => true);
 
         deployment.System.StartSilo(KilledShard);
-        await UntilAsync(async () => await ActiveSilosAsync(gateway) == ChatSystem.ShardCount);
+        await Eventually.ReturnsAsync(() => ActiveSilosAsync(gateway), active => active == ChatSystem.ShardCount, Bound, "the killed silo back in the cluster");
         return new Figures(allUp.Duration.TotalSeconds, Math.Max(first.Duration.TotalSeconds, second.Duration.TotalSeconds), first.Failed + second.Failed);
     }
 
     private sealed record Round(long Number, TimeSpan Duration, int Renewed, int Failed);
 
-    private static async Task<Round> NextRoundAsync(Uri gateway, long after, Func<Round, bool> wanted)
-    {
-        Round? found = null;
-        await UntilAsync(async () => (found = await ReadAsync(gateway)).Number > after && wanted(found));
-        return found!;
-    }
+    private static Task<Round> NextRoundAsync(Uri gateway, long after, Func<Round, bool> wanted) =>
+        Eventually.ReturnsAsync(() => ReadAsync(gateway), round => round.Number > after && wanted(round), Bound, $"a renewal after round {after}");
 
     private static async Task<Round> ReadAsync(Uri gateway)
     {
@@ -57,13 +53,4 @@ public static class ListenerRenewals
     }
 
     private sealed record Health(int ActiveSilos);
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        using var bound = new CancellationTokenSource(Bound);
-        while (!await condition())
-        {
-            await Task.Delay(500, bound.Token);
-        }
-    }
 }

@@ -21,6 +21,8 @@ public sealed class FailoverScenario : Scenario
     public const string UnservedKey = "unserved";
     public const string SlowestRefusalKey = "database.slowest-refusal";
 
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromMinutes(2);
+
     private readonly List<(ChatUser Sender, ChatUser Recipient)> _pairs = [];
 
     public override string Name => "failover";
@@ -79,7 +81,7 @@ public sealed class FailoverScenario : Scenario
         var killedAt = traffic.Now;
         var unserved = await ScenarioContext.MeasureAsync(
             $"killed shard {Shard}'s silo: waiting for a send started after the kill to be acknowledged",
-            () => Until.ValueAsync(() => traffic.FirstAcknowledgementOfASendStartedAfter(killedAt)),
+            () => FirstAcknowledgementAfterAsync(traffic, killedAt, "a send to the killed shard acknowledged"),
             seconds => $"{seconds.TotalSeconds:F2} s");
         await traffic.CountAsync("sends served by the fallback silo", window);
 
@@ -91,8 +93,10 @@ public sealed class FailoverScenario : Scenario
             $"started shard {Shard}'s silo: waiting for its {_pairs.Count} conversations to migrate home",
             async () =>
             {
-                await Until.ValueAsync(() => _pairs.All(pair => survivors.Any(survivor => survivor.Silo.Output[survivor.Since..].Contains(
-                    $"conversation/{pair.Sender.Id}-{pair.Recipient.Id}'s shard is back", StringComparison.Ordinal))) ? true : (bool?)null);
+                await Eventually.ReturnsAsync(
+                    () => Task.FromResult(_pairs.All(pair => survivors.Any(survivor => survivor.Silo.Output[survivor.Since..].Contains(
+                        $"conversation/{pair.Sender.Id}-{pair.Recipient.Id}'s shard is back", StringComparison.Ordinal)))),
+                    home => home, RecoveryBound, "every conversation migrated home");
                 return traffic.Now - startedAt;
             },
             seconds => $"{seconds.TotalSeconds:F2} s");
@@ -114,7 +118,7 @@ public sealed class FailoverScenario : Scenario
         var backAt = traffic.Now;
         var recovered = await ScenarioContext.MeasureAsync(
             "started the database again: waiting for a send started after it to be acknowledged",
-            () => Until.ValueAsync(() => traffic.FirstAcknowledgementOfASendStartedAfter(backAt)),
+            () => FirstAcknowledgementAfterAsync(traffic, backAt, "a send acknowledged after the database returned"),
             seconds => $"{seconds.TotalSeconds:F2} s");
         await traffic.CountAsync("sends after the database is back", window);
 
@@ -129,6 +133,9 @@ public sealed class FailoverScenario : Scenario
             duringOutage.Count == 0 ? null : duringOutage.Max(attempt => attempt.Ended - attempt.Started).TotalMilliseconds);
         figures.Add("database.recovered", "Database started to the first acknowledgement of a send started after it", Units.Seconds, recovered.TotalSeconds);
     }
+
+    private static async Task<TimeSpan> FirstAcknowledgementAfterAsync(ShardTraffic traffic, TimeSpan moment, string what) =>
+        (await Eventually.ReturnsAsync(() => Task.FromResult(traffic.FirstAcknowledgementOfASendStartedAfter(moment)), first => first is not null, RecoveryBound, what))!.Value;
 
     /// <summary>The newest sequence of every pair's conversation.</summary>
     private async Task<long[]> StoredAsync(ChatApi api) =>
@@ -246,30 +253,6 @@ public sealed class FailoverScenario : Scenario
 
             _attempts.Enqueue(new Attempt(started, Now, status));
             return status;
-        }
-    }
-
-    /// <summary>Polls a condition until it gives a value, within a bound.</summary>
-    private static class Until
-    {
-        private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
-
-        public static Task<T> ValueAsync<T>(Func<T?> condition)
-            where T : struct => ValueAsync(() => Task.FromResult(condition()));
-
-        public static async Task<T> ValueAsync<T>(Func<Task<T?>> condition)
-            where T : struct
-        {
-            using var bound = new CancellationTokenSource(Bound);
-            while (true)
-            {
-                if (await condition() is { } value)
-                {
-                    return value;
-                }
-
-                await Task.Delay(200, bound.Token);
-            }
         }
     }
 }
