@@ -22,7 +22,7 @@ public static class ChatProblems
     {
         ChatErrorCode.UserAlreadyRegistered or ChatErrorCode.GroupIdTaken or ChatErrorCode.GroupFull => StatusCodes.Status409Conflict,
         ChatErrorCode.WrongCredentials => StatusCodes.Status401Unauthorized,
-        ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin => StatusCodes.Status403Forbidden,
+        ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin or ChatErrorCode.NotMessageAuthor => StatusCodes.Status403Forbidden,
         ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient or ChatErrorCode.UnknownGroup => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -16,6 +16,8 @@ public sealed record RenameGroupRequest(string? Name);
 
 public sealed record AddMembersRequest(IReadOnlyList<long>? UserIds);
 
+public sealed record SendGroupMessageRequest(string? Content, string? ClientMessageId);
+
 // Responses (JSON camelCase; enums as camelCase strings).
 
 public sealed record AuthResponse(long UserId, string DisplayName, string Token);

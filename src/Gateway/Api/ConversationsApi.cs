@@ -14,8 +14,14 @@ public static class ConversationsApi
         conversations.MapGet("/", InboxAsync);
         conversations.MapGet("/{a:long}/{b:long}", HistoryAsync);
         conversations.MapPost("/{conversationId}/read", MarkReadAsync);
+        conversations.MapGet("/{conversationId}/messages/{sequence:long}/info", MessageInfoAsync);
         return app;
     }
+
+    /// <summary>Who has received and who has read one of the caller's own messages.</summary>
+    private static async Task<Results<Ok<MessageInfo>, ProblemHttpResult>> MessageInfoAsync(
+        string conversationId, long sequence, ClaimsPrincipal caller, ChatService chat, CancellationToken cancellationToken) =>
+        (await chat.MessageInfoAsync(caller.UserId(), conversationId, sequence, cancellationToken)).OkOrProblem();
 
     /// <summary>
     /// One page of the caller's chat list, newest first. The body stays the contract's array; the next page's address

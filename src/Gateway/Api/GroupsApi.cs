@@ -2,11 +2,16 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Groups;
+using WhatsApp.Grains.Abstractions.Messages;
 
 namespace WhatsApp.Gateway.Api;
 
-/// <summary>Group membership: who is in a group and who administers it. Only members see a group; only admins change it.</summary>
+/// <summary>
+/// Groups: who is in a group and who administers it (only members see a group; only admins change it), and its
+/// messages. Marks, typing and message info go through the conversation endpoints with the group's conversation id.
+/// </summary>
 public static class GroupsApi
 {
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
@@ -18,8 +23,28 @@ public static class GroupsApi
         groups.MapPost("/{groupId:long}/members", AddMembersAsync);
         groups.MapDelete("/{groupId:long}/members/{userId:long}", RemoveMemberAsync);
         groups.MapPost("/{groupId:long}/admins/{userId:long}", PromoteAsync);
+        groups.MapPost("/{groupId:long}/messages", SendAsync).RequireRateLimiting(MessagesApi.SendPolicy);
+        groups.MapGet("/{groupId:long}/messages", HistoryAsync);
         return app;
     }
+
+    /// <summary>201 with the stored message, or 200 with the first one when the clientMessageId was sent before.</summary>
+    private static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> SendAsync(
+        long groupId, SendGroupMessageRequest request, ClaimsPrincipal caller, ChatService chat)
+    {
+        var sent = await chat.SendToGroupAsync(caller.UserId(), groupId, request.Content, request.ClientMessageId, GatewayMetrics.Rest);
+        if (!sent.IsSuccess)
+        {
+            return ChatProblems.From(sent.Error);
+        }
+
+        return sent.Value.WasDuplicate ? TypedResults.Ok(sent.Value.Message) : TypedResults.Created($"/api/groups/{groupId}/messages", sent.Value.Message);
+    }
+
+    /// <summary>A page of the group's history as the caller may read it (from when they joined; up to when they left).</summary>
+    private static async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> HistoryAsync(
+        long groupId, long? beforeSequence, int? limit, ClaimsPrincipal caller, ChatService chat, CancellationToken cancellationToken) =>
+        (await chat.GroupHistoryAsync(caller.UserId(), groupId, beforeSequence, limit, cancellationToken)).OkOrProblem();
 
     private static async Task<Results<Created<GroupView>, ProblemHttpResult>> CreateAsync(CreateGroupRequest request, ClaimsPrincipal caller, GroupService groups)
     {

@@ -4,6 +4,7 @@ using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Hosting;
 using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
@@ -27,20 +28,39 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     /// clientMessageId the send is idempotent, so it is retried through a silo failure and a repeat answers the first
     /// message; without one it is tried once.
     /// </summary>
-    public async Task<ChatResult<SendReceipt>> SendAsync(long caller, long? toUserId, string? content, string? clientMessageId, string transport)
+    public Task<ChatResult<SendReceipt>> SendAsync(long caller, long? toUserId, string? content, string? clientMessageId, string transport) =>
+        MeasuredSendAsync(transport, () =>
+            RequestChecks.UserIdProblem(toUserId, "toUserId") is { } invalidRecipient ? Refused(ChatErrorCode.InvalidUserId, invalidRecipient)
+            : toUserId == caller ? Refused(ChatErrorCode.CannotMessageSelf, "toUserId must be someone else.")
+            : SendToAsync(ConversationId.Direct(caller, toUserId!.Value), caller, content, clientMessageId));
+
+    /// <summary>Sends to a group as the caller (a member; the group's conversation checks), like <see cref="SendAsync"/>.</summary>
+    public Task<ChatResult<SendReceipt>> SendToGroupAsync(long caller, long groupId, string? content, string? clientMessageId, string transport) =>
+        MeasuredSendAsync(transport, () => UserIds.IsValid(groupId)
+            ? SendToAsync(ConversationId.Group(groupId), caller, content, clientMessageId)
+            : Refused(ChatErrorCode.UnknownGroup, $"There is no group {groupId}."));
+
+    /// <summary>A page of a group's history as the caller may read it: from when they joined, up to when they left if they did.</summary>
+    public async Task<ChatResult<HistoryPage>> GroupHistoryAsync(long caller, long groupId, long? beforeSequence, int? limit, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var outcome = GatewayMetrics.Failed;
-        try
+        if (!UserIds.IsValid(groupId))
         {
-            var sent = await SendOnceCheckedAsync(caller, toUserId, content, clientMessageId);
-            outcome = sent.IsSuccess ? GatewayMetrics.Sent : GatewayMetrics.Refused;
-            return sent;
+            return ChatResult.Fail<HistoryPage>(ChatErrorCode.UnknownGroup, $"There is no group {groupId}.");
         }
-        finally
-        {
-            metrics.RecordSend(started, transport, outcome);
-        }
+
+        var conversation = ConversationId.Group(groupId).ToString();
+        return await cluster.RetryAsync(
+            grains => grains.GetGrain<IConversationGrain>(conversation).GetHistoryAsync(caller, beforeSequence, limit ?? MessageLimits.DefaultPageSize),
+            cancellationToken);
+    }
+
+    /// <summary>Who has received and read one of the caller's own messages.</summary>
+    public async Task<ChatResult<MessageInfo>> MessageInfoAsync(long caller, string conversationId, long sequence, CancellationToken cancellationToken)
+    {
+        var conversation = RequestChecks.ConversationOfCaller(conversationId, caller);
+        return conversation.IsSuccess
+            ? await cluster.RetryAsync(grains => grains.GetGrain<IConversationGrain>(conversation.Value.ToString()).GetMessageInfoAsync(caller, sequence), cancellationToken)
+            : ChatResult.Fail<MessageInfo>(conversation.Error);
     }
 
     /// <summary>A page of the caller's conversation with another user, newest last, before a sequence if one is given.</summary>
@@ -80,7 +100,10 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         var peers = await Task.WhenAll(entries.Select(entry => entry.PeerUserId is { } peer
             ? cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(peer).GetProfileAsync(), cancellationToken)
             : Task.FromResult<UserProfile?>(null)));
-        var summaries = entries.Select((entry, i) => new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, entry.LastMessage, entry.UnreadCount)).ToList();
+        var groups = await Task.WhenAll(entries.Select(entry => entry.GroupId is { } group
+            ? cluster.RetryAsync(grains => grains.GetGrain<IGroupGrain>(group).GetSummaryAsync(caller), cancellationToken)
+            : Task.FromResult<GroupSummary?>(null)));
+        var summaries = entries.Select((entry, i) => new ConversationSummary(entry.ConversationId, peers[i], entry.GroupId, groups[i], entry.LastMessage, entry.UnreadCount)).ToList();
         return ChatResult.Success(new ConversationsPage(summaries, page.Value.NextCursor));
     }
 
@@ -175,21 +198,29 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         return ChatResult.Success(new UserSearchResult([.. profiles.OfType<UserProfile>()], unanswered));
     }
 
-    private async Task<ChatResult<SendReceipt>> SendOnceCheckedAsync(long caller, long? toUserId, string? content, string? clientMessageId)
+    private async Task<ChatResult<SendReceipt>> MeasuredSendAsync(string transport, Func<Task<ChatResult<SendReceipt>>> send)
     {
-        if (RequestChecks.UserIdProblem(toUserId, "toUserId") is { } invalidRecipient)
+        var started = Stopwatch.GetTimestamp();
+        var outcome = GatewayMetrics.Failed;
+        try
         {
-            return ChatResult.Fail<SendReceipt>(ChatErrorCode.InvalidUserId, invalidRecipient);
+            var sent = await send();
+            outcome = sent.IsSuccess ? GatewayMetrics.Sent : GatewayMetrics.Refused;
+            return sent;
         }
-
-        if (toUserId == caller)
+        finally
         {
-            return ChatResult.Fail<SendReceipt>(ChatErrorCode.CannotMessageSelf, "toUserId must be someone else.");
+            metrics.RecordSend(started, transport, outcome);
         }
+    }
 
-        var conversation = ConversationId.Direct(caller, toUserId!.Value).ToString();
+    private static Task<ChatResult<SendReceipt>> Refused(ChatErrorCode code, string detail) => Task.FromResult(ChatResult.Fail<SendReceipt>(code, detail));
+
+    private async Task<ChatResult<SendReceipt>> SendToAsync(ConversationId conversation, long caller, string? content, string? clientMessageId)
+    {
+        var key = conversation.ToString();
         Task<ChatResult<SendReceipt>> Send(IGrainFactory grains) =>
-            grains.GetGrain<IConversationGrain>(conversation).SendAsync(caller, content ?? string.Empty, clientMessageId);
+            grains.GetGrain<IConversationGrain>(key).SendAsync(caller, content ?? string.Empty, clientMessageId);
         return clientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
     }
 
@@ -219,8 +250,8 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     }
 }
 
-/// <summary>A line of the chat list as clients get it: the conversation, the peer's profile, the last message.</summary>
-public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, ChatMessage LastMessage, long UnreadCount);
+/// <summary>A line of the chat list as clients get it: the conversation, the peer's profile or the group's name, the last message.</summary>
+public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, GroupSummary? Group, ChatMessage LastMessage, long UnreadCount);
 
 /// <summary>A page of the chat list, and the cursor of the next page (null on the last).</summary>
 public sealed record ConversationsPage(IReadOnlyList<ConversationSummary> Summaries, string? NextCursor);

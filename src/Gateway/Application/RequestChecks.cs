@@ -17,11 +17,14 @@ public static class RequestChecks
     public static string? PageSizeProblem(int limit) =>
         limit is < 1 or > MessageLimits.MaxPageSize ? $"limit must be 1 to {MessageLimits.MaxPageSize}." : null;
 
-    /// <summary>The conversation a client names, when it is a conversation id and the caller takes part in it.</summary>
+    /// <summary>
+    /// The conversation a client names, when it is a conversation id and the caller takes part in it (for a group, its
+    /// conversation decides: it knows who is a member).
+    /// </summary>
     public static ChatResult<ConversationId> ConversationOfCaller(string conversationId, long callerId) =>
         !ConversationId.TryParse(conversationId, out var conversation)
-            ? ChatResult.Fail<ConversationId>(ChatErrorCode.InvalidConversation, $"'{conversationId}' is not a conversation id (\"a-b\" with a < b).")
-            : !conversation.Includes(callerId)
+            ? ChatResult.Fail<ConversationId>(ChatErrorCode.InvalidConversation, $"'{conversationId}' is not a conversation id (\"a-b\" with a < b, or \"g\" and a group id).")
+            : !conversation.IsGroup && !conversation.Includes(callerId)
                 ? ChatResult.Fail<ConversationId>(ChatErrorCode.NotParticipant, "You are not a participant of this conversation.")
                 : ChatResult.Success(conversation);
 }

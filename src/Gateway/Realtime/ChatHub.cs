@@ -34,15 +34,11 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
     public async Task<IReadOnlyList<ConversationSummary>> GetInbox() =>
         ValueOrThrow(await Guard(() => chat.ChatListAsync(Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted))).Summaries;
 
-    public async Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId)
-    {
-        if (!sendAllowance.TryTakeHubSend(Caller))
-        {
-            throw new HubException("Too many messages: slow down.");
-        }
+    public Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId) =>
+        SendWithinAllowanceAsync(() => chat.SendAsync(Caller, toUserId, content, clientMessageId, GatewayMetrics.Hub));
 
-        return ValueOrThrow(await Guard(() => chat.SendAsync(Caller, toUserId, content, clientMessageId, GatewayMetrics.Hub))).Message;
-    }
+    public Task<ChatMessage> SendGroupMessage(long groupId, string content, string? clientMessageId) =>
+        SendWithinAllowanceAsync(() => chat.SendToGroupAsync(Caller, groupId, content, clientMessageId, GatewayMetrics.Hub));
 
     public async Task Typing(string conversationId, bool isTyping) =>
         ThrowIfRefused(await Guard(() => chat.SetTypingAsync(Caller, conversationId, isTyping)));
@@ -52,6 +48,16 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
 
     public async Task MarkRead(string conversationId, long upToSequence) =>
         ThrowIfRefused(await Guard(() => chat.MarkReadAsync(Caller, conversationId, upToSequence)));
+
+    private async Task<ChatMessage> SendWithinAllowanceAsync(Func<Task<ChatResult<SendReceipt>>> send)
+    {
+        if (!sendAllowance.TryTakeHubSend(Caller))
+        {
+            throw new HubException("Too many messages: slow down.");
+        }
+
+        return ValueOrThrow(await Guard(send)).Message;
+    }
 
     private static T ValueOrThrow<T>(ChatResult<T> result) => result.IsSuccess ? result.Value : throw new HubException(result.Error.Detail);
 

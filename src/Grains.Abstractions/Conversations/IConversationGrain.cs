@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 
@@ -7,7 +8,9 @@ namespace WhatsApp.Grains.Abstractions.Conversations;
 /// <summary>
 /// One conversation (key: <see cref="Ids.ConversationId"/> text). It gives each message its sequence (1, 2, 3, ...
 /// with no gap), stores it, deduplicates by clientMessageId, and keeps each participant's delivered and read marks.
-/// Every method takes the acting user, which the caller must have authenticated, and refuses non-participants.
+/// Every method takes the acting user, which the caller must have authenticated, and refuses non-participants. In a
+/// group's conversation the participants are the group's members as its recorded changes say: a member reads from the
+/// change that added them on, and someone removed keeps read-only what came before their removal.
 /// </summary>
 public interface IConversationGrain : IGrainWithStringKey
 {
@@ -29,4 +32,14 @@ public interface IConversationGrain : IGrainWithStringKey
 
     /// <summary>Tells the other participants that the user started or stopped typing.</summary>
     Task<ChatResult> SetTypingAsync(long userId, bool isTyping);
+
+    /// <summary>Who has received and who has read one of the caller's own messages (WhatsApp's "message info").</summary>
+    Task<ChatResult<MessageInfo>> GetMessageInfoAsync(long userId, long sequence);
+
+    /// <summary>
+    /// Records a change of this group in its history, in sequence with its messages; only the group's own grain calls
+    /// this, once the change is durable in the group. The same <paramref name="changeId"/> again answers the first record.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ChatResult<ChatMessage>> RecordGroupChangeAsync(GroupChange change, string changeId);
 }

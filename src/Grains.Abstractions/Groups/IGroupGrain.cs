@@ -15,6 +15,12 @@ public interface IGroupGrain : IGrainWithIntegerKey
     /// <summary>The group as a member sees it.</summary>
     Task<ChatResult<GroupView>> GetAsync(long callerId);
 
+    /// <summary>
+    /// The group's name for a chat-list line, and whether the caller is still in it; null when there is no such group.
+    /// Only for groups in the caller's own chat list (they are or were a member): the gateway asks for no other.
+    /// </summary>
+    Task<GroupSummary?> GetSummaryAsync(long callerId);
+
     /// <summary>Renames the group (admins only).</summary>
     Task<ChatResult<GroupView>> RenameAsync(long callerId, string name);
 
@@ -43,3 +49,7 @@ public sealed record GroupView(
 /// <summary>A member of a group, whether they are an admin, and when they joined.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.GroupMember")]
 public sealed record GroupMember([property: Id(0)] long UserId, [property: Id(1)] bool IsAdmin, [property: Id(2)] DateTimeOffset JoinedAt);
+
+/// <summary>What a chat-list line shows of a group: its name, and whether the user is still a member (or only reads what was).</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.GroupSummary")]
+public sealed record GroupSummary([property: Id(0)] long GroupId, [property: Id(1)] string Name, [property: Id(2)] bool IsMember);

@@ -11,6 +11,12 @@ public static class MessageLimits
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
 
+    /// <summary>
+    /// Group changes are stored under clientMessageIds of their own (their actor as sender), so a retried change is
+    /// stored once; a client's ids may not take this prefix, or a message could stand in for a change.
+    /// </summary>
+    public const string GroupChangeIdPrefix = "group-change:";
+
     /// <summary>Trims the content and checks its length and characters; null content counts as empty.</summary>
     public static ChatResult<string> NormalizeContent(string? content)
     {
@@ -23,7 +29,9 @@ public static class MessageLimits
     }
 
     public static ChatError? ValidateClientMessageId(string? clientMessageId) =>
-        clientMessageId is null || (clientMessageId.Length is > 0 and <= MaxClientMessageIdLength && StorableText.IsStorable(clientMessageId, allowLineBreaks: false))
+        clientMessageId is null || (clientMessageId.Length is > 0 and <= MaxClientMessageIdLength
+                                    && StorableText.IsStorable(clientMessageId, allowLineBreaks: false)
+                                    && !clientMessageId.StartsWith(GroupChangeIdPrefix, StringComparison.Ordinal))
             ? null
-            : new ChatError(ChatErrorCode.InvalidClientMessageId, $"clientMessageId must be 1 to {MaxClientMessageIdLength} printable characters.");
+            : new ChatError(ChatErrorCode.InvalidClientMessageId, $"clientMessageId must be 1 to {MaxClientMessageIdLength} printable characters, not starting with \"{GroupChangeIdPrefix}\".");
 }

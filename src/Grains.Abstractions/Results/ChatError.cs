@@ -28,6 +28,7 @@ public enum ChatErrorCode
     GroupIdTaken,
     NotGroupAdmin,
     GroupFull,
+    NotMessageAuthor,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

@@ -8,7 +8,15 @@ namespace WhatsApp.Grains.Conversations;
 /// <summary>A stored message row as clients see it: the contract's Message, derived from the row and its conversation.</summary>
 internal static class ChatMessages
 {
-    public static ChatMessage From(ConversationId conversation, MessageRow row, int shardCount) => new(
+    public static ChatMessage From(ConversationId conversation, MessageRow row, int shardCount)
+    {
+        var message = Text(conversation, row, shardCount);
+        return row.Kind == MessageKind.GroupChange
+            ? message with { Content = string.Empty, Kind = MessageKind.GroupChange, Change = GroupChangeContent.Read(row.Content) }
+            : message;
+    }
+
+    private static ChatMessage Text(ConversationId conversation, MessageRow row, int shardCount) => new(
         Id: string.Create(CultureInfo.InvariantCulture, $"{conversation}:{row.Sequence}"),
         ConversationId: conversation.ToString(),
         Sequence: row.Sequence,

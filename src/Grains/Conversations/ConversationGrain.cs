@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WhatsApp.Grains.Abstractions.Conversations;
+using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
@@ -36,6 +37,8 @@ public sealed class ConversationGrain(
     private ParticipantOutbox _outbox = null!;
     private ConversationLog? _log;
     private RegisteredParticipantsCheck? _registeredCheck;
+    private GroupTimeline? _timeline;
+    private GroupChatListLines? _groupLines;
     private readonly List<QueuedSend> _queued = [];
     private readonly Dictionary<(long Sender, string ClientMessageId), QueuedSend> _unwritten = [];
     private ConversationId? _id;
@@ -55,10 +58,32 @@ public sealed class ConversationGrain(
             try
             {
                 _lastSequence = await _log.LastSequenceAsync();
+                if (id.IsGroup)
+                {
+                    await StartGroupAsync(_log);
+                }
             }
             catch (System.Data.Common.DbException exception) when (exception.IsTransient)
             {
                 throw new StorageUnavailableException($"Conversation {id} could not read its last sequence: {exception.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A group reads who may read what from its recorded changes, and moves every member's chat-list line to the newest
+    /// message: lines are written after acknowledgements, so a silo that died in between may have left some behind.
+    /// </summary>
+    private async Task StartGroupAsync(ConversationLog conversationLog)
+    {
+        _timeline = await conversationLog.ReadTimelineAsync();
+        _groupLines = new GroupChatListLines(this, conversationLog, chatOptions.Value.NotificationRetryInterval, logger);
+        if (_lastSequence > 0)
+        {
+            var newest = await conversationLog.ReadRowAsync(_lastSequence);
+            foreach (var member in _timeline.Members)
+            {
+                _groupLines.Advance(member, newest, ownNewest: 0);
             }
         }
     }
@@ -82,37 +107,67 @@ public sealed class ConversationGrain(
             return ChatResult.Fail<SendReceipt>(invalidId);
         }
 
-        var conversation = _id!.Value;
-        if (clientMessageId is not null)
+        if (await StoredBeforeAsync(fromUserId, clientMessageId) is { } duplicate)
         {
-            if (_recentIds.TryGetSequence(fromUserId, clientMessageId, out var sentSequence))
-            {
-                var original = (await _log!.ReadAsync(sentSequence, sentSequence))[0];
-                return await AnswerDuplicateAsync(conversation, original);
-            }
-
-            if (_unwritten.TryGetValue((fromUserId, clientMessageId), out var inFlight))
-            {
-                var first = await inFlight.Stored.Task;
-                return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, first.Message), WasDuplicate: true));
-            }
+            return ChatResult.Success(duplicate);
         }
 
-        if (_lastSequence == 0 && await _registeredCheck!.RefuseUnregisteredAsync(fromUserId) is { } unregistered)
+        if (_lastSequence == 0 && _timeline is null && await _registeredCheck!.RefuseUnregisteredAsync(fromUserId) is { } unregistered)
         {
             return ChatResult.Fail<SendReceipt>(unregistered);
         }
 
-        var send = new QueuedSend(fromUserId, normalized.Value, clientMessageId);
+        var stored = await StoreAsync(new QueuedSend(fromUserId, normalized.Value, clientMessageId, MessageKind.Text));
+        metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
+        return ChatResult.Success(stored);
+    }
+
+    public async Task<ChatResult<ChatMessage>> RecordGroupChangeAsync(GroupChange change, string changeId)
+    {
+        if (_timeline is null)
+        {
+            return ChatResult.Fail<ChatMessage>(ChatErrorCode.InvalidConversation, $"'{this.GetPrimaryKeyString()}' is not a group's conversation.");
+        }
+
+        var recorded = await StoredBeforeAsync(change.ActorId, changeId)
+            ?? await StoreAsync(new QueuedSend(change.ActorId, GroupChangeContent.Write(change), changeId, MessageKind.GroupChange));
+        return ChatResult.Success(recorded.Message);
+    }
+
+    /// <summary>The message stored (or being stored) under this sender's clientMessageId, if there is one.</summary>
+    private async Task<SendReceipt?> StoredBeforeAsync(long fromUserId, string? clientMessageId)
+    {
+        if (clientMessageId is null)
+        {
+            return null;
+        }
+
+        if (_recentIds.TryGetSequence(fromUserId, clientMessageId, out var sentSequence))
+        {
+            var original = (await _log!.ReadAsync(sentSequence, sentSequence))[0];
+            AnnounceAgain(original);
+            return new SendReceipt(WithStatusForSender(original), WasDuplicate: true);
+        }
+
+        if (_unwritten.TryGetValue((fromUserId, clientMessageId), out var inFlight))
+        {
+            var first = await inFlight.Stored.Task;
+            return new SendReceipt(WithStatusForSender(first.Message), WasDuplicate: true);
+        }
+
+        return null;
+    }
+
+    private async Task<SendReceipt> StoreAsync(QueuedSend send)
+    {
         Enqueue(send);
         var stored = await send.Stored.Task;
-        metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
-        return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, stored.Message), stored.WasDuplicate));
+        return new SendReceipt(WithStatusForSender(stored.Message), stored.WasDuplicate);
     }
 
     public async Task<ChatResult<HistoryPage>> GetHistoryAsync(long userId, long? beforeSequence, int limit)
     {
-        if (RefuseUnlessParticipant(userId) is { } refusal)
+        if (RefuseUnlessReader(userId) is { } refusal)
         {
             return ChatResult.Fail<HistoryPage>(refusal);
         }
@@ -127,13 +182,14 @@ public sealed class ConversationGrain(
             return ChatResult.Fail<HistoryPage>(ChatErrorCode.InvalidSequence, "beforeSequence must be a positive sequence.");
         }
 
-        var conversation = _id!.Value;
-        var newest = Math.Min((beforeSequence ?? long.MaxValue) - 1, _lastSequence);
-        var oldest = Math.Max(1, newest - limit + 1);
-        IReadOnlyList<ChatMessage> messages = newest < 1
+        // A group member reads their stay in the group: from the change that added them to the one that removed them.
+        var stay = _timeline?.StayOf(userId) ?? new GroupTimeline.Stay(1, null);
+        var newest = Math.Min(Math.Min((beforeSequence ?? long.MaxValue) - 1, _lastSequence), stay.Until ?? long.MaxValue);
+        var oldest = Math.Max(stay.From, newest - limit + 1);
+        IReadOnlyList<ChatMessage> messages = newest < oldest
             ? []
-            : [.. (await _log!.ReadAsync(oldest, newest)).Select(message => WithStatusForSender(conversation, message))];
-        return ChatResult.Success(new HistoryPage(conversation.ToString(), messages, HasMore: newest >= 1 && oldest > 1));
+            : [.. (await _log!.ReadAsync(oldest, newest)).Select(WithStatusForSender)];
+        return ChatResult.Success(new HistoryPage(_id!.Value.ToString(), messages, HasMore: newest >= oldest && oldest > stay.From));
     }
 
     public Task<ChatResult> MarkDeliveredAsync(long userId, long upToSequence) =>
@@ -150,12 +206,36 @@ public sealed class ConversationGrain(
         }
 
         var typing = new TypingEvent(_id!.Value.ToString(), userId, isTyping);
-        foreach (var participant in _id.Value.DirectParticipants.Where(participant => participant != userId))
+        await Task.WhenAll(Participants.Where(participant => participant != userId)
+            .Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).OnTypingAsync(typing)));
+        return ChatResult.Ok;
+    }
+
+    public async Task<ChatResult<MessageInfo>> GetMessageInfoAsync(long userId, long sequence)
+    {
+        if (RefuseUnlessReader(userId) is { } refusal)
         {
-            await GrainFactory.GetGrain<IUserGrain>(participant).OnTypingAsync(typing);
+            return ChatResult.Fail<MessageInfo>(refusal);
         }
 
-        return ChatResult.Ok;
+        if (sequence < 1 || sequence > _lastSequence)
+        {
+            return ChatResult.Fail<MessageInfo>(ChatErrorCode.InvalidSequence, $"sequence must be 1 to {_lastSequence}, the last message of the conversation.");
+        }
+
+        var message = (await _log!.ReadAsync(sequence, sequence))[0];
+        if (message.FromUserId != userId || message.Kind != MessageKind.Text)
+        {
+            return ChatResult.Fail<MessageInfo>(ChatErrorCode.NotMessageAuthor, $"Only the author of message {sequence} sees who has received and read it.");
+        }
+
+        var readers = Readers(message).ToList();
+        return ChatResult.Success(new MessageInfo(
+            _id!.Value.ToString(),
+            sequence,
+            ReadBy: [.. readers.Where(reader => MarksOf(reader).ReadUpTo >= sequence)],
+            DeliveredTo: [.. readers.Where(reader => MarksOf(reader).ReadUpTo < sequence && MarksOf(reader).DeliveredUpTo >= sequence)],
+            Pending: [.. readers.Where(reader => MarksOf(reader).DeliveredUpTo < sequence)]));
     }
 
     private void Enqueue(QueuedSend send)
@@ -218,7 +298,7 @@ public sealed class ConversationGrain(
                     Complete(round[i], messages[i], wasDuplicate: false);
                 }
 
-                _outbox.QueueMessages(_id!.Value.DirectParticipants, messages);
+                Announce(rows, messages);
             }
         }
         finally
@@ -230,7 +310,7 @@ public sealed class ConversationGrain(
     private List<MessageRow> Number(IReadOnlyList<QueuedSend> round)
     {
         var createdAt = ChatDatabase.StorablePrecision(time.GetUtcNow());
-        return [.. round.Select((send, i) => new MessageRow(_lastSequence + 1 + i, send.FromUserId, send.Content, send.ClientMessageId, createdAt))];
+        return [.. round.Select((send, i) => new MessageRow(_lastSequence + 1 + i, send.FromUserId, send.Content, send.ClientMessageId, createdAt, send.Kind))];
     }
 
     /// <summary>
@@ -319,14 +399,48 @@ public sealed class ConversationGrain(
     }
 
     /// <summary>
+    /// Tells the participants about committed messages, and in a group moves its members' chat-list lines after them.
+    /// A group change takes effect at its sequence: whoever it adds gets it and what follows, whoever it removes gets it
+    /// and nothing after.
+    /// </summary>
+    private void Announce(List<MessageRow> rows, IReadOnlyList<ChatMessage> messages)
+    {
+        if (_timeline is null)
+        {
+            _outbox.QueueMessages(_id!.Value.DirectParticipants, messages);
+            return;
+        }
+
+        var received = new Dictionary<long, List<ChatMessage>>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var leaving = messages[i].Change is { } change ? _timeline.Apply(rows[i].Sequence, change) : [];
+            foreach (var member in _timeline.Members.Concat(leaving))
+            {
+                if (!received.TryGetValue(member, out var theirs))
+                {
+                    received[member] = theirs = [];
+                }
+
+                theirs.Add(messages[i]);
+                _groupLines!.Advance(member, rows[i], ownNewest: rows[i].FromUserId == member ? rows[i].Sequence : 0);
+            }
+        }
+
+        // Members who got the same messages (all of them, unless the round changed the group) share one list.
+        foreach (var (sameMessages, members) in received.GroupBy(pair => pair.Value.Count == messages.Count ? messages : pair.Value, pair => pair.Key)
+                     .Select(group => (group.Key, group.ToList())))
+        {
+            _outbox.QueueMessages(members, sameMessages);
+        }
+    }
+
+    /// <summary>
     /// A retry of a stored message. The first attempt may have stored it and then failed to reach a participant (its
     /// silo died), so they are told again; user grains push it again, and clients keep a message once by its id.
     /// </summary>
-    private async Task<ChatResult<SendReceipt>> AnswerDuplicateAsync(ConversationId conversation, ChatMessage message)
-    {
-        await _outbox.ResendAsync(conversation.DirectParticipants, [message]);
-        return ChatResult.Success(new SendReceipt(WithStatusForSender(conversation, message), WasDuplicate: true));
-    }
+    private void AnnounceAgain(ChatMessage message) =>
+        _outbox.QueueMessages(Readers(message).Append(message.FromUserId).Distinct(), [message]);
 
     private async Task<ChatResult> AdvanceMarksAsync(long userId, long upToSequence, ReceiptKind kind)
     {
@@ -350,33 +464,57 @@ public sealed class ConversationGrain(
         }
 
         // The chat-list copy first: if the grain state then fails, a retried mark finds it not advanced and writes both.
-        var conversation = _id!.Value;
+        var authorsSaw = _timeline is null ? null : AuthorWatermarks(kind);
         await _log!.AppendMarksAsync(userId, advanced);
         state.State.Marks[userId] = advanced;
         await WriteStateOrReloadAsync(state);
 
-        var receipt = new Receipt(conversation.ToString(), userId, kind, kind == ReceiptKind.Read ? advanced.ReadUpTo : advanced.DeliveredUpTo);
-        await _outbox.SendReceiptAsync(conversation.DirectParticipants, receipt);
+        var receipt = new Receipt(_id!.Value.ToString(), userId, kind, kind == ReceiptKind.Read ? advanced.ReadUpTo : advanced.DeliveredUpTo);
+        if (authorsSaw is null)
+        {
+            _outbox.QueueReceipt(_id.Value.DirectParticipants, receipt);
+            return ChatResult.Ok;
+        }
+
+        // In a group the reader's own devices learn their mark; each other member learns how far their own messages
+        // have now been received or read by everyone, when that moved.
+        _outbox.QueueReceipt([userId], receipt);
+        var authorsSee = AuthorWatermarks(kind);
+        foreach (var author in _timeline!.Members.Where(member => member != userId))
+        {
+            if (authorsSee.For(author) > authorsSaw.For(author))
+            {
+                _outbox.QueueReceipt([author], receipt with { UpToSequence = Math.Min(authorsSee.For(author), _lastSequence) });
+            }
+        }
+
         return ChatResult.Ok;
     }
 
     /// <summary>The participant's line as this conversation knows it. Moves the line forward only, like every other write of it.</summary>
     public async Task RewriteChatListLineAsync(long userId)
     {
-        if (_id is not { } conversation || !conversation.Includes(userId) || _lastSequence == 0)
+        if (_id is null || _lastSequence == 0 || RefuseUnlessReader(userId) is not null)
         {
             return;
         }
 
-        await _log!.RewriteChatListLineAsync(userId, _lastSequence, state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None));
+        var newestSeen = Math.Min(_lastSequence, _timeline?.StayOf(userId)?.Until ?? long.MaxValue);
+        await _log!.RewriteChatListLineAsync(userId, newestSeen, MarksOf(userId));
     }
 
+    /// <summary>Who may send, mark and type: the two people of a direct conversation, or a group's current members.</summary>
     private ChatError? RefuseUnlessParticipant(long userId) => _id switch
     {
         null => new ChatError(ChatErrorCode.InvalidConversation, $"'{this.GetPrimaryKeyString()}' is not a conversation id."),
-        { } id when !id.Includes(userId) => new ChatError(ChatErrorCode.NotParticipant, $"User {userId} is not a participant of conversation {id}."),
+        { IsGroup: true } id when !_timeline!.IsMember(userId) => new ChatError(ChatErrorCode.NotParticipant, $"User {userId} is not a member of group {id.First}."),
+        { IsGroup: false } id when !id.Includes(userId) => new ChatError(ChatErrorCode.NotParticipant, $"User {userId} is not a participant of conversation {id}."),
         _ => null,
     };
+
+    /// <summary>Who may read: the participants, and whoever left a group (what came before they left).</summary>
+    private ChatError? RefuseUnlessReader(long userId) =>
+        _timeline?.StayOf(userId) is not null ? null : RefuseUnlessParticipant(userId);
 
     /// <summary>
     /// Typing and marks need a conversation, and a conversation starts with its first message: without one, anyone could
@@ -398,26 +536,68 @@ public sealed class ConversationGrain(
         return new ChatError(ChatErrorCode.NoConversation, $"Conversation {_id} has no messages yet: it starts with its first message.");
     }
 
-    /// <summary>Ticks as the sender sees them: read or delivered once the recipient's marks reach the message.</summary>
-    private ChatMessage WithStatusForSender(ConversationId conversation, ChatMessage message)
+    private IReadOnlyList<long> Participants => _timeline?.Members ?? _id!.Value.DirectParticipants;
+
+    /// <summary>Who a message is for: the peer, or the group's current members but its author who were in when it was sent.</summary>
+    private IEnumerable<long> Readers(ChatMessage message) => _timeline is null
+        ? [_id!.Value.PeerOf(message.FromUserId)]
+        : _timeline.Members.Where(member => member != message.FromUserId && _timeline.StayOf(member)!.From <= message.Sequence);
+
+    private ParticipantMarks MarksOf(long userId) => state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None);
+
+    /// <summary>Ticks as the sender sees them: read or delivered once every reader's marks reach the message.</summary>
+    private ChatMessage WithStatusForSender(ChatMessage message)
     {
-        var recipientMarks = state.State.Marks.GetValueOrDefault(conversation.PeerOf(message.FromUserId), ParticipantMarks.None);
-        var status = message.Sequence <= recipientMarks.ReadUpTo ? MessageStatus.Read
-            : message.Sequence <= recipientMarks.DeliveredUpTo ? MessageStatus.Delivered
+        var readers = Readers(message).Select(MarksOf).ToList();
+        var status = readers.Count == 0 ? MessageStatus.Sent
+            : readers.All(marks => marks.ReadUpTo >= message.Sequence) ? MessageStatus.Read
+            : readers.All(marks => marks.DeliveredUpTo >= message.Sequence) ? MessageStatus.Delivered
             : MessageStatus.Sent;
         return message with { Status = status };
     }
 
+    /// <summary>
+    /// How far each group member's own messages have been received (or read) by every other current member: the lowest
+    /// mark among the others, a member counting as having seen everything before they joined. The two lowest marks
+    /// answer it for everyone, so a mark costs one pass over the members, not one per author.
+    /// </summary>
+    private AuthorWatermark AuthorWatermarks(ReceiptKind kind)
+    {
+        var (lowest, lowestMember, second) = (long.MaxValue, 0L, long.MaxValue);
+        foreach (var member in _timeline!.Members)
+        {
+            var marks = MarksOf(member);
+            var mark = Math.Max(kind == ReceiptKind.Read ? marks.ReadUpTo : marks.DeliveredUpTo, _timeline.StayOf(member)!.From);
+            if (mark < lowest)
+            {
+                (second, lowest, lowestMember) = (lowest, mark, member);
+            }
+            else if (mark < second)
+            {
+                second = mark;
+            }
+        }
+
+        return new AuthorWatermark(lowest, lowestMember, second);
+    }
+
+    private sealed record AuthorWatermark(long Lowest, long LowestMember, long Second)
+    {
+        public long For(long author) => author == LowestMember ? Second : Lowest;
+    }
+
     private sealed record StoredSend(ChatMessage Message, bool WasDuplicate);
 
-    /// <summary>A send waiting for its write; completes with the stored message once committed.</summary>
-    private sealed class QueuedSend(long fromUserId, string content, string? clientMessageId)
+    /// <summary>A send (or a group change) waiting for its write; completes with the stored message once committed.</summary>
+    private sealed class QueuedSend(long fromUserId, string content, string? clientMessageId, MessageKind kind)
     {
         public long FromUserId { get; } = fromUserId;
 
         public string Content { get; } = content;
 
         public string? ClientMessageId { get; } = clientMessageId;
+
+        public MessageKind Kind { get; } = kind;
 
         public int Conflicts { get; set; }
 

@@ -18,12 +18,32 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     public async Task<IReadOnlyList<ChatMessage>> ReadAsync(long oldest, long newest) =>
         [.. (await log.ReadAsync(conversation, oldest, newest)).Select(ToMessage)];
 
+    /// <summary>The message row at a sequence, as a chat-list line shows it.</summary>
+    public async Task<MessageRow> ReadRowAsync(long sequence) => (await log.ReadAsync(conversation, sequence, sequence))[0];
+
+    /// <summary>A group's timeline (who may read what), folded from its recorded changes.</summary>
+    public async Task<GroupTimeline> ReadTimelineAsync()
+    {
+        var timeline = new GroupTimeline();
+        foreach (var change in await log.ReadGroupChangesAsync(conversation))
+        {
+            timeline.Apply(change.Sequence, GroupChangeContent.Read(change.Content));
+        }
+
+        return timeline;
+    }
+
+    /// <summary>Members' chat-list lines, each to the user's database (those a database down could not take are noted stale).</summary>
+    public Task WriteLinesAsync(IReadOnlyList<ChatListUpdate> lines) =>
+        log.AppendAsync(new ConversationWrite(conversation, [], lines, []));
+
     /// <summary>The stored messages among those sent under these clientMessageIds.</summary>
     public async Task<IReadOnlyList<ChatMessage>> FindByClientMessageIdsAsync(IReadOnlyList<(long FromUserId, string ClientMessageId)> keys) =>
         keys.Count == 0 ? [] : [.. (await log.FindByClientMessageIdsAsync(conversation, keys)).Select(ToMessage)];
 
     /// <summary>
-    /// Commits numbered messages and each participant's chat-list line moved to the newest of them, as one write. Returns
+    /// Commits numbered messages and (in a direct conversation) each participant's chat-list line moved to the newest of
+    /// them, as one write; a group's lines follow through <see cref="WriteLinesAsync"/>. Returns
     /// the messages as stored, or null when a sequence or a clientMessageId was taken already (then nothing was stored).
     /// </summary>
     public async Task<IReadOnlyList<ChatMessage>?> AppendAsync(IReadOnlyList<MessageRow> rows)
@@ -49,7 +69,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     /// </summary>
     public async Task RewriteChatListLineAsync(long userId, long lastSequence, ParticipantMarks marks)
     {
-        var newest = (await log.ReadAsync(conversation, lastSequence, lastSequence))[0];
+        var newest = await ReadRowAsync(lastSequence);
         var ownNewest = await log.LastSequenceFromAsync(conversation, userId);
         await log.RewriteChatListLineAsync(conversation, new ChatListUpdate(userId, newest, ownNewest), Marks(userId, marks));
     }

@@ -5,105 +5,115 @@ using WhatsApp.Grains.Abstractions.Users;
 namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
-/// What a conversation tells its participants' user grains (which push to their devices): committed messages in
-/// sequence order through one loop, so the conversation's next write never waits for a participant (whose silo may
-/// have just died), and receipts as they happen. A participant that cannot be reached is retried on a grain timer;
-/// what it missed is durable already, so nothing waits for it. Runs on the owning grain's scheduler.
+/// What a conversation tells its participants' user grains (which push to their devices): committed messages and
+/// receipts, in order for each participant, and independently between participants, so neither the conversation's next
+/// write nor any other participant waits for one who is slow or unreachable (their silo may have just died). An
+/// unreachable participant is retried on a grain timer, with what was queued for them meanwhile behind what failed;
+/// what they missed is durable already. Runs on the owning grain's scheduler.
 /// </summary>
 internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory grains, TimeSpan retryInterval, ILogger logger)
 {
-    private readonly List<Notification> _messages = [];
-    private readonly Queue<Notification> _undelivered = new();
-    private bool _isSendingMessages;
+    private readonly Dictionary<long, Recipient> _recipients = [];
     private IGrainTimer? _retryTimer;
 
-    /// <summary>Queues committed messages for every participant; they go out in order, after what is queued already.</summary>
-    public void QueueMessages(IReadOnlyList<long> participants, IReadOnlyList<ChatMessage> messages)
+    /// <summary>Queues committed messages (in sequence order) for every participant, after what is queued for each already.</summary>
+    public void QueueMessages(IEnumerable<long> participants, IReadOnlyList<ChatMessage> messages) =>
+        Queue(participants, new Notification(messages, null));
+
+    public void QueueReceipt(IEnumerable<long> participants, Receipt receipt) =>
+        Queue(participants, new Notification(null, receipt));
+
+    private void Queue(IEnumerable<long> participants, Notification notification)
     {
-        _messages.AddRange(participants.Select(participant => new Notification(participant, messages, null)));
-        if (!_isSendingMessages)
+        foreach (var participant in participants)
         {
-            _ = SendQueuedMessagesAsync();
+            if (!_recipients.TryGetValue(participant, out var recipient))
+            {
+                _recipients[participant] = recipient = new Recipient(participant);
+            }
+
+            recipient.Pending.Add(notification);
+            if (!recipient.IsSending && !recipient.IsFailing)
+            {
+                _ = SendAsync(recipient);
+            }
         }
     }
 
-    /// <summary>Tells the participants these messages again now (a retried send: the first attempt may have missed one).</summary>
-    public Task ResendAsync(IReadOnlyList<long> participants, IReadOnlyList<ChatMessage> messages) =>
-        NotifyAsync(participants.Select(participant => new Notification(participant, messages, null)));
-
-    public Task SendReceiptAsync(IReadOnlyList<long> participants, Receipt receipt) =>
-        NotifyAsync(participants.Select(participant => new Notification(participant, null, receipt)));
-
-    private async Task SendQueuedMessagesAsync()
+    /// <summary>Sends what is queued for one participant until nothing is left or a call fails (then the timer retries).</summary>
+    private async Task SendAsync(Recipient recipient)
     {
-        _isSendingMessages = true;
+        recipient.IsSending = true;
         try
         {
-            while (_messages.Count > 0)
+            while (recipient.Pending.Count > 0)
             {
-                // Everything queued meanwhile goes to each participant as one call, in sequence order.
-                var round = _messages
-                    .GroupBy(notification => notification.UserId)
-                    .Select(user => new Notification(user.Key, [.. user.SelectMany(notification => notification.Messages!)], null))
-                    .ToList();
-                _messages.Clear();
-                await NotifyAsync(round);
+                // Messages queued back to back go as one call; a receipt goes on its own, in its place.
+                var taken = recipient.Pending[0].Receipt is not null ? 1 : recipient.Pending.TakeWhile(notification => notification.Messages is not null).Count();
+                var batch = recipient.Pending[..taken];
+                if (!await TryNotifyAsync(recipient.UserId, batch))
+                {
+                    recipient.IsFailing = true;
+                    _retryTimer ??= grain.RegisterGrainTimer(RetryFailingAsync, new GrainTimerCreationOptions(retryInterval, retryInterval) { KeepAlive = true });
+                    return;
+                }
+
+                recipient.Pending.RemoveRange(0, taken);
             }
+
+            _recipients.Remove(recipient.UserId);
         }
         finally
         {
-            _isSendingMessages = false;
+            recipient.IsSending = false;
         }
     }
 
-    private async Task NotifyAsync(IEnumerable<Notification> notifications)
+    private Task RetryFailingAsync(CancellationToken cancellationToken)
     {
-        var batch = notifications.ToList();
-        var delivered = await Task.WhenAll(batch.Select(TryNotifyAsync));
-        for (var i = 0; i < batch.Count; i++)
+        var failing = _recipients.Values.Where(recipient => recipient.IsFailing).ToList();
+        foreach (var recipient in failing)
         {
-            if (!delivered[i])
-            {
-                _undelivered.Enqueue(batch[i]);
-            }
+            recipient.IsFailing = false;
+            _ = SendAsync(recipient);
         }
 
-        if (_undelivered.Count > 0 && _retryTimer is null)
-        {
-            _retryTimer = grain.RegisterGrainTimer(RetryUndeliveredAsync, new GrainTimerCreationOptions(retryInterval, retryInterval) { KeepAlive = true });
-        }
-    }
-
-    private async Task RetryUndeliveredAsync(CancellationToken cancellationToken)
-    {
-        while (_undelivered.TryPeek(out var next) && await TryNotifyAsync(next))
-        {
-            _undelivered.Dequeue();
-        }
-
-        if (_undelivered.Count == 0)
+        if (failing.Count == 0)
         {
             _retryTimer?.Dispose();
             _retryTimer = null;
         }
+
+        return Task.CompletedTask;
     }
 
-    private async Task<bool> TryNotifyAsync(Notification notification)
+    private async Task<bool> TryNotifyAsync(long userId, List<Notification> batch)
     {
         try
         {
-            var user = grains.GetGrain<IUserGrain>(notification.UserId);
-            await (notification.Messages is { } messages ? user.OnMessagesAsync(messages) : user.OnReceiptAsync(notification.Receipt!));
+            var user = grains.GetGrain<IUserGrain>(userId);
+            await (batch[0].Receipt is { } receipt ? user.OnReceiptAsync(receipt) : user.OnMessagesAsync([.. batch.SelectMany(notification => notification.Messages!)]));
             return true;
         }
         catch (Exception exception)
         {
-            LogNotificationFailed(exception.GetType().Name, notification.UserId, grain.GrainContext.GrainId.ToString());
+            LogNotificationFailed(exception.GetType().Name, userId, grain.GrainContext.GrainId.ToString());
             return false;
         }
     }
 
-    private sealed record Notification(long UserId, IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt);
+    private sealed record Notification(IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt);
+
+    private sealed class Recipient(long userId)
+    {
+        public long UserId { get; } = userId;
+
+        public List<Notification> Pending { get; } = [];
+
+        public bool IsSending { get; set; }
+
+        public bool IsFailing { get; set; }
+    }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not reach user {UserId} for {Conversation} ({Error}); retrying")]
     private partial void LogNotificationFailed(string error, long userId, string conversation);

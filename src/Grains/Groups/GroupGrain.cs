@@ -1,5 +1,10 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Placement;
@@ -8,16 +13,33 @@ namespace WhatsApp.Grains.Groups;
 
 /// <summary>
 /// Owns one group's membership: who is in it, who administers it, and its name. Calls run one at a time, so every rule
-/// (admins only, at most 1,024 members, never without an admin) is checked against the state it changes.
+/// (admins only, at most 1,024 members, never without an admin) is checked against the state it changes. Each change
+/// is saved here first, then recorded in the group's conversation, where it decides who may read and send from which
+/// message on; a change the conversation could not take yet is retried until it has, and no other change starts before.
 /// </summary>
 [GrainType(GrainTypes.Group)]
 [ShardPlacement]
-public sealed class GroupGrain(
+public sealed partial class GroupGrain(
     [PersistentState("group", StorageNames.Chat)] IPersistentState<GroupState> state,
     ShardMap shardMap,
-    TimeProvider time) : ShardedGrain(shardMap), IGroupGrain
+    IOptions<ChatOptions> chatOptions,
+    TimeProvider time,
+    ILogger<GroupGrain> logger) : ShardedGrain(shardMap), IGroupGrain
 {
+    private IGrainTimer? _recordRetry;
+
     private long GroupId => this.GetPrimaryKeyLong();
+
+    private IConversationGrain Conversation => GrainFactory.GetGrain<IConversationGrain>(ConversationId.Group(GroupId).ToString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (state.State.UnrecordedChange is not null)
+        {
+            await TryRecordChangeAsync();
+        }
+    }
 
     public async Task<ChatResult<GroupView>> CreateAsync(long creatorId, string name, IReadOnlyList<long> memberIds)
     {
@@ -51,12 +73,14 @@ public sealed class GroupGrain(
             CreatedAt = now,
             Members = [.. members.Select(member => new GroupMember(member, IsAdmin: member == creatorId, now))],
         };
-        await WriteStateOrReloadAsync(state);
-        return ChatResult.Success(View());
+        return await SaveAsync(new GroupChange(GroupChangeKind.Created, creatorId, members, normalized.Value));
     }
 
     public Task<ChatResult<GroupView>> GetAsync(long callerId) =>
         Task.FromResult(RefuseUnlessMember(callerId) is { } refusal ? ChatResult.Fail<GroupView>(refusal) : ChatResult.Success(View()));
+
+    public Task<GroupSummary?> GetSummaryAsync(long callerId) =>
+        Task.FromResult(state.State.Name is { } name ? new GroupSummary(GroupId, name, IsMember: MemberOf(callerId) is not null) : null);
 
     public async Task<ChatResult<GroupView>> RenameAsync(long callerId, string name)
     {
@@ -71,9 +95,9 @@ public sealed class GroupGrain(
             return ChatResult.Fail<GroupView>(normalized.Error);
         }
 
+        await RecordEarlierChangeAsync();
         state.State.Name = normalized.Value;
-        await WriteStateOrReloadAsync(state);
-        return ChatResult.Success(View());
+        return await SaveAsync(new GroupChange(GroupChangeKind.Renamed, callerId, [], normalized.Value));
     }
 
     public async Task<ChatResult<GroupView>> AddMembersAsync(long callerId, IReadOnlyList<long> userIds)
@@ -94,10 +118,10 @@ public sealed class GroupGrain(
             return ChatResult.Fail<GroupView>(invalid);
         }
 
+        await RecordEarlierChangeAsync();
         var now = time.GetUtcNow();
         state.State.Members.AddRange(joining.Select(userId => new GroupMember(userId, IsAdmin: false, now)));
-        await WriteStateOrReloadAsync(state);
-        return ChatResult.Success(View());
+        return await SaveAsync(new GroupChange(GroupChangeKind.Added, callerId, joining, null));
     }
 
     public async Task<ChatResult<GroupView>> RemoveMemberAsync(long callerId, long userId)
@@ -112,6 +136,7 @@ public sealed class GroupGrain(
             return Refuse(ChatErrorCode.NotParticipant, $"User {userId} is not a member of group {GroupId}.");
         }
 
+        await RecordEarlierChangeAsync();
         var members = state.State.Members;
         members.Remove(leaving);
         if (members.Count > 0 && !members.Any(member => member.IsAdmin))
@@ -119,8 +144,8 @@ public sealed class GroupGrain(
             members[0] = members[0] with { IsAdmin = true }; // the longest-standing member
         }
 
-        await WriteStateOrReloadAsync(state);
-        return ChatResult.Success(View());
+        var kind = callerId == userId ? GroupChangeKind.Left : GroupChangeKind.Removed;
+        return await SaveAsync(new GroupChange(kind, callerId, [userId], null));
     }
 
     public async Task<ChatResult<GroupView>> PromoteAsync(long callerId, long userId)
@@ -144,6 +169,63 @@ public sealed class GroupGrain(
 
         return ChatResult.Success(View());
     }
+
+    /// <summary>
+    /// Saves the state with its change as the one to record, then records it in the conversation. The change stands once
+    /// saved: if the conversation cannot take it now (its database is down), the answer is still the changed group, and
+    /// the change is recorded on a timer (or at the next activation) before any other.
+    /// </summary>
+    private async Task<ChatResult<GroupView>> SaveAsync(GroupChange change)
+    {
+        state.State.Version++;
+        state.State.UnrecordedChange = change;
+        await WriteStateOrReloadAsync(state);
+        await TryRecordChangeAsync();
+        return ChatResult.Success(View());
+    }
+
+    /// <summary>Changes are recorded in the order they were made: a newer one waits until the one before is in the history.</summary>
+    private async Task RecordEarlierChangeAsync()
+    {
+        if (state.State.UnrecordedChange is not null && !await TryRecordChangeAsync())
+        {
+            throw new StorageUnavailableException($"Group {GroupId} cannot change until its previous change is in its history; try again shortly.");
+        }
+    }
+
+    private async Task<bool> TryRecordChangeAsync()
+    {
+        if (state.State.UnrecordedChange is not { } change)
+        {
+            return true;
+        }
+
+        try
+        {
+            var changeId = string.Create(CultureInfo.InvariantCulture, $"{MessageLimits.GroupChangeIdPrefix}{state.State.Version}");
+            var recorded = await Conversation.RecordGroupChangeAsync(change, changeId);
+            if (!recorded.IsSuccess)
+            {
+                throw new InvalidOperationException(recorded.Error.Detail);
+            }
+
+            state.State.UnrecordedChange = null;
+            await state.WriteStateAsync();
+            _recordRetry?.Dispose();
+            _recordRetry = null;
+            return true;
+        }
+        catch (Exception exception)
+        {
+            // Recording again is exact (the change's id dedupes it), so whatever happened above is safe to retry.
+            state.State.UnrecordedChange = change;
+            LogChangeNotRecorded(exception, GroupId, state.State.Version);
+            _recordRetry ??= this.RegisterGrainTimer(RetryRecordAsync, new GrainTimerCreationOptions(chatOptions.Value.NotificationRetryInterval, chatOptions.Value.NotificationRetryInterval) { KeepAlive = true });
+            return false;
+        }
+    }
+
+    private Task RetryRecordAsync(CancellationToken cancellationToken) => TryRecordChangeAsync();
 
     /// <summary>Why these users cannot join a group of <paramref name="already"/> members: an invalid or unregistered id, or too many.</summary>
     private async Task<ChatError?> RefuseNewMembersAsync(List<long> joining, int already)
@@ -178,4 +260,7 @@ public sealed class GroupGrain(
     private GroupView View() => new(GroupId, state.State.Name!, state.State.CreatedBy, state.State.CreatedAt, [.. state.State.Members]);
 
     private static ChatResult<GroupView> Refuse(ChatErrorCode code, string detail) => ChatResult.Fail<GroupView>(code, detail);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Change {Version} of group {GroupId} is saved but not yet in its history; retrying")]
+    private partial void LogChangeNotRecorded(Exception exception, long groupId, long version);
 }

@@ -2,7 +2,10 @@ using WhatsApp.Grains.Abstractions.Groups;
 
 namespace WhatsApp.Grains.Groups;
 
-/// <summary>The persisted state of a group: its name and members in the order they joined. No name: no group has this id.</summary>
+/// <summary>
+/// The persisted state of a group: its name and members in the order they joined (no name: no group has this id), and
+/// the change that the group's history has yet to record, if any: a change is durable here first and recorded after.
+/// </summary>
 [GenerateSerializer, Alias("whatsapp.GroupState")]
 public sealed class GroupState
 {
@@ -13,4 +16,10 @@ public sealed class GroupState
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
     [Id(3)] public List<GroupMember> Members { get; set; } = [];
+
+    /// <summary>How many changes the group has had; the newest one's number names it in the history (so it is recorded once).</summary>
+    [Id(4)] public long Version { get; set; }
+
+    /// <summary>The newest change, until the group's conversation has recorded it.</summary>
+    [Id(5)] public GroupChange? UnrecordedChange { get; set; }
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Grains.Storage;
@@ -25,7 +26,7 @@ public sealed class ChatListStore(ShardDatabases databases)
         var database = databases.ForUser(userId);
         await using var command = database.DataSource.CreateCommand("""
             SELECT conversation_id, last_sequence, last_from_user_id, last_preview, last_created_at,
-                   last_own_sequence, read_up_to, delivered_up_to
+                   last_own_sequence, read_up_to, delivered_up_to, last_kind
             FROM chat_list_entry
             WHERE service_id = $1 AND user_id = $2
               AND ($3::timestamptz IS NULL OR (last_created_at, conversation_id) < ($3, $4))
@@ -42,7 +43,7 @@ public sealed class ChatListStore(ShardDatabases databases)
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var lastMessage = new MessageRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), null, reader.GetFieldValue<DateTimeOffset>(4));
+            var lastMessage = new MessageRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), null, reader.GetFieldValue<DateTimeOffset>(4), (MessageKind)reader.GetInt16(8));
             lines.Add(new ChatListLine(reader.GetString(0), lastMessage, reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)));
         }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Diagnostics;
 
 namespace WhatsApp.Grains.Storage;
@@ -68,7 +69,7 @@ public sealed partial class MessageLog : IAsyncDisposable
     {
         var database = _databases.ForConversation(conversation);
         await using var command = database.DataSource.CreateCommand("""
-            SELECT sequence, from_user_id, content, client_message_id, created_at FROM chat_message
+            SELECT sequence, from_user_id, content, client_message_id, created_at, kind FROM chat_message
             WHERE service_id = $1 AND conversation_id = $2 AND sequence BETWEEN $3 AND $4
             ORDER BY sequence
             """);
@@ -79,12 +80,26 @@ public sealed partial class MessageLog : IAsyncDisposable
         return await ReadMessagesAsync(command);
     }
 
+    /// <summary>A group conversation's changes (who joined and left when), ascending: its change rows only, by their own index.</summary>
+    public async Task<IReadOnlyList<MessageRow>> ReadGroupChangesAsync(ConversationId conversation)
+    {
+        var database = _databases.ForConversation(conversation);
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT sequence, from_user_id, content, client_message_id, created_at, kind FROM chat_message
+            WHERE service_id = $1 AND conversation_id = $2 AND kind = 1
+            ORDER BY sequence
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+        return await ReadMessagesAsync(command);
+    }
+
     /// <summary>The stored messages that these senders sent with these clientMessageIds.</summary>
     public async Task<IReadOnlyList<MessageRow>> FindByClientMessageIdsAsync(ConversationId conversation, IReadOnlyList<(long FromUserId, string ClientMessageId)> keys)
     {
         var database = _databases.ForConversation(conversation);
         await using var command = database.DataSource.CreateCommand("""
-            SELECT sequence, from_user_id, content, client_message_id, created_at FROM chat_message
+            SELECT sequence, from_user_id, content, client_message_id, created_at, kind FROM chat_message
             WHERE service_id = $1 AND conversation_id = $2
               AND (from_user_id, client_message_id) IN (SELECT * FROM unnest($3::bigint[], $4::text[]))
             ORDER BY sequence
@@ -176,7 +191,8 @@ public sealed partial class MessageLog : IAsyncDisposable
                 reader.GetInt64(1),
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4)));
+                reader.GetFieldValue<DateTimeOffset>(4),
+                (MessageKind)reader.GetInt16(5)));
         }
 
         return rows;

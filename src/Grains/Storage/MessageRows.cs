@@ -1,9 +1,10 @@
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Messages;
 
 namespace WhatsApp.Grains.Storage;
 
-/// <summary>A message as its row stores it (the conversation is the row's key).</summary>
-public sealed record MessageRow(long Sequence, long FromUserId, string Content, string? ClientMessageId, DateTimeOffset CreatedAt);
+/// <summary>A message as its row stores it (the conversation is the row's key); a group change holds the change as its content.</summary>
+public sealed record MessageRow(long Sequence, long FromUserId, string Content, string? ClientMessageId, DateTimeOffset CreatedAt, MessageKind Kind = MessageKind.Text);
 
 /// <summary>A participant's chat-list line after a write: the conversation's newest message and the user's own newest.</summary>
 public sealed record ChatListUpdate(long UserId, MessageRow LastMessage, long LastOwnSequence);

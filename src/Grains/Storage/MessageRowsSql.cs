@@ -1,4 +1,5 @@
 using Npgsql;
+using WhatsApp.Grains.Abstractions.Messages;
 
 namespace WhatsApp.Grains.Storage;
 
@@ -16,8 +17,8 @@ internal static class MessageRowsSql
     {
         var messages = writes.SelectMany(write => write.Messages.Select(message => (ConversationId: write.Key, Message: message))).ToList();
         return Command("""
-            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at)
-            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[])
+            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind)
+            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::smallint[])
             ON CONFLICT DO NOTHING
             RETURNING conversation_id
             """,
@@ -27,7 +28,8 @@ internal static class MessageRowsSql
             messages.Select(row => row.Message.FromUserId).ToArray(),
             messages.Select(row => row.Message.ClientMessageId).ToArray(),
             messages.Select(row => row.Message.Content).ToArray(),
-            messages.Select(row => row.Message.CreatedAt).ToArray());
+            messages.Select(row => row.Message.CreatedAt).ToArray(),
+            messages.Select(row => (short)row.Message.Kind).ToArray());
     }
 
     /// <summary>
@@ -39,13 +41,14 @@ internal static class MessageRowsSql
         var lines = writes.SelectMany(write => write.ChatListUpdates.Select(update => (ConversationId: write.Key, Update: update))).ToList();
         return Command("""
             INSERT INTO chat_list_entry AS line (service_id, user_id, conversation_id, last_sequence, last_from_user_id,
-                                                 last_preview, last_created_at, last_own_sequence)
-            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::timestamptz[], $8::bigint[])
+                                                 last_preview, last_created_at, last_own_sequence, last_kind)
+            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::timestamptz[], $8::bigint[], $9::smallint[])
             ON CONFLICT (service_id, user_id, conversation_id) DO UPDATE SET
                 last_sequence = excluded.last_sequence,
                 last_from_user_id = excluded.last_from_user_id,
                 last_preview = excluded.last_preview,
                 last_created_at = excluded.last_created_at,
+                last_kind = excluded.last_kind,
                 last_own_sequence = greatest(line.last_own_sequence, excluded.last_own_sequence)
             WHERE line.last_sequence < excluded.last_sequence
             """,
@@ -54,9 +57,10 @@ internal static class MessageRowsSql
             lines.Select(line => line.ConversationId).ToArray(),
             lines.Select(line => line.Update.LastMessage.Sequence).ToArray(),
             lines.Select(line => line.Update.LastMessage.FromUserId).ToArray(),
-            lines.Select(line => Preview(line.Update.LastMessage.Content)).ToArray(),
+            lines.Select(line => Preview(line.Update.LastMessage)).ToArray(),
             lines.Select(line => line.Update.LastMessage.CreatedAt).ToArray(),
-            lines.Select(line => line.Update.LastOwnSequence).ToArray());
+            lines.Select(line => line.Update.LastOwnSequence).ToArray(),
+            lines.Select(line => (short)line.Update.LastMessage.Kind).ToArray());
     }
 
     /// <summary>Marks only move forward.</summary>
@@ -95,10 +99,16 @@ internal static class MessageRowsSql
             stale.Select(line => line.UserId).ToArray());
     }
 
-    /// <summary>The first characters of a message, never cutting a surrogate pair in two.</summary>
-    public static string Preview(string content)
+    /// <summary>What a chat-list line shows of its newest message: the first characters of a text, never cutting a surrogate pair in two.</summary>
+    public static string Preview(MessageRow message)
     {
         const int PreviewLength = ChatListLine.PreviewLength;
+        if (message.Kind == MessageKind.GroupChange)
+        {
+            return GroupChangeContent.Preview(message.Content);
+        }
+
+        var content = message.Content;
         if (content.Length <= PreviewLength)
         {
             return content;

@@ -60,9 +60,12 @@ public static class ChatActions
     }
 
     /// <summary>The whole conversation, walking pages back from the newest.</summary>
-    public static async Task<IReadOnlyList<ChatMessage>> HistoryAsync(this IGrainFactory grains, long asUser, long peer, int pageSize = 100)
+    public static Task<IReadOnlyList<ChatMessage>> HistoryAsync(this IGrainFactory grains, long asUser, long peer, int pageSize = 100) =>
+        grains.Conversation(asUser, peer).HistoryAsync(asUser, pageSize);
+
+    /// <summary>All of a conversation the user may read, walking pages back from the newest.</summary>
+    public static async Task<IReadOnlyList<ChatMessage>> HistoryAsync(this IConversationGrain conversation, long asUser, int pageSize = 100)
     {
-        var conversation = grains.Conversation(asUser, peer);
         var pages = new List<IReadOnlyList<ChatMessage>>();
         long? before = null;
         while (true)
