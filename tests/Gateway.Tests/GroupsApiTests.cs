@@ -1,10 +1,14 @@
 using System.Net;
+using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 
 namespace WhatsApp.Gateway.Tests;
 
-/// <summary>Group membership over REST: what members, admins and everyone else may do, and the answers for bad input.</summary>
+/// <summary>
+/// Groups over REST and the hub: what members, admins and everyone else may do, messages to every member's tabs, and
+/// the answers for bad input.
+/// </summary>
 [Collection(ChatSystemCollection.Name)]
 public sealed class GroupsApiTests(ChatSystemFixture fixture)
 {
@@ -93,5 +97,116 @@ public sealed class GroupsApiTests(ChatSystemFixture fixture)
         ada.Dispose();
         bob.Dispose();
         carol.Dispose();
+    }
+
+    [Fact]
+    public async Task GroupMessages_SentOverRestAndHub_ReachEveryMembersTab_AndMessageInfoSaysWhoRead()
+    {
+        using var anonymous = fixture.Api();
+        var (ada, adaAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        var (carol, carolAuth) = await anonymous.RegisterAsync();
+        var group = await CreateGroupAsync(ada, "Club", bobAuth.UserId, carolAuth.UserId);
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var carolsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, carolAuth.Token);
+        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
+
+        using var sentResponse = await ada.PostJsonAsync($"/api/groups/{group.GroupId}/messages", new { content = "hello club", clientMessageId = "c-1" });
+        var sent = await ChatApi.ReadAsync<Message>(sentResponse, HttpStatusCode.Created);
+        using var retriedResponse = await ada.PostJsonAsync($"/api/groups/{group.GroupId}/messages", new { content = "hello club", clientMessageId = "c-1" });
+        Assert.Equal(sent.Id, (await ChatApi.ReadAsync<Message>(retriedResponse, HttpStatusCode.OK)).Id);
+        var reply = await bobsTab.Connection.InvokeAsync<Message>("SendGroupMessage", group.GroupId, "hi ada", "b-1");
+
+        Assert.Equal(($"g{group.GroupId}", (long?)group.GroupId, (long?)null, "text"), (sent.ConversationId, sent.GroupId, sent.ToUserId, sent.Kind));
+        foreach (var tab in new[] { bobsTab, carolsTab, adasTab })
+        {
+            Assert.Equal(sent.Id, (await tab.NextAsync<Message>(message => message.Sequence == sent.Sequence)).Id);
+            Assert.Equal(reply.Id, (await tab.NextAsync<Message>(message => message.Sequence == reply.Sequence)).Id);
+        }
+
+        var history = await carol.GetJsonAsync<HistoryPage>($"/api/groups/{group.GroupId}/messages");
+        Assert.Equal(["created", "text", "text"], history.Messages.Select(message => message.Change?.Kind ?? message.Kind));
+        Assert.Equal([adaAuth.UserId, bobAuth.UserId, carolAuth.UserId], history.Messages[0].Change!.UserIds);
+
+        foreach (var reader in new[] { bob, carol })
+        {
+            using var read = await reader.PostJsonAsync($"/api/conversations/{sent.ConversationId}/read", new { upToSequence = reply.Sequence });
+            Assert.Equal(HttpStatusCode.NoContent, read.StatusCode);
+        }
+
+        var readReceipt = await adasTab.NextAsync<ReceiptEvent>(receipt => receipt.Kind == "read");
+        Assert.Equal((carolAuth.UserId, reply.Sequence), (readReceipt.UserId, readReceipt.UpToSequence));
+        var info = await ada.GetJsonAsync<MessageInfoView>($"/api/conversations/{sent.ConversationId}/messages/{sent.Sequence}/info");
+        Assert.Equal([bobAuth.UserId, carolAuth.UserId], info.ReadBy.Order());
+        Assert.Empty(info.Pending);
+
+        var carolsLine = await Eventually.ReturnsAsync(
+            async () => (await carol.InboxAsync()).SingleOrDefault(line => line.GroupId == group.GroupId),
+            line => line?.LastMessage.Sequence == reply.Sequence,
+            TimeSpan.FromSeconds(10),
+            "Carol's chat list shows the group's newest message");
+        Assert.Equal(new GroupSummaryView(group.GroupId, "Club", IsMember: true), carolsLine!.Group);
+        Assert.Null(carolsLine.Peer);
+        ada.Dispose();
+        bob.Dispose();
+        carol.Dispose();
+    }
+
+    [Fact]
+    public async Task GroupMessages_NonMemberRemovedMemberAndBadInput_GetProblemsAndStoreNothing()
+    {
+        using var anonymous = fixture.Api();
+        var (ada, _) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        var (carol, carolAuth) = await anonymous.RegisterAsync();
+        var (stranger, _) = await anonymous.RegisterAsync();
+        var group = await CreateGroupAsync(ada, "Club", bobAuth.UserId, carolAuth.UserId);
+        var messages = $"/api/groups/{group.GroupId}/messages";
+        using (var first = await bob.PostJsonAsync(messages, new { content = "from bob" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        using (var removed = await ada.DeleteAsync($"/api/groups/{group.GroupId}/members/{carolAuth.UserId}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        }
+
+        var conversation = $"g{group.GroupId}";
+        var refusals = new List<(string What, HttpResponseMessage Response, HttpStatusCode Expected)>
+        {
+            ("a non-member sends", await stranger.PostJsonAsync(messages, new { content = "let me in" }), HttpStatusCode.Forbidden),
+            ("a non-member reads", await stranger.GetAsync(messages), HttpStatusCode.Forbidden),
+            ("a non-member marks read", await stranger.PostJsonAsync($"/api/conversations/{conversation}/read", new { upToSequence = 1 }), HttpStatusCode.Forbidden),
+            ("a removed member sends", await carol.PostJsonAsync(messages, new { content = "still here?" }), HttpStatusCode.Forbidden),
+            ("someone else's message info", await ada.GetAsync($"/api/conversations/{conversation}/messages/2/info"), HttpStatusCode.Forbidden),
+            ("info of a message that does not exist", await bob.GetAsync($"/api/conversations/{conversation}/messages/99/info"), HttpStatusCode.BadRequest),
+            ("empty content", await ada.PostJsonAsync(messages, new { content = "   " }), HttpStatusCode.BadRequest),
+            ("a change's clientMessageId", await ada.PostJsonAsync(messages, new { content = "posing", clientMessageId = "group-change:9" }), HttpStatusCode.BadRequest),
+            ("an impossible group id", await ada.PostJsonAsync("/api/groups/0/messages", new { content = "hello" }), HttpStatusCode.NotFound),
+            ("content that is not text", await ada.PostRawAsync(messages, """{"content":42}"""), HttpStatusCode.BadRequest),
+        };
+        foreach (var (what, response, expected) in refusals)
+        {
+            using (response)
+            {
+                Assert.True(response.StatusCode == expected, $"{what}: {(int)response.StatusCode}, expected {(int)expected}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        // Nothing was stored; Carol still reads, read-only, what came before her removal.
+        Assert.Equal(["created", "text", "removed"], (await ada.GetJsonAsync<HistoryPage>(messages)).Messages.Select(message => message.Change?.Kind ?? message.Kind));
+        Assert.Equal(["created", "text", "removed"], (await carol.GetJsonAsync<HistoryPage>(messages)).Messages.Select(message => message.Change?.Kind ?? message.Kind));
+        ada.Dispose();
+        bob.Dispose();
+        carol.Dispose();
+        stranger.Dispose();
+    }
+
+    private static async Task<GroupView> CreateGroupAsync(ChatApi admin, string name, params long[] memberIds)
+    {
+        using var response = await admin.PostJsonAsync("/api/groups", new { name, memberIds });
+        return await ChatApi.ReadAsync<GroupView>(response, HttpStatusCode.Created);
     }
 }

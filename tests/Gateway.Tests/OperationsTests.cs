@@ -14,7 +14,8 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
         "/api/messages/{userId}", "/api/conversations", "/api/conversations/{a}/{b}",
         "/api/conversations/{conversationId}/read", "/api/health/shards", "/healthz",
         "/api/groups", "/api/groups/{groupId}", "/api/groups/{groupId}/name", "/api/groups/{groupId}/members",
-        "/api/groups/{groupId}/members/{userId}", "/api/groups/{groupId}/admins/{userId}",
+        "/api/groups/{groupId}/members/{userId}", "/api/groups/{groupId}/admins/{userId}", "/api/groups/{groupId}/messages",
+        "/api/conversations/{conversationId}/messages/{sequence}/info",
     ];
 
     [Fact]

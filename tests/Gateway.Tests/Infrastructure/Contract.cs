@@ -10,13 +10,21 @@ public sealed record AuthResponse(long UserId, string DisplayName, string Token)
 
 public sealed record Message(
     string Id, string ConversationId, long Sequence, long FromUserId, long? ToUserId, string Content,
-    string? ClientMessageId, DateTimeOffset CreatedAt, int Shard, string Status);
+    string? ClientMessageId, DateTimeOffset CreatedAt, int Shard, string Status,
+    long? GroupId = null, string Kind = "text", GroupChangeView? Change = null);
+
+public sealed record GroupChangeView(string Kind, long ActorId, List<long> UserIds, string? Name);
+
+public sealed record MessageInfoView(string ConversationId, long Sequence, List<long> ReadBy, List<long> DeliveredTo, List<long> Pending);
 
 public sealed record HistoryPage(string ConversationId, IReadOnlyList<Message> Messages, bool HasMore);
 
 public sealed record UserView(long UserId, string DisplayName, int Shard, bool? Online, DateTimeOffset? LastSeen);
 
-public sealed record ConversationView(string ConversationId, UserView? Peer, Message LastMessage, long UnreadCount);
+public sealed record ConversationView(
+    string ConversationId, UserView? Peer, Message LastMessage, long UnreadCount, long? GroupId = null, GroupSummaryView? Group = null);
+
+public sealed record GroupSummaryView(long GroupId, string Name, bool IsMember);
 
 public sealed record ReceiptEvent(string ConversationId, long UserId, string Kind, long UpToSequence);
 
