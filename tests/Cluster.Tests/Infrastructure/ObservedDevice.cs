@@ -22,9 +22,10 @@ public sealed class ObservedDevice : IUserObserver, IAsyncDisposable
         return device;
     }
 
-    public async Task<T> NextAsync<T>(Func<T, bool>? matches = null)
+    /// <summary>The next event of type T (that matches), skipping others; fails after ten seconds, or <paramref name="within"/>.</summary>
+    public async Task<T> NextAsync<T>(Func<T, bool>? matches = null, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(EventWait);
+        using var timeout = new CancellationTokenSource(within ?? EventWait);
         while (true)
         {
             var next = await _events.Reader.ReadAsync(timeout.Token);
