@@ -219,6 +219,8 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
 
         public Task OnMessageAsync(ChatMessage message) => Fail();
 
+        public Task OnMessageChangedAsync(ChatMessage message) => Fail();
+
         public Task OnReceiptAsync(Receipt receipt) => Fail();
 
         public Task OnTypingAsync(TypingEvent typing) => Fail();

@@ -20,7 +20,7 @@ public static class ChatProblems
 
     public static int StatusOf(ChatErrorCode code) => code switch
     {
-        ChatErrorCode.UserAlreadyRegistered or ChatErrorCode.GroupIdTaken or ChatErrorCode.GroupFull => StatusCodes.Status409Conflict,
+        ChatErrorCode.UserAlreadyRegistered or ChatErrorCode.GroupIdTaken or ChatErrorCode.GroupFull or ChatErrorCode.MessageNotChangeable => StatusCodes.Status409Conflict,
         ChatErrorCode.WrongCredentials => StatusCodes.Status401Unauthorized,
         ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin or ChatErrorCode.NotMessageAuthor => StatusCodes.Status403Forbidden,
         ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient or ChatErrorCode.UnknownGroup => StatusCodes.Status404NotFound,

@@ -6,7 +6,7 @@ public sealed record RegisterRequest(long? UserId, string? DisplayName, string? 
 
 public sealed record LoginRequest(long? UserId, string? Password);
 
-public sealed record SendMessageRequest(long? ToUserId, string? Content, string? ClientMessageId);
+public sealed record SendMessageRequest(long? ToUserId, string? Content, string? ClientMessageId, long? ReplyToSequence);
 
 public sealed record MarkReadRequest(long? UpToSequence);
 
@@ -16,7 +16,11 @@ public sealed record RenameGroupRequest(string? Name);
 
 public sealed record AddMembersRequest(IReadOnlyList<long>? UserIds);
 
-public sealed record SendGroupMessageRequest(string? Content, string? ClientMessageId);
+public sealed record SendGroupMessageRequest(string? Content, string? ClientMessageId, long? ReplyToSequence);
+
+public sealed record EditMessageRequest(string? Content);
+
+public sealed record ReactionRequest(string? Emoji);
 
 // Responses (JSON camelCase; enums as camelCase strings).
 

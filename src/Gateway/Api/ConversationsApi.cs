@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Results;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -15,13 +16,33 @@ public static class ConversationsApi
         conversations.MapGet("/{a:long}/{b:long}", HistoryAsync);
         conversations.MapPost("/{conversationId}/read", MarkReadAsync);
         conversations.MapGet("/{conversationId}/messages/{sequence:long}/info", MessageInfoAsync);
+        conversations.MapPut("/{conversationId}/messages/{sequence:long}", EditAsync);
+        conversations.MapDelete("/{conversationId}/messages/{sequence:long}", DeleteAsync);
+        conversations.MapPut("/{conversationId}/messages/{sequence:long}/reaction", ReactAsync);
+        conversations.MapDelete("/{conversationId}/messages/{sequence:long}/reaction", RemoveReactionAsync);
         return app;
     }
 
     /// <summary>Who has received and who has read one of the caller's own messages.</summary>
-    private static async Task<Results<Ok<MessageInfo>, ProblemHttpResult>> MessageInfoAsync(
-        string conversationId, long sequence, ClaimsPrincipal caller, ChatService chat, CancellationToken cancellationToken) =>
-        (await chat.MessageInfoAsync(caller.UserId(), conversationId, sequence, cancellationToken)).OkOrProblem();
+    private static async Task<Results<Ok<MessageInfo>, ProblemHttpResult>> MessageInfoAsync(string conversationId, long sequence, ClaimsPrincipal caller, ChatService chat) =>
+        (await chat.MessageInfoAsync(caller.UserId(), conversationId, sequence)).OkOrProblem();
+
+    private static async Task<Results<Ok<ChatMessage>, ProblemHttpResult>> EditAsync(
+        string conversationId, long sequence, EditMessageRequest request, ClaimsPrincipal caller, ChatService chat) =>
+        (await chat.EditAsync(caller.UserId(), conversationId, sequence, request.Content)).OkOrProblem();
+
+    /// <summary>Deletes for everyone: the answer is the tombstone that keeps the message's place.</summary>
+    private static async Task<Results<Ok<ChatMessage>, ProblemHttpResult>> DeleteAsync(string conversationId, long sequence, ClaimsPrincipal caller, ChatService chat) =>
+        (await chat.DeleteAsync(caller.UserId(), conversationId, sequence)).OkOrProblem();
+
+    private static async Task<Results<Ok<ChatMessage>, ProblemHttpResult>> ReactAsync(
+        string conversationId, long sequence, ReactionRequest request, ClaimsPrincipal caller, ChatService chat) =>
+        request.Emoji is null
+            ? ChatProblems.From(new ChatError(ChatErrorCode.InvalidReaction, "emoji is required; DELETE the reaction to remove it."))
+            : (await chat.ReactAsync(caller.UserId(), conversationId, sequence, request.Emoji)).OkOrProblem();
+
+    private static async Task<Results<Ok<ChatMessage>, ProblemHttpResult>> RemoveReactionAsync(string conversationId, long sequence, ClaimsPrincipal caller, ChatService chat) =>
+        (await chat.ReactAsync(caller.UserId(), conversationId, sequence, emoji: null)).OkOrProblem();
 
     /// <summary>
     /// One page of the caller's chat list, newest first. The body stays the contract's array; the next page's address

@@ -28,17 +28,35 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     /// clientMessageId the send is idempotent, so it is retried through a silo failure and a repeat answers the first
     /// message; without one it is tried once.
     /// </summary>
-    public Task<ChatResult<SendReceipt>> SendAsync(long caller, long? toUserId, string? content, string? clientMessageId, string transport) =>
+    public Task<ChatResult<SendReceipt>> SendAsync(long caller, long? toUserId, OutgoingMessage message, string transport) =>
         MeasuredSendAsync(transport, () =>
             RequestChecks.UserIdProblem(toUserId, "toUserId") is { } invalidRecipient ? Refused(ChatErrorCode.InvalidUserId, invalidRecipient)
             : toUserId == caller ? Refused(ChatErrorCode.CannotMessageSelf, "toUserId must be someone else.")
-            : SendToAsync(ConversationId.Direct(caller, toUserId!.Value), caller, content, clientMessageId));
+            : SendToAsync(ConversationId.Direct(caller, toUserId!.Value), caller, message));
 
     /// <summary>Sends to a group as the caller (a member; the group's conversation checks), like <see cref="SendAsync"/>.</summary>
-    public Task<ChatResult<SendReceipt>> SendToGroupAsync(long caller, long groupId, string? content, string? clientMessageId, string transport) =>
+    public Task<ChatResult<SendReceipt>> SendToGroupAsync(long caller, long groupId, OutgoingMessage message, string transport) =>
         MeasuredSendAsync(transport, () => UserIds.IsValid(groupId)
-            ? SendToAsync(ConversationId.Group(groupId), caller, content, clientMessageId)
+            ? SendToAsync(ConversationId.Group(groupId), caller, message)
             : Refused(ChatErrorCode.UnknownGroup, $"There is no group {groupId}."));
+
+    /// <summary>Sends into a conversation named by its id (a reply from the hub, whichever kind of chat it is in).</summary>
+    public Task<ChatResult<SendReceipt>> SendToConversationAsync(long caller, string conversationId, OutgoingMessage message, string transport) =>
+        MeasuredSendAsync(transport, () => RequestChecks.ConversationOfCaller(conversationId, caller) is var conversation && conversation.IsSuccess
+            ? SendToAsync(conversation.Value, caller, message)
+            : Task.FromResult(ChatResult.Fail<SendReceipt>(conversation.Error)));
+
+    /// <summary>The author replaces the text of their message (within 15 minutes of sending it).</summary>
+    public Task<ChatResult<ChatMessage>> EditAsync(long caller, string conversationId, long sequence, string? content) =>
+        OnConversationAsync(caller, conversationId, conversation => conversation.EditAsync(caller, sequence, content ?? string.Empty));
+
+    /// <summary>The author deletes their message for everyone.</summary>
+    public Task<ChatResult<ChatMessage>> DeleteAsync(long caller, string conversationId, long sequence) =>
+        OnConversationAsync(caller, conversationId, conversation => conversation.DeleteAsync(caller, sequence));
+
+    /// <summary>Sets the caller's reaction to a message, or removes it (null).</summary>
+    public Task<ChatResult<ChatMessage>> ReactAsync(long caller, string conversationId, long sequence, string? emoji) =>
+        OnConversationAsync(caller, conversationId, conversation => conversation.ReactAsync(caller, sequence, emoji));
 
     /// <summary>A page of a group's history as the caller may read it: from when they joined, up to when they left if they did.</summary>
     public async Task<ChatResult<HistoryPage>> GroupHistoryAsync(long caller, long groupId, long? beforeSequence, int? limit, CancellationToken cancellationToken)
@@ -55,13 +73,8 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     }
 
     /// <summary>Who has received and read one of the caller's own messages.</summary>
-    public async Task<ChatResult<MessageInfo>> MessageInfoAsync(long caller, string conversationId, long sequence, CancellationToken cancellationToken)
-    {
-        var conversation = RequestChecks.ConversationOfCaller(conversationId, caller);
-        return conversation.IsSuccess
-            ? await cluster.RetryAsync(grains => grains.GetGrain<IConversationGrain>(conversation.Value.ToString()).GetMessageInfoAsync(caller, sequence), cancellationToken)
-            : ChatResult.Fail<MessageInfo>(conversation.Error);
-    }
+    public Task<ChatResult<MessageInfo>> MessageInfoAsync(long caller, string conversationId, long sequence) =>
+        OnConversationAsync(caller, conversationId, conversation => conversation.GetMessageInfoAsync(caller, sequence));
 
     /// <summary>A page of the caller's conversation with another user, newest last, before a sequence if one is given.</summary>
     public async Task<ChatResult<HistoryPage>> HistoryAsync(long caller, long a, long b, long? beforeSequence, int? limit, CancellationToken cancellationToken)
@@ -216,12 +229,21 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
 
     private static Task<ChatResult<SendReceipt>> Refused(ChatErrorCode code, string detail) => Task.FromResult(ChatResult.Fail<SendReceipt>(code, detail));
 
-    private async Task<ChatResult<SendReceipt>> SendToAsync(ConversationId conversation, long caller, string? content, string? clientMessageId)
+    private async Task<ChatResult<SendReceipt>> SendToAsync(ConversationId conversation, long caller, OutgoingMessage message)
     {
         var key = conversation.ToString();
         Task<ChatResult<SendReceipt>> Send(IGrainFactory grains) =>
-            grains.GetGrain<IConversationGrain>(key).SendAsync(caller, content ?? string.Empty, clientMessageId);
-        return clientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
+            grains.GetGrain<IConversationGrain>(key).SendAsync(caller, message.Content ?? string.Empty, message.ClientMessageId, message.ReplyToSequence);
+        return message.ClientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
+    }
+
+    /// <summary>An idempotent call on a conversation the caller names: retried through a silo failure.</summary>
+    private async Task<ChatResult<T>> OnConversationAsync<T>(long caller, string conversationId, Func<IConversationGrain, Task<ChatResult<T>>> call)
+    {
+        var conversation = RequestChecks.ConversationOfCaller(conversationId, caller);
+        return conversation.IsSuccess
+            ? await cluster.RetryAsync(grains => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString())))
+            : ChatResult.Fail<T>(conversation.Error);
     }
 
     private async Task<ChatResult> OnConversationAsync(long caller, string conversationId, Func<IConversationGrain, Task<ChatResult>> call, bool retry)
@@ -249,6 +271,9 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         }
     }
 }
+
+/// <summary>What a client sends: the text, the id that makes a retry safe, and the message it replies to, if any.</summary>
+public sealed record OutgoingMessage(string? Content, string? ClientMessageId, long? ReplyToSequence = null);
 
 /// <summary>A line of the chat list as clients get it: the conversation, the peer's profile or the group's name, the last message.</summary>
 public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, GroupSummary? Group, ChatMessage LastMessage, long UnreadCount);

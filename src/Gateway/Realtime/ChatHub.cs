@@ -35,10 +35,24 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
         ValueOrThrow(await Guard(() => chat.ChatListAsync(Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted))).Summaries;
 
     public Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId) =>
-        SendWithinAllowanceAsync(() => chat.SendAsync(Caller, toUserId, content, clientMessageId, GatewayMetrics.Hub));
+        SendWithinAllowanceAsync(() => chat.SendAsync(Caller, toUserId, new OutgoingMessage(content, clientMessageId), GatewayMetrics.Hub));
 
     public Task<ChatMessage> SendGroupMessage(long groupId, string content, string? clientMessageId) =>
-        SendWithinAllowanceAsync(() => chat.SendToGroupAsync(Caller, groupId, content, clientMessageId, GatewayMetrics.Hub));
+        SendWithinAllowanceAsync(() => chat.SendToGroupAsync(Caller, groupId, new OutgoingMessage(content, clientMessageId), GatewayMetrics.Hub));
+
+    /// <summary>A reply, in a direct or a group conversation, quoting one of its messages.</summary>
+    public Task<ChatMessage> Reply(string conversationId, long replyToSequence, string content, string? clientMessageId) =>
+        SendWithinAllowanceAsync(() => chat.SendToConversationAsync(Caller, conversationId, new OutgoingMessage(content, clientMessageId, replyToSequence), GatewayMetrics.Hub));
+
+    public async Task<ChatMessage> EditMessage(string conversationId, long sequence, string content) =>
+        ValueOrThrow(await Guard(() => chat.EditAsync(Caller, conversationId, sequence, content)));
+
+    public async Task<ChatMessage> DeleteMessage(string conversationId, long sequence) =>
+        ValueOrThrow(await Guard(() => chat.DeleteAsync(Caller, conversationId, sequence)));
+
+    /// <summary>Sets the caller's reaction, or removes it when emoji is null.</summary>
+    public async Task<ChatMessage> React(string conversationId, long sequence, string? emoji) =>
+        ValueOrThrow(await Guard(() => chat.ReactAsync(Caller, conversationId, sequence, emoji)));
 
     public async Task Typing(string conversationId, bool isTyping) =>
         ThrowIfRefused(await Guard(() => chat.SetTypingAsync(Caller, conversationId, isTyping)));

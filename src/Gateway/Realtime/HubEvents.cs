@@ -4,6 +4,9 @@ namespace WhatsApp.Gateway.Realtime;
 public static class HubEvents
 {
     public const string Message = "message";
+
+    /// <summary>A message the client has, as it stands after an edit, a delete or a reaction: it replaces the one with its id.</summary>
+    public const string MessageChanged = "messageChanged";
     public const string Receipt = "receipt";
     public const string Typing = "typing";
     public const string Presence = "presence";

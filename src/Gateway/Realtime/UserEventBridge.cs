@@ -235,6 +235,8 @@ public sealed partial class UserEventBridge(
     {
         public Task OnMessageAsync(ChatMessage message) => user.SendAsync(HubEvents.Message, message);
 
+        public Task OnMessageChangedAsync(ChatMessage message) => user.SendAsync(HubEvents.MessageChanged, message);
+
         public Task OnReceiptAsync(Receipt receipt) => user.SendAsync(HubEvents.Receipt, receipt);
 
         public Task OnTypingAsync(TypingEvent typing) => user.SendAsync(HubEvents.Typing, typing);

@@ -19,7 +19,16 @@ public interface IConversationGrain : IGrainWithStringKey
     /// message. Sends interleave: those that arrive while a write is in flight go into the conversation's next write.
     /// </summary>
     [AlwaysInterleave]
-    Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId);
+    Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null);
+
+    /// <summary>The author replaces a message's text, within <see cref="MessageLimits.EditWindow"/> of sending it.</summary>
+    Task<ChatResult<ChatMessage>> EditAsync(long userId, long sequence, string content);
+
+    /// <summary>The author deletes a message for everyone: its content is gone from storage, its place in the sequence stays.</summary>
+    Task<ChatResult<ChatMessage>> DeleteAsync(long userId, long sequence);
+
+    /// <summary>Sets the user's one reaction to a message, or removes it (null).</summary>
+    Task<ChatResult<ChatMessage>> ReactAsync(long userId, long sequence, string? emoji);
 
     /// <summary>Up to limit messages before a sequence (or the newest), oldest first, with the sender-side status.</summary>
     Task<ChatResult<HistoryPage>> GetHistoryAsync(long userId, long? beforeSequence, int limit);

@@ -2,11 +2,15 @@ using WhatsApp.Grains.Abstractions.Groups;
 
 namespace WhatsApp.Grains.Abstractions.Messages;
 
-/// <summary>What a message is: text someone wrote, or a change of its group that the group recorded in the history.</summary>
+/// <summary>
+/// What a message is: text someone wrote, a change of its group that the group recorded in the history, or what is left
+/// of a text its author deleted for everyone (its place in the sequence, not its content).
+/// </summary>
 public enum MessageKind
 {
     Text = 0,
     GroupChange = 1,
+    Deleted = 2,
 }
 
 /// <summary>Where a message stands, as its sender sees it: WhatsApp's one grey tick, two grey ticks, two blue ticks.</summary>
@@ -19,7 +23,9 @@ public enum MessageStatus
 
 /// <summary>
 /// A message as every client sees it (the contract's Message). A group change (<see cref="Kind"/>) has no content of
-/// its own: <see cref="Change"/> says what changed, and clients word it with the names they know.
+/// its own: <see cref="Change"/> says what changed, and clients word it with the names they know. A reply names the
+/// message it quotes (<see cref="ReplyTo"/>) and carries that message as it stands now (<see cref="Quote"/>), so the
+/// quote shows whatever page of the history it is on.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.ChatMessage")]
 public sealed record ChatMessage(
@@ -35,7 +41,23 @@ public sealed record ChatMessage(
     [property: Id(9)] int Shard,
     [property: Id(10)] MessageStatus Status,
     [property: Id(11)] MessageKind Kind = MessageKind.Text,
-    [property: Id(12)] GroupChange? Change = null);
+    [property: Id(12)] GroupChange? Change = null,
+    [property: Id(13)] long? ReplyTo = null,
+    [property: Id(14)] MessageQuote? Quote = null,
+    [property: Id(15)] DateTimeOffset? EditedAt = null,
+    [property: Id(16)] IReadOnlyList<MessageReaction>? Reactions = null);
+
+/// <summary>The message a reply quotes, as it stands: its author and the start of its text (empty once deleted).</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.MessageQuote")]
+public sealed record MessageQuote(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] long FromUserId,
+    [property: Id(2)] string Preview,
+    [property: Id(3)] MessageKind Kind);
+
+/// <summary>One participant's reaction to a message: one per participant, changed or removed by them.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.MessageReaction")]
+public sealed record MessageReaction([property: Id(0)] long UserId, [property: Id(1)] string Emoji);
 
 /// <summary>The answer to a send: the stored message, and whether it had been stored before under the same clientMessageId.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.SendReceipt")]

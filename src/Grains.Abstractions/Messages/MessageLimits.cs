@@ -11,6 +11,12 @@ public static class MessageLimits
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
 
+    /// <summary>An author may edit a message this long after sending it (WhatsApp's window).</summary>
+    public static readonly TimeSpan EditWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>A reaction is one emoji; some are several code points (skin tones, flags, families), none this long.</summary>
+    public const int MaxReactionLength = 16;
+
     /// <summary>
     /// Group changes are stored under clientMessageIds of their own (their actor as sender), so a retried change is
     /// stored once; a client's ids may not take this prefix, or a message could stand in for a change.
@@ -34,4 +40,12 @@ public static class MessageLimits
                                     && !clientMessageId.StartsWith(GroupChangeIdPrefix, StringComparison.Ordinal))
             ? null
             : new ChatError(ChatErrorCode.InvalidClientMessageId, $"clientMessageId must be 1 to {MaxClientMessageIdLength} printable characters, not starting with \"{GroupChangeIdPrefix}\".");
+
+    /// <summary>A reaction: one emoji, that is 1 to 16 UTF-16 units with no letter, digit, space or control character.</summary>
+    public static ChatResult<string> NormalizeReaction(string? emoji) =>
+        emoji is { Length: > 0 and <= MaxReactionLength }
+        && StorableText.IsStorable(emoji, allowLineBreaks: false)
+        && !emoji.Any(c => char.IsLetterOrDigit(c) || char.IsWhiteSpace(c) || char.IsPunctuation(c))
+            ? ChatResult.Success(emoji)
+            : ChatResult.Fail<string>(ChatErrorCode.InvalidReaction, $"A reaction is one emoji (1 to {MaxReactionLength} characters, no letters, digits or spaces).");
 }

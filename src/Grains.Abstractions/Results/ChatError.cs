@@ -29,6 +29,10 @@ public enum ChatErrorCode
     NotGroupAdmin,
     GroupFull,
     NotMessageAuthor,
+    InvalidReaction,
+
+    /// <summary>The message can no longer be changed: it is past its edit window, deleted, or not a text.</summary>
+    MessageNotChangeable,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

@@ -51,6 +51,9 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Pushes new messages of one of the user's conversations (stored already, chat list included) to their devices.</summary>
     Task OnMessagesAsync(IReadOnlyList<ChatMessage> messages);
 
+    /// <summary>Pushes a message as it stands after an edit, a delete or a reaction to the user's devices.</summary>
+    Task OnMessageChangedAsync(ChatMessage message);
+
     /// <summary>Pushes a receipt to the user's devices.</summary>
     Task OnReceiptAsync(Receipt receipt);
 

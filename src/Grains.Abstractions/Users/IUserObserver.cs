@@ -13,6 +13,9 @@ public interface IUserObserver : IGrainObserver
     /// <summary>A message in one of the user's conversations (theirs included, for their other devices).</summary>
     Task OnMessageAsync(ChatMessage message);
 
+    /// <summary>A message the user has was edited, deleted or reacted to: this is how it stands now.</summary>
+    Task OnMessageChangedAsync(ChatMessage message);
+
     /// <summary>Someone received or read messages in one of the user's conversations.</summary>
     Task OnReceiptAsync(Receipt receipt);
 

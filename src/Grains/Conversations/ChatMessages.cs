@@ -8,11 +8,19 @@ namespace WhatsApp.Grains.Conversations;
 /// <summary>A stored message row as clients see it: the contract's Message, derived from the row and its conversation.</summary>
 internal static class ChatMessages
 {
-    public static ChatMessage From(ConversationId conversation, MessageRow row, int shardCount)
+    /// <summary>The message of a row; <paramref name="quoted"/> is the row it replies to, when it is a reply.</summary>
+    public static ChatMessage From(ConversationId conversation, MessageRow row, int shardCount, MessageRow? quoted = null)
     {
-        var message = Text(conversation, row, shardCount);
+        var message = Text(conversation, row, shardCount) with
+        {
+            Kind = row.Kind,
+            ReplyTo = row.ReplyTo,
+            Quote = quoted is null ? null : new MessageQuote(quoted.Sequence, quoted.FromUserId, MessageRowsSql.Preview(quoted), quoted.Kind),
+            EditedAt = row.EditedAt,
+            Reactions = row.Reactions.Count == 0 ? null : row.Reactions,
+        };
         return row.Kind == MessageKind.GroupChange
-            ? message with { Content = string.Empty, Kind = MessageKind.GroupChange, Change = GroupChangeContent.Read(row.Content) }
+            ? message with { Content = string.Empty, Change = GroupChangeContent.Read(row.Content) }
             : message;
     }
 

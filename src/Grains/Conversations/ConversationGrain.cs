@@ -21,7 +21,7 @@ namespace WhatsApp.Grains.Conversations;
 /// </summary>
 [GrainType(GrainTypes.Conversation)]
 [ShardPlacement]
-public sealed class ConversationGrain(
+public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Chat)] IPersistentState<ConversationState> state,
     MessageLog log,
     ShardMap shardMap,
@@ -88,7 +88,7 @@ public sealed class ConversationGrain(
         }
     }
 
-    public async Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId)
+    public async Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (RefuseUnlessParticipant(fromUserId) is { } refusal)
@@ -117,7 +117,12 @@ public sealed class ConversationGrain(
             return ChatResult.Fail<SendReceipt>(unregistered);
         }
 
-        var stored = await StoreAsync(new QueuedSend(fromUserId, normalized.Value, clientMessageId, MessageKind.Text));
+        if (replyTo is { } quoted && await RefuseReplyToAsync(fromUserId, quoted) is { } badQuote)
+        {
+            return ChatResult.Fail<SendReceipt>(badQuote);
+        }
+
+        var stored = await StoreAsync(new QueuedSend(fromUserId, normalized.Value, clientMessageId, MessageKind.Text) { ReplyTo = replyTo });
         metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
         return ChatResult.Success(stored);
     }
@@ -310,7 +315,7 @@ public sealed class ConversationGrain(
     private List<MessageRow> Number(IReadOnlyList<QueuedSend> round)
     {
         var createdAt = ChatDatabase.StorablePrecision(time.GetUtcNow());
-        return [.. round.Select((send, i) => new MessageRow(_lastSequence + 1 + i, send.FromUserId, send.Content, send.ClientMessageId, createdAt, send.Kind))];
+        return [.. round.Select((send, i) => new MessageRow(_lastSequence + 1 + i, send.FromUserId, send.Content, send.ClientMessageId, createdAt, send.Kind) { ReplyTo = send.ReplyTo })];
     }
 
     /// <summary>
@@ -598,6 +603,8 @@ public sealed class ConversationGrain(
         public string? ClientMessageId { get; } = clientMessageId;
 
         public MessageKind Kind { get; } = kind;
+
+        public long? ReplyTo { get; init; }
 
         public int Conflicts { get; set; }
 

@@ -16,7 +16,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
 
     /// <summary>The messages from <paramref name="oldest"/> to <paramref name="newest"/>, both included, oldest first.</summary>
     public async Task<IReadOnlyList<ChatMessage>> ReadAsync(long oldest, long newest) =>
-        [.. (await log.ReadAsync(conversation, oldest, newest)).Select(ToMessage)];
+        await WithQuotesAsync(await log.ReadAsync(conversation, oldest, newest));
 
     /// <summary>The message row at a sequence, as a chat-list line shows it.</summary>
     public async Task<MessageRow> ReadRowAsync(long sequence) => (await log.ReadAsync(conversation, sequence, sequence))[0];
@@ -39,7 +39,18 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
 
     /// <summary>The stored messages among those sent under these clientMessageIds.</summary>
     public async Task<IReadOnlyList<ChatMessage>> FindByClientMessageIdsAsync(IReadOnlyList<(long FromUserId, string ClientMessageId)> keys) =>
-        keys.Count == 0 ? [] : [.. (await log.FindByClientMessageIdsAsync(conversation, keys)).Select(ToMessage)];
+        keys.Count == 0 ? [] : await WithQuotesAsync(await log.FindByClientMessageIdsAsync(conversation, keys));
+
+    /// <summary>Changes a stored text (edit, delete, reaction); the message as it stands after, or null when it is not a text.</summary>
+    public async Task<(MessageRow Row, ChatMessage Message)?> ChangeAsync(long sequence, MessageChange change)
+    {
+        var row = await log.ChangeAsync(conversation, sequence, change);
+        return row is null ? null : (row, (await WithQuotesAsync([row]))[0]);
+    }
+
+    /// <summary>The chat-list lines of these users that show this message show it as it stands now.</summary>
+    public Task RewritePreviewsAsync(MessageRow message, IEnumerable<long> lineOwners) =>
+        log.RewritePreviewsAsync(conversation, message, lineOwners);
 
     /// <summary>
     /// Commits numbered messages and (in a direct conversation) each participant's chat-list line moved to the newest of
@@ -56,7 +67,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
                 rows.Where(row => row.FromUserId == participant).Select(row => row.Sequence).DefaultIfEmpty(0).Max()))
             .ToList();
         var outcome = await log.AppendAsync(new ConversationWrite(conversation, rows, lines, []));
-        return outcome == WriteOutcome.Conflict ? null : [.. rows.Select(ToMessage)];
+        return outcome == WriteOutcome.Conflict ? null : await WithQuotesAsync(rows);
     }
 
     /// <summary>A participant's marks, copied to their chat-list line (which shows their unread count).</summary>
@@ -76,5 +87,19 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
 
     private static MarkUpdate Marks(long userId, ParticipantMarks marks) => new(userId, marks.DeliveredUpTo, marks.ReadUpTo);
 
-    private ChatMessage ToMessage(MessageRow row) => ChatMessages.From(conversation, row, shardCount);
+    /// <summary>The messages of rows, each reply with the message it quotes as it stands (read in one query, if not among the rows).</summary>
+    private async Task<IReadOnlyList<ChatMessage>> WithQuotesAsync(IReadOnlyList<MessageRow> rows)
+    {
+        var quotes = rows.ToDictionary(row => row.Sequence);
+        var missing = rows.Select(row => row.ReplyTo).OfType<long>().Where(sequence => !quotes.ContainsKey(sequence)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var quoted in await log.ReadSequencesAsync(conversation, missing))
+            {
+                quotes[quoted.Sequence] = quoted;
+            }
+        }
+
+        return [.. rows.Select(row => ChatMessages.From(conversation, row, shardCount, row.ReplyTo is { } replyTo ? quotes.GetValueOrDefault(replyTo) : null))];
+    }
 }

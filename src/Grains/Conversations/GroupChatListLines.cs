@@ -15,6 +15,7 @@ internal sealed partial class GroupChatListLines(IGrainBase grain, ConversationL
     private readonly Dictionary<long, ChatListUpdate> _pending = [];
     private bool _isWriting;
     private IGrainTimer? _retryTimer;
+    private TaskCompletionSource? _idle;
 
     /// <summary>A member's line is to show this message (the newest they may see) and their own newest message so far.</summary>
     public void Advance(long userId, MessageRow newest, long ownNewest)
@@ -25,6 +26,27 @@ internal sealed partial class GroupChatListLines(IGrainBase grain, ConversationL
         {
             _ = WriteAsync();
         }
+    }
+
+    /// <summary>Lines waiting to show this message show it as it stands now (after an edit or a delete).</summary>
+    public void Replace(MessageRow changed)
+    {
+        foreach (var line in _pending.Values.Where(line => line.LastMessage.Sequence == changed.Sequence).ToList())
+        {
+            _pending[line.UserId] = line with { LastMessage = changed };
+        }
+    }
+
+    /// <summary>Completes when no line write is in flight (one that started before a change could still carry its old text).</summary>
+    public Task IdleAsync()
+    {
+        if (!_isWriting)
+        {
+            return Task.CompletedTask;
+        }
+
+        _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _idle.Task;
     }
 
     private async Task WriteAsync()
@@ -57,6 +79,8 @@ internal sealed partial class GroupChatListLines(IGrainBase grain, ConversationL
         finally
         {
             _isWriting = false;
+            _idle?.SetResult();
+            _idle = null;
         }
     }
 

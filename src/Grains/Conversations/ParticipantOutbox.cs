@@ -5,8 +5,8 @@ using WhatsApp.Grains.Abstractions.Users;
 namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
-/// What a conversation tells its participants' user grains (which push to their devices): committed messages and
-/// receipts, in order for each participant, and independently between participants, so neither the conversation's next
+/// What a conversation tells its participants' user grains (which push to their devices): committed messages, receipts
+/// and changed messages, in order for each participant, and independently between participants, so neither the conversation's next
 /// write nor any other participant waits for one who is slow or unreachable (their silo may have just died). An
 /// unreachable participant is retried on a grain timer, with what was queued for them meanwhile behind what failed;
 /// what they missed is durable already. Runs on the owning grain's scheduler.
@@ -18,10 +18,14 @@ internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory 
 
     /// <summary>Queues committed messages (in sequence order) for every participant, after what is queued for each already.</summary>
     public void QueueMessages(IEnumerable<long> participants, IReadOnlyList<ChatMessage> messages) =>
-        Queue(participants, new Notification(messages, null));
+        Queue(participants, new Notification(messages, null, null));
 
     public void QueueReceipt(IEnumerable<long> participants, Receipt receipt) =>
-        Queue(participants, new Notification(null, receipt));
+        Queue(participants, new Notification(null, receipt, null));
+
+    /// <summary>Queues a message as it stands after an edit, a delete or a reaction.</summary>
+    public void QueueChange(IEnumerable<long> participants, ChatMessage changed) =>
+        Queue(participants, new Notification(null, null, changed));
 
     private void Queue(IEnumerable<long> participants, Notification notification)
     {
@@ -48,8 +52,8 @@ internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory 
         {
             while (recipient.Pending.Count > 0)
             {
-                // Messages queued back to back go as one call; a receipt goes on its own, in its place.
-                var taken = recipient.Pending[0].Receipt is not null ? 1 : recipient.Pending.TakeWhile(notification => notification.Messages is not null).Count();
+                // Messages queued back to back go as one call; anything else goes on its own, in its place.
+                var taken = recipient.Pending[0].Messages is null ? 1 : recipient.Pending.TakeWhile(notification => notification.Messages is not null).Count();
                 var batch = recipient.Pending[..taken];
                 if (!await TryNotifyAsync(recipient.UserId, batch))
                 {
@@ -92,7 +96,12 @@ internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory 
         try
         {
             var user = grains.GetGrain<IUserGrain>(userId);
-            await (batch[0].Receipt is { } receipt ? user.OnReceiptAsync(receipt) : user.OnMessagesAsync([.. batch.SelectMany(notification => notification.Messages!)]));
+            await (batch[0] switch
+            {
+                { Receipt: { } receipt } => user.OnReceiptAsync(receipt),
+                { Changed: { } changed } => user.OnMessageChangedAsync(changed),
+                _ => user.OnMessagesAsync([.. batch.SelectMany(notification => notification.Messages!)]),
+            });
             return true;
         }
         catch (Exception exception)
@@ -102,7 +111,8 @@ internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory 
         }
     }
 
-    private sealed record Notification(IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt);
+    /// <summary>One of: new messages, a receipt, or a changed message.</summary>
+    private sealed record Notification(IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt, ChatMessage? Changed);
 
     private sealed class Recipient(long userId)
     {

@@ -16,6 +16,8 @@ namespace WhatsApp.Grains.Storage;
 /// </summary>
 public sealed partial class MessageLog : IAsyncDisposable
 {
+    private const string MessageColumns = "sequence, from_user_id, content, client_message_id, created_at, kind, reply_to, edited_at, reactions::text";
+
     private readonly ShardDatabases _databases;
     private readonly GroupCommitWriter[] _writers;
     private readonly ILogger<MessageLog> _logger;
@@ -68,8 +70,8 @@ public sealed partial class MessageLog : IAsyncDisposable
     public async Task<IReadOnlyList<MessageRow>> ReadAsync(ConversationId conversation, long fromSequence, long toSequence)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand("""
-            SELECT sequence, from_user_id, content, client_message_id, created_at, kind FROM chat_message
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {MessageColumns} FROM chat_message
             WHERE service_id = $1 AND conversation_id = $2 AND sequence BETWEEN $3 AND $4
             ORDER BY sequence
             """);
@@ -80,12 +82,73 @@ public sealed partial class MessageLog : IAsyncDisposable
         return await ReadMessagesAsync(command);
     }
 
+    /// <summary>The stored messages with these sequences (the quotes of a page's replies), ascending.</summary>
+    public async Task<IReadOnlyList<MessageRow>> ReadSequencesAsync(ConversationId conversation, IReadOnlyList<long> sequences)
+    {
+        var database = _databases.ForConversation(conversation);
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {MessageColumns} FROM chat_message
+            WHERE service_id = $1 AND conversation_id = $2 AND sequence = ANY($3)
+            ORDER BY sequence
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. sequences] });
+        return await ReadMessagesAsync(command);
+    }
+
+    /// <summary>
+    /// Changes a stored text in place (an edit, a delete, a reaction) with one statement, and returns the row as it
+    /// stands after it; null when the row is not a text (any more).
+    /// </summary>
+    public async Task<MessageRow?> ChangeAsync(ConversationId conversation, long sequence, MessageChange change)
+    {
+        var database = _databases.ForConversation(conversation);
+        await using var command = database.DataSource.CreateCommand($"""
+            UPDATE chat_message SET {change.Assignments}
+            WHERE service_id = $1 AND conversation_id = $2 AND sequence = $3 AND kind = 0
+            RETURNING {MessageColumns}
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        foreach (var value in change.Values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return (await ReadMessagesAsync(command)).SingleOrDefault();
+    }
+
+    /// <summary>
+    /// Rewrites the preview of the chat-list lines whose newest message is this one, in each owner's database: after an
+    /// edit, and after a delete, which must leave no copy of the content behind. Fails when a database cannot take it.
+    /// </summary>
+    public async Task RewritePreviewsAsync(ConversationId conversation, MessageRow message, IEnumerable<long> lineOwners)
+    {
+        await Task.WhenAll(lineOwners.GroupBy(_databases.ForUser).Select(async owners =>
+        {
+            var database = owners.Key;
+            await using var command = database.DataSource.CreateCommand("""
+                UPDATE chat_list_entry SET last_preview = $5, last_kind = $6
+                WHERE service_id = $1 AND user_id = ANY($2) AND conversation_id = $3 AND last_sequence = $4
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. owners] });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = message.Sequence });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = MessageRowsSql.Preview(message) });
+            command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)message.Kind });
+            await command.ExecuteNonQueryAsync();
+        }));
+    }
+
     /// <summary>A group conversation's changes (who joined and left when), ascending: its change rows only, by their own index.</summary>
     public async Task<IReadOnlyList<MessageRow>> ReadGroupChangesAsync(ConversationId conversation)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand("""
-            SELECT sequence, from_user_id, content, client_message_id, created_at, kind FROM chat_message
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {MessageColumns} FROM chat_message
             WHERE service_id = $1 AND conversation_id = $2 AND kind = 1
             ORDER BY sequence
             """);
@@ -98,8 +161,8 @@ public sealed partial class MessageLog : IAsyncDisposable
     public async Task<IReadOnlyList<MessageRow>> FindByClientMessageIdsAsync(ConversationId conversation, IReadOnlyList<(long FromUserId, string ClientMessageId)> keys)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand("""
-            SELECT sequence, from_user_id, content, client_message_id, created_at, kind FROM chat_message
+        await using var command = database.DataSource.CreateCommand($"""
+            SELECT {MessageColumns} FROM chat_message
             WHERE service_id = $1 AND conversation_id = $2
               AND (from_user_id, client_message_id) IN (SELECT * FROM unnest($3::bigint[], $4::text[]))
             ORDER BY sequence
@@ -192,7 +255,12 @@ public sealed partial class MessageLog : IAsyncDisposable
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4),
-                (MessageKind)reader.GetInt16(5)));
+                (MessageKind)reader.GetInt16(5))
+            {
+                ReplyTo = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                EditedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                Reactions = reader.IsDBNull(8) ? [] : StoredReactions.Read(reader.GetString(8)),
+            });
         }
 
         return rows;

@@ -4,7 +4,16 @@ using WhatsApp.Grains.Abstractions.Messages;
 namespace WhatsApp.Grains.Storage;
 
 /// <summary>A message as its row stores it (the conversation is the row's key); a group change holds the change as its content.</summary>
-public sealed record MessageRow(long Sequence, long FromUserId, string Content, string? ClientMessageId, DateTimeOffset CreatedAt, MessageKind Kind = MessageKind.Text);
+public sealed record MessageRow(long Sequence, long FromUserId, string Content, string? ClientMessageId, DateTimeOffset CreatedAt, MessageKind Kind = MessageKind.Text)
+{
+    /// <summary>The sequence of the message this one replies to.</summary>
+    public long? ReplyTo { get; init; }
+
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>One reaction per user, by user id.</summary>
+    public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
+}
 
 /// <summary>A participant's chat-list line after a write: the conversation's newest message and the user's own newest.</summary>
 public sealed record ChatListUpdate(long UserId, MessageRow LastMessage, long LastOwnSequence);

@@ -17,8 +17,8 @@ internal static class MessageRowsSql
     {
         var messages = writes.SelectMany(write => write.Messages.Select(message => (ConversationId: write.Key, Message: message))).ToList();
         return Command("""
-            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind)
-            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::smallint[])
+            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind, reply_to)
+            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::smallint[], $9::bigint[])
             ON CONFLICT DO NOTHING
             RETURNING conversation_id
             """,
@@ -29,7 +29,8 @@ internal static class MessageRowsSql
             messages.Select(row => row.Message.ClientMessageId).ToArray(),
             messages.Select(row => row.Message.Content).ToArray(),
             messages.Select(row => row.Message.CreatedAt).ToArray(),
-            messages.Select(row => (short)row.Message.Kind).ToArray());
+            messages.Select(row => (short)row.Message.Kind).ToArray(),
+            messages.Select(row => row.Message.ReplyTo).ToArray());
     }
 
     /// <summary>

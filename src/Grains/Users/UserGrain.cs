@@ -156,6 +156,8 @@ public sealed partial class UserGrain(
         }
     });
 
+    public Task OnMessageChangedAsync(ChatMessage message) => PushAsync(device => device.OnMessageChangedAsync(message));
+
     public Task OnReceiptAsync(Receipt receipt) => PushAsync(device => device.OnReceiptAsync(receipt));
 
     public Task OnTypingAsync(TypingEvent typing) => PushAsync(device => device.OnTypingAsync(typing));

@@ -38,6 +38,8 @@ public sealed class ObservedDevice : IUserObserver, IAsyncDisposable
 
     public Task OnMessageAsync(ChatMessage message) => Record(message);
 
+    public Task OnMessageChangedAsync(ChatMessage message) => Record(new ChangedMessage(message));
+
     public Task OnReceiptAsync(Receipt receipt) => Record(receipt);
 
     public Task OnTypingAsync(TypingEvent typing) => Record(typing);
@@ -56,3 +58,6 @@ public sealed class ObservedDevice : IUserObserver, IAsyncDisposable
         return Task.CompletedTask;
     }
 }
+
+/// <summary>An edit, a delete or a reaction as a device hears it: the message as it stands now.</summary>
+public sealed record ChangedMessage(ChatMessage Message);

@@ -11,7 +11,15 @@ public sealed record AuthResponse(long UserId, string DisplayName, string Token)
 public sealed record Message(
     string Id, string ConversationId, long Sequence, long FromUserId, long? ToUserId, string Content,
     string? ClientMessageId, DateTimeOffset CreatedAt, int Shard, string Status,
-    long? GroupId = null, string Kind = "text", GroupChangeView? Change = null);
+    long? GroupId = null, string Kind = "text", GroupChangeView? Change = null,
+    long? ReplyTo = null, QuoteView? Quote = null, DateTimeOffset? EditedAt = null, List<ReactionView>? Reactions = null);
+
+public sealed record QuoteView(long Sequence, long FromUserId, string Preview, string Kind);
+
+public sealed record ReactionView(long UserId, string Emoji);
+
+/// <summary>The hub's "messageChanged" event: a message as it stands after an edit, a delete or a reaction.</summary>
+public sealed record MessageChangedEvent(Message Message);
 
 public sealed record GroupChangeView(string Kind, long ActorId, List<long> UserIds, string? Name);
 

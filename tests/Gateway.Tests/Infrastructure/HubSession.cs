@@ -15,6 +15,7 @@ public sealed class HubSession : IAsyncDisposable
     {
         Connection = connection;
         connection.On<Message>("message", Record);
+        connection.On<Message>("messageChanged", message => Record(new MessageChangedEvent(message)));
         connection.On<ReceiptEvent>("receipt", Record);
         connection.On<TypingEvent>("typing", Record);
         connection.On<PresenceEvent>("presence", Record);
