@@ -37,6 +37,30 @@ public sealed class ChatPage(IPage page)
         await Expect(page.Locator("#composer")).ToBeVisibleAsync();
     }
 
+    /// <summary>Creates a group with the people of these numbers, through the page's dialog, and opens it.</summary>
+    public async Task CreateGroupAsync(string name, params string[] memberIds)
+    {
+        await page.ClickAsync("#new-group");
+        await page.FillAsync("#group-name", name);
+        foreach (var memberId in memberIds)
+        {
+            await page.FillAsync("#group-search", memberId);
+            await page.Locator($"#group-results li[data-user='{memberId}'] input").CheckAsync();
+        }
+
+        await page.ClickAsync("#group-create");
+        await Expect(page.Locator("#peer-name")).ToHaveTextAsync(name);
+    }
+
+    /// <summary>Runs one of the buttons of the bubble with this text (they show when the pointer is on the bubble).</summary>
+    public async Task ActOnAsync(string bubbleText, string action, string? emoji = null)
+    {
+        var bubble = Bubbles.Filter(new() { HasText = bubbleText }).First;
+        await bubble.HoverAsync();
+        var selector = emoji is null ? $"[data-action='{action}']" : $"[data-action='{action}'][data-emoji='{emoji}']";
+        await bubble.Locator(selector).ClickAsync();
+    }
+
     public async Task SendAsync(string text)
     {
         await page.FillAsync("#input", text);

@@ -1,7 +1,7 @@
 // Unit tests of how times and presence read: node --test src/Client/tests (./test runs them).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dayLabel, lastSeenText, listTime, timeFormat } from "../wwwroot/format.js";
+import { canEdit, changeText, dayLabel, lastSeenText, listTime, previewText, timeFormat } from "../wwwroot/format.js";
 
 const now = new Date(2026, 11, 3, 15, 30);
 
@@ -23,4 +23,31 @@ test("presence reads online, last seen, offline, or nothing for someone whose pr
   assert.equal(lastSeenText({ online: false }, now), "offline");
   const seen = new Date(2026, 11, 2, 22, 10);
   assert.equal(lastSeenText({ online: false, lastSeen: seen.toISOString() }, now), `last seen yesterday at ${timeFormat.format(seen)}`);
+});
+
+const names = new Map([[1, "Ada"], [2, "Bob"], [3, "Carol"], [4, "Dan"]]);
+const nameOf = userId => (userId === 1 ? "You" : names.get(userId) ?? String(userId));
+
+test("a group change reads as a sentence with the names known", () => {
+  assert.equal(changeText({ kind: "created", actorId: 2, userIds: [2, 1, 3], name: "Club" }, nameOf), "Bob created the group “Club”");
+  assert.equal(changeText({ kind: "added", actorId: 1, userIds: [3, 4, 99] }, nameOf), "You added Carol, Dan and 99");
+  assert.equal(changeText({ kind: "removed", actorId: 2, userIds: [1] }, nameOf), "Bob removed You");
+  assert.equal(changeText({ kind: "left", actorId: 3, userIds: [3] }, nameOf), "Carol left");
+  assert.equal(changeText({ kind: "renamed", actorId: 4, userIds: [], name: "Book club" }, nameOf), "Dan renamed the group to “Book club”");
+});
+
+test("a chat-list preview names a group message's sender, and says when a message was deleted", () => {
+  const text = { kind: "text", fromUserId: 2, content: "hi" };
+  assert.equal(previewText(text, { me: 1, nameOf, inGroup: true }), "Bob: hi");
+  assert.equal(previewText(text, { me: 1, nameOf, inGroup: false }), "hi");
+  assert.equal(previewText({ ...text, fromUserId: 1 }, { me: 1, nameOf, inGroup: true }), "You: hi");
+  assert.equal(previewText({ ...text, kind: "deleted", content: "" }, { me: 1, nameOf, inGroup: true }), "🚫 This message was deleted");
+});
+
+test("a message can be edited for 15 minutes after it was sent, and only a text", () => {
+  const sent = new Date(2026, 11, 3, 15, 0);
+  const message = { kind: "text", createdAt: sent.toISOString() };
+  assert.equal(canEdit(message, sent.getTime() + 14 * 60_000), true);
+  assert.equal(canEdit(message, sent.getTime() + 16 * 60_000), false);
+  assert.equal(canEdit({ ...message, kind: "deleted" }, sent.getTime()), false);
 });

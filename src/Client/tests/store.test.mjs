@@ -2,8 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  applyReceipt, conversationIdOf, lineAfterMessage, lineAfterOwnReceipt, linesByRecency, mergeStored, pageLeavesAGap, servingNote,
-  shardOfConversation,
+  applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, groupIdOf, lineAfterChange, lineAfterMessage,
+  lineAfterOwnReceipt, linesByRecency, mergeStored, pageLeavesAGap, servingNote, shardOfConversation,
 } from "../wwwroot/store.js";
 
 const message = (sequence, fromUserId, extra = {}) =>
@@ -96,4 +96,38 @@ test("the shard note says when the open chat's shard is served by a fallback, th
   assert.deepEqual(servingNote(shards("up", "silo-1b"), 1, "silo-2"), { servedBy: "silo-1b", text: "Shard 1 is served by a new silo: silo-1b." });
   assert.equal(servingNote(shards("down", null), 1, null).text, "Shard 1's silo is down: this chat is served by no silo yet.");
   assert.deepEqual(servingNote(shards("up", "silo-1"), -1, "silo-1"), { servedBy: null, text: null });
+});
+
+test("a group's conversation is g and its id, and lives on the group id's shard", () => {
+  assert.equal(groupConversationId(731), "g731");
+  assert.equal(groupIdOf("g731"), 731);
+  assert.equal(groupIdOf("3-7"), null);
+  assert.equal(shardOfConversation("g731", 3), 731 % 3);
+});
+
+test("an edit, a delete or a reaction replaces the message the chat shows, and only that one", () => {
+  const shown = new Map([[1, message(1, 3, { status: "read" })]]);
+  const edited = applyChange(shown, message(1, 3, { content: "edited", status: "sent", editedAt: "2026-12-04T03:00:00Z" }));
+  assert.equal(edited.get(1).content, "edited");
+  assert.equal(edited.get(1).status, "read", "the tick does not go back");
+  assert.equal(applyChange(shown, message(9, 3)), shown, "a message the chat has not loaded stays unloaded");
+});
+
+test("a chat-list line follows a change of its last message only", () => {
+  const line = { conversationId: "3-7", lastMessage: message(2, 3), unreadCount: 0 };
+  assert.equal(lineAfterChange(line, message(2, 3, { kind: "deleted", content: "" })).lastMessage.kind, "deleted");
+  assert.equal(lineAfterChange(line, message(1, 3, { kind: "deleted" })), line);
+});
+
+test("a group change renames the group and says whether I am still in it", () => {
+  const group = { groupId: 5, name: "Club", isMember: true };
+  assert.equal(groupAfterChange(group, { kind: "renamed", actorId: 3, userIds: [], name: "Book club" }, 7).name, "Book club");
+  assert.equal(groupAfterChange(group, { kind: "removed", actorId: 3, userIds: [7] }, 7).isMember, false);
+  assert.equal(groupAfterChange(group, { kind: "removed", actorId: 3, userIds: [8] }, 7).isMember, true);
+  assert.equal(groupAfterChange({ groupId: 5 }, { kind: "added", actorId: 3, userIds: [7] }, 7).isMember, true);
+});
+
+test("a group message moves the group's line, keeping the group", () => {
+  const line = lineAfterMessage(undefined, { ...message(4, 3), conversationId: "g5", groupId: 5, toUserId: null }, { me: 7, peer: null, group: { groupId: 5, name: "Club" }, seen: false });
+  assert.deepEqual([line.groupId, line.group.name, line.unreadCount, line.peer ?? null], [5, "Club", 1, null]);
 });

@@ -3,7 +3,8 @@
 
 import { connectHub, restClient } from "./gateway.js";
 import {
-  applyReceipt, conversationIdOf, lineAfterMessage, lineAfterOwnReceipt, mergeStored, pageLeavesAGap,
+  applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, lineAfterChange, lineAfterMessage,
+  lineAfterOwnReceipt, mergeStored, pageLeavesAGap,
 } from "./store.js";
 import * as view from "./views.js";
 
@@ -22,8 +23,10 @@ const state = {
   session: JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? "null"),
   hub: null,
   users: new Map(),          // userId -> {userId, displayName, shard, online, lastSeen}
-  inbox: new Map(),          // conversationId -> {conversationId, peer, lastMessage, unreadCount}
-  open: null,                // {peerId, conversationId, messages: Map(sequence -> message), pending: Map, hasMore, loading}
+  groups: new Map(),         // groupId -> {groupId, name, isMember, members?}
+  inbox: new Map(),          // conversationId -> {conversationId, peer or groupId and group, lastMessage, unreadCount}
+  open: null,                // {conversationId, peerId or groupId, messages: Map(sequence -> message), pending: Map,
+                             //  hasMore, loading, replyTo, editing}
   shardCount: null,          // known once the cluster answers /api/health/shards
   shards: [],
   servingSilo: null,
@@ -40,8 +43,13 @@ const invokeQuietly = (method, ...args) => state.hub?.invoke(method, ...args).ca
 const newClientMessageId = () => crypto.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, "0")).join("");
 
-const renderInbox = () => view.renderInbox(state, openChat);
-const renderMessages = () => view.renderMessages(state, message => deliver(state.open, message));
+const renderInbox = () => view.renderInbox(state, line => (line.groupId != null ? openGroup(line.groupId) : openChat(line.peer.userId)));
+const renderMessages = () => view.renderMessages(state, {
+  onRetry: message => deliver(state.open, message),
+  onAction: (action, message, emoji) => act(action, message, emoji),
+  onJump: sequence => jumpTo(sequence),
+});
+const hubError = error => (error.message ?? String(error)).replace(/^.*HubException: /, "");
 
 // ---- log in and register ------------------------------------------------------------------------------------------
 
@@ -90,6 +98,7 @@ function connect() {
   const hub = connectHub(gatewayUrl, () => state.session.token, {
     events: {
       message: onMessage,
+      messageChanged: onMessageChanged,
       receipt: onReceipt,
       typing: onTyping,
       presence: onPresence,
@@ -114,6 +123,7 @@ async function catchUp(hub) {
     const inbox = await hub.invoke("GetInbox");
     state.inbox = new Map(inbox.map(line => [line.conversationId, line]));
     inbox.forEach(line => line.peer && state.users.set(line.peer.userId, line.peer));
+    inbox.forEach(line => line.group && state.groups.set(line.groupId, { ...state.groups.get(line.groupId), ...line.group }));
     renderInbox();
     if (state.open) await loadNewest();
   } catch {
@@ -126,17 +136,22 @@ function onMessage(message) {
   const line = state.inbox.get(message.conversationId);
   const isOpen = state.open?.conversationId === message.conversationId;
   const seen = isOpen && document.visibilityState === "visible";
-  const peerId = mine ? message.toUserId : message.fromUserId;
+  const groupId = message.groupId ?? null;
+  if (groupId != null && message.kind === "groupChange") onGroupChange(groupId, message.change);
+  const peerId = groupId != null ? null : mine ? message.toUserId : message.fromUserId;
   const next = lineAfterMessage(line, message, {
     me: state.session.userId,
-    peer: state.users.get(peerId) ?? line?.peer ?? { userId: peerId, displayName: String(peerId) },
+    peer: peerId == null ? null : state.users.get(peerId) ?? line?.peer ?? { userId: peerId, displayName: String(peerId) },
+    group: groupId == null ? null : state.groups.get(groupId),
     seen,
   });
   if (next !== line) {
     state.inbox.set(message.conversationId, next);
     // A profile fetched before the conversation existed came without presence: now it may be seen.
-    if (state.users.get(peerId)?.online === undefined) refreshUser(peerId);
+    if (peerId != null && state.users.get(peerId)?.online === undefined) refreshUser(peerId);
+    if (groupId != null && !state.groups.get(groupId)?.name) refreshGroup(groupId);
   }
+  knowUsers([message.fromUserId, ...(message.change?.userIds ?? [])]);
   renderInbox();
   if (isOpen) {
     addMessages([message]);
@@ -146,6 +161,27 @@ function onMessage(message) {
     invokeQuietly("MarkDelivered", message.conversationId, message.sequence);
     if (seen) markRead(message.conversationId, message.sequence);
   }
+}
+
+function onMessageChanged(changed) {
+  const line = state.inbox.get(changed.conversationId);
+  const next = lineAfterChange(line, changed);
+  if (next !== line) {
+    state.inbox.set(changed.conversationId, next);
+    renderInbox();
+  }
+  if (state.open?.conversationId !== changed.conversationId) return;
+  state.open.messages = applyChange(state.open.messages, changed);
+  renderMessages();
+}
+
+/** A change in a group's history: its name, and whether I am still in it, for the chat list and the open chat. */
+function onGroupChange(groupId, change) {
+  state.groups.set(groupId, groupAfterChange(state.groups.get(groupId) ?? { groupId }, change, state.session.userId));
+  if (state.open?.groupId !== groupId) return;
+  if (state.groups.get(groupId).isMember) refreshGroup(groupId);
+  else $("members-panel").hidden = true;
+  view.renderChatHeader(state);
 }
 
 function onReceipt(receipt) {
@@ -164,25 +200,47 @@ function onReceipt(receipt) {
 }
 
 function onTyping(typing) {
-  if (state.open?.conversationId !== typing.conversationId || typing.userId !== state.open.peerId) return;
+  if (state.open?.conversationId !== typing.conversationId || typing.userId === state.session.userId) return;
   clearTimeout(state.peerTypingTimer);
-  view.renderPeerStatus(state, typing.isTyping);
-  if (typing.isTyping) state.peerTypingTimer = setTimeout(() => view.renderPeerStatus(state, false), TYPING_SHOWN_MS);
+  view.renderPeerStatus(state, typing.isTyping ? typing.userId : null);
+  if (typing.isTyping) state.peerTypingTimer = setTimeout(() => view.renderPeerStatus(state, null), TYPING_SHOWN_MS);
 }
 
 function onPresence(presence) {
   const user = state.users.get(presence.userId);
   if (user) Object.assign(user, { online: presence.online, lastSeen: presence.lastSeen ?? user.lastSeen });
   renderInbox();
-  if (state.open?.peerId === presence.userId) view.renderPeerStatus(state, false);
+  if (state.open?.peerId === presence.userId) view.renderPeerStatus(state, null);
 }
 
+const asked = new Set(); // profiles asked for once, so a busy group does not ask again for every message
 async function refreshUser(userId) {
+  asked.add(userId);
   try {
     state.users.set(userId, await request("GET", `/api/users/${userId}`));
     renderInbox();
     if (state.open?.peerId === userId) view.renderChatHeader(state);
+    if (state.open?.groupId != null) renderMessages();
   } catch { /* the chat list shows the number until the profile loads */ }
+}
+
+/** Names for the people a group shows (senders, members, who a change was about), each asked for once. */
+function knowUsers(userIds) {
+  return Promise.all(userIds.filter(userId => !state.users.has(userId) && !asked.has(userId)).map(refreshUser));
+}
+
+/** A group as a member sees it (members included); a group I left keeps what the chat list said of it. */
+async function refreshGroup(groupId) {
+  try {
+    const group = await request("GET", `/api/groups/${groupId}`);
+    state.groups.set(groupId, { ...state.groups.get(groupId), ...group, isMember: true });
+    await knowUsers(group.members.map(member => member.userId));
+    renderInbox();
+    if (state.open?.groupId === groupId) view.renderChatHeader(state);
+    return state.groups.get(groupId);
+  } catch {
+    return state.groups.get(groupId);
+  }
 }
 
 // ---- searching people ---------------------------------------------------------------------------------------------
@@ -222,13 +280,23 @@ async function search() {
 
 // ---- a conversation -----------------------------------------------------------------------------------------------
 
-async function openChat(peerId) {
-  const conversationId = conversationIdOf(state.session.userId, peerId);
-  state.open = { peerId, conversationId, messages: new Map(), pending: new Map(), hasMore: false, loading: false };
+function openChat(peerId) {
+  return openConversation({ conversationId: conversationIdOf(state.session.userId, peerId), peerId }, `chat/${peerId}`,
+    () => (state.users.has(peerId) ? null : refreshUser(peerId)));
+}
+
+function openGroup(groupId) {
+  return openConversation({ conversationId: groupConversationId(groupId), groupId }, `group/${groupId}`,
+    () => (state.groups.get(groupId)?.isMember === false ? null : refreshGroup(groupId)));
+}
+
+async function openConversation(chat, hash, load) {
+  state.open = { ...chat, messages: new Map(), pending: new Map(), hasMore: false, loading: false, replyTo: null, editing: null };
   state.servingSilo = null;
-  location.hash = `chat/${peerId}`;
+  location.hash = hash;
   view.showChat(true);
-  if (!state.users.has(peerId)) await refreshUser(peerId);
+  view.renderReplyBar(state);
+  await load();
   view.renderChatHeader(state);
   renderInbox();
   renderShards();
@@ -243,23 +311,28 @@ $("back").onclick = () => {
   renderInbox();
 };
 
-const historyPage = (peerId, beforeSequence) => request("GET",
-  `/api/conversations/${state.session.userId}/${peerId}?${beforeSequence ? `beforeSequence=${beforeSequence}&` : ""}limit=${PAGE_SIZE}`);
+function historyPage(open, beforeSequence) {
+  const query = `${beforeSequence ? `beforeSequence=${beforeSequence}&` : ""}limit=${PAGE_SIZE}`;
+  return request("GET", open.groupId != null
+    ? `/api/groups/${open.groupId}/messages?${query}`
+    : `/api/conversations/${state.session.userId}/${open.peerId}?${query}`);
+}
 
 async function loadNewest() {
   const open = state.open;
   const had = Math.max(0, ...open.messages.keys()); // the newest message this chat already shows
   try {
-    const newest = await historyPage(open.peerId);
+    const newest = await historyPage(open);
     if (state.open !== open) return;
     if (open.messages.size === 0) open.hasMore = newest.hasMore;
     addMessages(newest.messages);
     // Page back until the pages meet what the chat already showed, so no message is missing between the two.
     for (let page = newest; pageLeavesAGap(had, page);) {
-      page = await historyPage(open.peerId, page.messages[0].sequence);
+      page = await historyPage(open, page.messages[0].sequence);
       if (state.open !== open) return;
       addMessages(page.messages);
     }
+    if (open.groupId != null) knowUsers([...open.messages.values()].map(message => message.fromUserId));
     view.scrollToBottom();
     const last = newest.messages.at(-1);
     if (last && last.fromUserId !== state.session.userId && document.visibilityState === "visible") markRead(open.conversationId, last.sequence);
@@ -274,7 +347,7 @@ async function loadOlder() {
   open.loading = true;
   try {
     await view.keepingScrollPosition(async () => {
-      const page = await historyPage(open.peerId, Math.min(...open.messages.keys()));
+      const page = await historyPage(open, Math.min(...open.messages.keys()));
       if (state.open !== open) return;
       open.hasMore = page.hasMore;
       addMessages(page.messages);
@@ -340,14 +413,34 @@ $("composer").onsubmit = async event => {
   const content = $("input").value.trim();
   if (!content || !state.open) return;
   const open = state.open;
-  const clientMessageId = newClientMessageId();
-  const pending = { clientMessageId, content, fromUserId: state.session.userId, createdAt: new Date().toISOString() };
-  open.pending.set(clientMessageId, pending);
   $("input").value = "";
   $("input").style.height = "auto";
   stopTyping();
+  if (open.editing) {
+    const editing = open.editing;
+    open.editing = null;
+    view.renderReplyBar(state);
+    await changeMessage("EditMessage", editing.sequence, content);
+    return;
+  }
+  const clientMessageId = newClientMessageId();
+  const pending = {
+    clientMessageId, content, fromUserId: state.session.userId, createdAt: new Date().toISOString(), kind: "text",
+    replyTo: open.replyTo?.sequence,
+    quote: open.replyTo && { sequence: open.replyTo.sequence, fromUserId: open.replyTo.fromUserId, preview: open.replyTo.content, kind: "text" },
+  };
+  open.pending.set(clientMessageId, pending);
+  open.replyTo = null;
+  view.renderReplyBar(state);
   view.scrollToBottom();
   await deliver(open, pending);
+};
+
+$("cancel-reply").onclick = () => {
+  if (!state.open) return;
+  if (state.open.editing) $("input").value = "";
+  state.open.replyTo = state.open.editing = null;
+  view.renderReplyBar(state);
 };
 
 /**
@@ -358,16 +451,164 @@ async function deliver(open, pending) {
   pending.failed = false;
   if (state.open === open) renderMessages();
   try {
-    const stored = await state.hub.invoke("SendMessage", open.peerId, pending.content, pending.clientMessageId);
+    const stored = await (pending.replyTo
+      ? state.hub.invoke("Reply", open.conversationId, pending.replyTo, pending.content, pending.clientMessageId)
+      : open.groupId != null
+        ? state.hub.invoke("SendGroupMessage", open.groupId, pending.content, pending.clientMessageId)
+        : state.hub.invoke("SendMessage", open.peerId, pending.content, pending.clientMessageId));
     if (state.open === open) addMessages([stored]);
     onMessage(stored);
     view.showChatError("");
   } catch (error) {
     pending.failed = true;
     if (state.open === open) renderMessages();
-    view.showChatError((error.message ?? String(error)).replace(/^.*HubException: /, ""));
+    view.showChatError(hubError(error));
   }
 }
+
+// ---- what a bubble's buttons do -------------------------------------------------------------------------------------
+
+async function act(action, message, emoji) {
+  const open = state.open;
+  switch (action) {
+    case "reply":
+      Object.assign(open, { replyTo: message, editing: null });
+      view.renderReplyBar(state);
+      $("input").focus();
+      return;
+    case "edit":
+      Object.assign(open, { editing: message, replyTo: null });
+      $("input").value = message.content;
+      view.renderReplyBar(state);
+      $("input").focus();
+      return;
+    case "react": return changeMessage("React", message.sequence, emoji);
+    case "unreact": return changeMessage("React", message.sequence, null);
+    case "delete": return changeMessage("DeleteMessage", message.sequence);
+    case "info": return showInfo(message);
+  }
+}
+
+/** An edit, a delete or a reaction of the open chat's message; the answer is the message as it now stands. */
+async function changeMessage(method, sequence, ...args) {
+  const open = state.open;
+  try {
+    onMessageChanged(await state.hub.invoke(method, open.conversationId, sequence, ...args));
+    view.showChatError("");
+  } catch (error) {
+    view.showChatError(hubError(error));
+  }
+}
+
+async function showInfo(message) {
+  try {
+    const info = await request("GET", `/api/conversations/${message.conversationId}/messages/${message.sequence}/info`);
+    await knowUsers([...info.readBy, ...info.deliveredTo, ...info.pending]);
+    view.renderInfo(info, view.nameOf(state));
+  } catch (error) {
+    view.showChatError(error.message);
+  }
+}
+$("info-close").onclick = () => $("info-dialog").close();
+
+/** Shows the message a quote is of, loading older pages until it is in the chat. */
+async function jumpTo(sequence) {
+  const open = state.open;
+  while (!view.highlight(sequence) && open.hasMore && state.open === open) {
+    await loadOlder();
+  }
+}
+
+// ---- groups -------------------------------------------------------------------------------------------------------
+
+/** A search box listing people to tick; returns the search function for its input. */
+function peoplePicker(listId, chosen, onToggle) {
+  let generation = 0;
+  return async query => {
+    const mine = ++generation;
+    if (query.trim().length < MIN_SEARCH_LENGTH) {
+      $(listId).replaceChildren();
+      return;
+    }
+    const users = await request("GET", `/api/users?query=${encodeURIComponent(query.trim())}&limit=20`).catch(() => []);
+    if (mine !== generation) return;
+    const others = users.filter(user => user.userId !== state.session.userId);
+    others.forEach(user => state.users.set(user.userId, { ...state.users.get(user.userId), ...user }));
+    view.renderPicks(listId, others, chosen(), onToggle);
+  };
+}
+
+const chosenForGroup = new Map();
+const searchForGroup = peoplePicker("group-results", () => new Set(chosenForGroup.keys()), user => {
+  if (chosenForGroup.has(user.userId)) chosenForGroup.delete(user.userId);
+  else chosenForGroup.set(user.userId, user);
+  $("group-chosen").textContent = [...chosenForGroup.values()].map(chosen => chosen.displayName).join(", ") || "nobody yet";
+});
+
+$("new-group").onclick = () => {
+  chosenForGroup.clear();
+  $("group-form").reset();
+  $("group-results").replaceChildren();
+  $("group-chosen").textContent = "nobody yet";
+  $("group-error").textContent = "";
+  $("group-dialog").showModal();
+};
+$("group-cancel").onclick = () => $("group-dialog").close();
+$("group-search").oninput = () => searchForGroup($("group-search").value);
+$("group-form").onsubmit = async event => {
+  event.preventDefault();
+  try {
+    const group = await request("POST", "/api/groups", { name: $("group-name").value, memberIds: [...chosenForGroup.keys()] });
+    state.groups.set(group.groupId, { ...group, isMember: true });
+    $("group-dialog").close();
+    await openGroup(group.groupId);
+  } catch (error) {
+    $("group-error").textContent = error.message;
+  }
+};
+
+async function showMembers() {
+  const groupId = state.open?.groupId;
+  const group = await refreshGroup(groupId);
+  if (!group?.members || state.open?.groupId !== groupId) return;
+  $("members-error").textContent = "";
+  view.renderMembers(state, group, {
+    onPromote: userId => changeGroup("POST", `/admins/${userId}`),
+    onRemove: userId => changeGroup("DELETE", `/members/${userId}`),
+  });
+}
+
+/** A change of the open group; the panel shows the group as it stands after it. */
+async function changeGroup(method, path, body) {
+  const groupId = state.open.groupId;
+  try {
+    const group = await request(method, `/api/groups/${groupId}${path}`, body);
+    if (group.members.some(member => member.userId === state.session.userId)) {
+      state.groups.set(groupId, { ...state.groups.get(groupId), ...group, isMember: true });
+      await showMembers();
+    }
+  } catch (error) {
+    $("members-error").textContent = error.message;
+  }
+}
+
+const searchToAdd = peoplePicker("add-results", () => new Set(), async user => {
+  $("add-search").value = "";
+  $("add-results").replaceChildren();
+  await changeGroup("POST", "/members", { userIds: [user.userId] });
+});
+
+$("show-members").onclick = showMembers;
+$("close-members").onclick = () => { $("members-panel").hidden = true; };
+$("add-search").oninput = () => searchToAdd($("add-search").value);
+$("rename-form").onsubmit = event => {
+  event.preventDefault();
+  changeGroup("PUT", "/name", { name: $("rename-input").value });
+};
+$("leave-group").onclick = async () => {
+  await changeGroup("DELETE", `/members/${state.session.userId}`);
+  $("members-panel").hidden = true;
+};
 
 // ---- the cluster behind it ----------------------------------------------------------------------------------------
 
@@ -395,8 +636,9 @@ async function start() {
   renderInbox();
   refreshShards();
   await connect();
-  const peer = Number(location.hash.match(/^#chat\/(\d+)$/)?.[1]);
-  if (peer) await openChat(peer);
+  const [, kind, id] = location.hash.match(/^#(chat|group)\/(\d+)$/) ?? [];
+  if (kind === "chat") await openChat(Number(id));
+  if (kind === "group") await openGroup(Number(id));
 }
 
 setInterval(() => { if (state.session && document.visibilityState === "visible") refreshShards(); }, SHARD_REFRESH_MS);
@@ -404,5 +646,6 @@ setInterval(() => { if (state.session && document.visibilityState === "visible")
 if (state.session) {
   start();
 } else {
+  view.showSignedOut();
   showAuthMode(false);
 }

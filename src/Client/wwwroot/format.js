@@ -27,3 +27,34 @@ export function lastSeenText(user, now = new Date()) {
   const date = new Date(user.lastSeen);
   return `last seen ${dayLabel(date, now).toLowerCase()} at ${timeFormat.format(date)}`;
 }
+
+/** An author may edit a message for this long after sending it (the gateway refuses later edits). */
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+
+export const canEdit = (message, now = Date.now()) =>
+  message.kind === "text" && now - new Date(message.createdAt).getTime() < EDIT_WINDOW_MS;
+
+/** A list of names as a sentence: "Bob", "Bob and Carol", "Bob, Carol and Dan". */
+const sentence = names => (names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
+
+/** A group change in words, with the names nameOf knows ("You" for me): "Ada added Bob and Carol". */
+export function changeText(change, nameOf) {
+  const actor = nameOf(change.actorId);
+  const users = sentence((change.userIds ?? []).map(nameOf));
+  switch (change.kind) {
+    case "created": return `${actor} created the group “${change.name}”`;
+    case "added": return `${actor} added ${users}`;
+    case "removed": return `${actor} removed ${users}`;
+    case "left": return `${actor} left`;
+    case "renamed": return `${actor} renamed the group to “${change.name}”`;
+    default: return `${actor} changed the group`;
+  }
+}
+
+/** A chat-list line's preview of its last message: who wrote it (in a group), or what happened to it. */
+export function previewText(message, { me, nameOf, inGroup }) {
+  if (message.kind === "groupChange") return changeText(message.change, nameOf);
+  if (message.kind === "deleted") return "🚫 This message was deleted";
+  const who = message.fromUserId === me ? "You: " : inGroup ? `${nameOf(message.fromUserId)}: ` : "";
+  return who + message.content;
+}

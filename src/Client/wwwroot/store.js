@@ -4,9 +4,15 @@
 /** The conversation of two people, as the gateway names it ("a-b", a < b). */
 export const conversationIdOf = (a, b) => (a < b ? `${a}-${b}` : `${b}-${a}`);
 
-/** The shard of a conversation (its lower id's), or null while the shard count is not known. */
+/** A group's conversation ("g" and the group id). */
+export const groupConversationId = groupId => `g${groupId}`;
+
+/** The group of a conversation id, or null for a conversation of two people. */
+export const groupIdOf = conversationId => (conversationId.startsWith("g") ? Number(conversationId.slice(1)) : null);
+
+/** The shard of a conversation (its lower id's, or its group's), or null while the shard count is not known. */
 export const shardOfConversation = (conversationId, shardCount) =>
-  (shardCount ? Number(conversationId.split("-")[0]) % shardCount : null);
+  (shardCount ? (groupIdOf(conversationId) ?? Number(conversationId.split("-")[0])) % shardCount : null);
 
 const statusRank = { sent: 0, delivered: 1, read: 2 };
 
@@ -27,6 +33,29 @@ export function mergeStored(messages, pending, incoming) {
   return { messages: nextMessages, pending: nextPending };
 }
 
+/**
+ * A message as it stands after an edit, a delete or a reaction, in place of the one the chat shows (a message the chat
+ * has not loaded stays unloaded). Its ticks never go back. Returns the same map when the chat does not show it.
+ */
+export function applyChange(messages, changed) {
+  const known = messages.get(changed.sequence);
+  if (!known) return messages;
+  const status = statusRank[known.status] > statusRank[changed.status] ? known.status : changed.status;
+  return new Map(messages).set(changed.sequence, { ...changed, status });
+}
+
+/** A chat-list line whose last message changed shows it as it stands now. */
+export const lineAfterChange = (line, changed) =>
+  (line && line.lastMessage.sequence === changed.sequence ? { ...line, lastMessage: { ...changed } } : line);
+
+/** What I know of a group after a change in its history: its name, and whether I am still in it. */
+export function groupAfterChange(group, change, me) {
+  const next = { ...group };
+  if (change.name) next.name = change.name;
+  if (change.userIds?.includes(me)) next.isMember = change.kind === "created" || change.kind === "added";
+  return next;
+}
+
 /** The peer's receipt applied to my messages of the open chat: delivered or read up to a sequence. Returns a new map. */
 export function applyReceipt(messages, me, receipt) {
   const next = new Map();
@@ -41,12 +70,14 @@ export function applyReceipt(messages, me, receipt) {
  * A chat-list line after a message: moved to it when it is newer than the line's last one, with one more unread unless
  * I sent it or I am looking at the chat. Returns the line unchanged (the same object) for an older message.
  */
-export function lineAfterMessage(line, message, { me, peer, seen }) {
+export function lineAfterMessage(line, message, { me, peer, group, seen }) {
   if (line && message.sequence <= line.lastMessage.sequence) return line;
   const mine = message.fromUserId === me;
   return {
     conversationId: message.conversationId,
     peer: peer ?? line?.peer,
+    groupId: message.groupId ?? line?.groupId,
+    group: group ?? line?.group,
     lastMessage: message,
     unreadCount: mine || seen ? 0 : (line?.unreadCount ?? 0) + 1,
   };

@@ -1,8 +1,11 @@
 // The views: what the page shows for a state. They read the state and never change it; what a tap does is the
 // start-up's, passed in as callbacks. Message content only ever enters the page as text (textContent), never as HTML.
 
-import { dayLabel, lastSeenText, listTime, startOfDay, timeFormat } from "./format.js";
+import { canEdit, changeText, dayLabel, lastSeenText, listTime, previewText, startOfDay, timeFormat } from "./format.js";
 import { linesByRecency, servingNote, shardOfConversation } from "./store.js";
+
+/** The reactions a tap offers (any emoji can be sent; these are one tap away). */
+export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
 export const $ = id => document.getElementById(id);
 
@@ -21,6 +24,13 @@ export function avatar(user, node = el("div", "avatar")) {
 }
 
 const shardOf = (state, conversationId) => shardOfConversation(conversationId, state.shardCount);
+
+/** How the page names a user: "You", their display name once known, or their number. */
+export const nameOf = state => userId =>
+  (userId === state.session.userId ? "You" : state.users.get(userId)?.displayName ?? String(userId));
+
+/** A group as an avatar shows it: its name's first letter, on a colour of its own. */
+const groupFace = (groupId, name) => ({ userId: groupId, displayName: name });
 
 // ---- signing in ---------------------------------------------------------------------------------------------------
 
@@ -62,20 +72,22 @@ export function renderInbox(state, onOpen) {
   const lines = linesByRecency(state.inbox);
   if (lines.length === 0) list.append(el("li", "muted", "No chats yet. Search for someone above to start one."));
   for (const line of lines) {
-    const peer = state.users.get(line.peer?.userId) ?? line.peer;
+    const inGroup = line.groupId != null;
+    const face = inGroup
+      ? groupFace(line.groupId, state.groups.get(line.groupId)?.name ?? line.group?.name ?? "Group")
+      : state.users.get(line.peer?.userId) ?? line.peer;
     const item = el("li", line.unreadCount > 0 ? "unread" : "");
     item.dataset.conversation = line.conversationId;
     item.classList.toggle("active", state.open?.conversationId === line.conversationId);
     const body = el("div", "who");
     const top = el("div", "line");
-    top.append(el("span", "name", peer?.displayName ?? "?"), el("span", "when", listTime(line.lastMessage.createdAt)));
+    top.append(el("span", "name", face?.displayName ?? "?"), el("span", "when", listTime(line.lastMessage.createdAt)));
     const bottom = el("div", "line");
-    const mine = line.lastMessage.fromUserId === state.session.userId;
-    bottom.append(el("span", "preview", (mine ? "You: " : "") + line.lastMessage.content));
+    bottom.append(el("span", "preview", previewText(line.lastMessage, { me: state.session.userId, nameOf: nameOf(state), inGroup })));
     if (line.unreadCount > 0) bottom.append(el("span", "badge", String(line.unreadCount)));
     body.append(top, bottom);
-    item.append(avatar(peer), body);
-    item.onclick = () => onOpen(peer.userId);
+    item.append(avatar(face), body);
+    item.onclick = () => onOpen(line);
     list.append(item);
   }
 }
@@ -116,14 +128,21 @@ export function showChat(open) {
   $("chat-header").hidden = $("messages").hidden = $("composer").hidden = false;
   $("chat-error").textContent = "";
   $("shard-note").hidden = true;
+  $("members-panel").hidden = true;
 }
 
 export function renderChatHeader(state) {
-  const peer = state.users.get(state.open.peerId);
-  avatar(peer, $("peer-avatar"));
-  $("peer-name").textContent = peer?.displayName ?? String(state.open.peerId);
+  const { groupId, peerId } = state.open;
+  const group = groupId != null ? state.groups.get(groupId) : null;
+  const face = groupId != null ? groupFace(groupId, group?.name ?? "Group") : state.users.get(peerId);
+  avatar(face, $("peer-avatar"));
+  $("peer-name").textContent = face?.displayName ?? String(peerId);
+  $("show-members").hidden = groupId == null || !group?.isMember;
+  const readOnly = groupId != null && group?.isMember === false;
+  $("not-member").hidden = !readOnly;
+  $("composer").hidden = readOnly;
   renderPeerShard(state);
-  renderPeerStatus(state, false);
+  renderPeerStatus(state, null);
 }
 
 export function renderPeerShard(state) {
@@ -131,20 +150,30 @@ export function renderPeerShard(state) {
   $("peer-shard").textContent = shard === null ? "" : `shard ${shard}`;
 }
 
-export function renderPeerStatus(state, typing) {
+/** Under the chat's name: who is typing (a user id), or else the peer's presence or the group's members. */
+export function renderPeerStatus(state, typingUserId) {
   const status = $("peer-status");
-  status.className = typing ? "muted typing" : "muted";
-  status.textContent = typing ? "typing…" : lastSeenText(state.users.get(state.open.peerId));
+  const group = state.open.groupId != null ? state.groups.get(state.open.groupId) : null;
+  status.className = typingUserId != null ? "muted typing" : "muted";
+  status.textContent = typingUserId != null
+    ? (group ? `${nameOf(state)(typingUserId)} is typing…` : "typing…")
+    : group ? (group.members ?? []).map(member => nameOf(state)(member.userId)).join(", ")
+    : lastSeenText(state.users.get(state.open.peerId));
 }
 
 export const showChatError = message => { $("chat-error").textContent = message; };
 
-export function renderMessages(state, onRetry) {
+/**
+ * The open chat's messages. handlers: onRetry(pending) for a failed bubble, onAction(action, message, emoji?) for a
+ * bubble's reply, react, edit, delete and info buttons, onJump(sequence) for a tap on a reply's quote.
+ */
+export function renderMessages(state, handlers) {
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   list.replaceChildren();
   if (state.open.hasMore) list.append(el("li", "day", "Scroll up for older messages"));
   const stored = [...state.open.messages.values()].sort((a, b) => a.sequence - b.sequence);
+  const names = nameOf(state);
   let day = null;
   for (const message of [...stored, ...state.open.pending.values()]) {
     const date = new Date(message.createdAt);
@@ -152,20 +181,52 @@ export function renderMessages(state, onRetry) {
       day = startOfDay(date);
       list.append(el("li", "day", dayLabel(date)));
     }
-    list.append(bubble(message, message.fromUserId === state.session.userId, onRetry));
+    if (message.kind === "groupChange") {
+      const line = el("li", "day system", changeText(message.change, names));
+      line.dataset.sequence = message.sequence;
+      list.append(line);
+      continue;
+    }
+    const mine = message.fromUserId === state.session.userId;
+    list.append(bubble(message, { mine, inGroup: state.open.groupId != null, names, me: state.session.userId }, handlers));
   }
   if (atBottom) scrollToBottom();
 }
 
-function bubble(message, mine, onRetry) {
-  const item = el("li", `bubble ${mine ? "mine" : "theirs"}${message.failed ? " failed" : ""}`);
+function bubble(message, { mine, inGroup, names, me }, { onRetry, onAction, onJump }) {
+  const deleted = message.kind === "deleted";
+  const item = el("li", `bubble ${mine ? "mine" : "theirs"}${message.failed ? " failed" : ""}${deleted ? " deleted" : ""}`);
   if (message.failed) {
     item.title = "Not sent. Tap to try again.";
     item.onclick = () => onRetry(message);
   }
   item.dataset.sequence = message.sequence ?? "";
-  item.append(el("div", "text", message.content));
+  if (inGroup && !mine) {
+    const sender = el("div", "sender", names(message.fromUserId));
+    sender.style.color = `hsl(${Number(message.fromUserId) % 360} 55% 38%)`;
+    item.append(sender);
+  }
+  if (message.quote) {
+    const quote = el("button", "quote");
+    quote.type = "button";
+    quote.dataset.quotes = message.quote.sequence;
+    quote.append(el("span", "name", names(message.quote.fromUserId)),
+      el("span", "muted", message.quote.kind === "deleted" ? "🚫 This message was deleted" : message.quote.preview));
+    quote.onclick = () => onJump(message.quote.sequence);
+    item.append(quote);
+  }
+  item.append(el("div", "text", deleted ? "🚫 This message was deleted" : message.content));
+  if (message.reactions?.length) {
+    const counts = new Map();
+    for (const reaction of message.reactions) counts.set(reaction.emoji, (counts.get(reaction.emoji) ?? 0) + 1);
+    const row = el("div", "reactions");
+    row.title = message.reactions.map(reaction => `${names(reaction.userId)} ${reaction.emoji}`).join(", ");
+    for (const [emoji, count] of counts) row.append(el("span", "reaction", count > 1 ? `${emoji} ${count}` : emoji));
+    item.append(row);
+  }
+  if (message.sequence !== undefined && !deleted) item.append(actions(message, mine, me, onAction));
   const meta = el("div", "meta");
+  if (message.editedAt && !deleted) meta.append(el("span", "edited", "edited"));
   meta.append(el("span", "time", timeFormat.format(new Date(message.createdAt))));
   if (mine) {
     const ticks = message.failed ? "!" : message.sequence === undefined ? "🕓" : message.status === "sent" ? "✓" : "✓✓";
@@ -176,6 +237,124 @@ function bubble(message, mine, onRetry) {
   }
   item.append(meta);
   return item;
+}
+
+/** A stored message's buttons: reply and react for everyone; edit (within 15 minutes), delete and info for its author. */
+function actions(message, mine, me, onAction) {
+  const bar = el("div", "actions");
+  const button = (action, label, title, emoji) => {
+    const node = el("button", "action", label);
+    node.type = "button";
+    node.dataset.action = action;
+    node.title = title;
+    if (emoji) node.dataset.emoji = emoji;
+    node.onclick = event => {
+      event.stopPropagation();
+      onAction(action, message, emoji);
+    };
+    bar.append(node);
+  };
+  button("reply", "↩", "Reply");
+  const own = message.reactions?.find(reaction => reaction.userId === me)?.emoji;
+  for (const emoji of QUICK_REACTIONS) button(emoji === own ? "unreact" : "react", emoji, emoji === own ? "Remove your reaction" : `React ${emoji}`, emoji);
+  if (mine) {
+    if (canEdit(message)) button("edit", "✎", "Edit (for 15 minutes after sending)");
+    button("delete", "🗑", "Delete for everyone");
+    button("info", "ⓘ", "Message info: who has received and read it");
+  }
+  return bar;
+}
+
+/** Above the composer: the message being replied to or edited, or nothing. */
+export function renderReplyBar(state) {
+  const open = state.open;
+  const target = open?.replyTo ?? open?.editing;
+  $("reply-bar").hidden = !target;
+  if (!target) return;
+  $("reply-to-name").textContent = open.editing ? "Editing your message" : `Replying to ${nameOf(state)(target.fromUserId)}`;
+  $("reply-to-text").textContent = target.content;
+}
+
+/** Briefly marks a message the reader jumped to (a reply's quote). */
+export function highlight(sequence) {
+  const node = $("messages").querySelector(`[data-sequence="${sequence}"]`);
+  if (!node) return false;
+  node.scrollIntoView({ block: "center" });
+  node.classList.add("highlight");
+  setTimeout(() => node.classList.remove("highlight"), 1500);
+  return true;
+}
+
+/** Who has read, received or not yet received one of my messages. */
+export function renderInfo(info, names) {
+  const body = $("info-body");
+  body.replaceChildren();
+  for (const [title, users, kind] of [["Read by", info.readBy, "read"], ["Delivered to", info.deliveredTo, "delivered"], ["Not yet delivered to", info.pending, "pending"]]) {
+    const section = el("section", "info-section");
+    section.dataset.kind = kind;
+    section.append(el("h3", "", `${title} (${users.length})`));
+    const list = el("ul");
+    for (const userId of users) list.append(el("li", "", names(userId)));
+    section.append(list);
+    body.append(section);
+  }
+  $("info-dialog").showModal();
+}
+
+// ---- groups -------------------------------------------------------------------------------------------------------
+
+/** People found for a group, each with a box to tick; chosen is a Set of user ids. */
+export function renderPicks(listId, users, chosen, onToggle) {
+  const list = $(listId);
+  list.replaceChildren();
+  for (const user of users) {
+    const item = el("li");
+    item.dataset.user = user.userId;
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = chosen.has(user.userId);
+    box.onchange = () => onToggle(user);
+    const body = el("div", "who");
+    body.append(el("div", "name", user.displayName), el("div", "muted", String(user.userId)));
+    item.append(box, avatar(user), body);
+    item.onclick = event => { if (event.target !== box) box.click(); };
+    list.append(item);
+  }
+}
+
+/**
+ * The group panel: its members (admins marked) and what I may do: admins rename, add, promote and remove; everyone
+ * may leave. handlers: onPromote(userId), onRemove(userId).
+ */
+export function renderMembers(state, group, { onPromote, onRemove }) {
+  const me = group.members.find(member => member.userId === state.session.userId);
+  const admin = Boolean(me?.isAdmin);
+  $("rename-form").hidden = $("add-members").hidden = !admin;
+  $("rename-input").value = group.name;
+  const list = $("members");
+  list.replaceChildren();
+  const names = nameOf(state);
+  for (const member of group.members) {
+    const item = el("li");
+    item.dataset.user = member.userId;
+    const body = el("div", "who");
+    body.append(el("div", "name", names(member.userId)), el("div", "muted", member.isAdmin ? "admin" : String(member.userId)));
+    item.append(avatar(state.users.get(member.userId) ?? { userId: member.userId, displayName: names(member.userId) }), body);
+    if (admin && member.userId !== state.session.userId) {
+      if (!member.isAdmin) {
+        const promote = el("button", "icon", "Make admin");
+        promote.dataset.action = "promote";
+        promote.onclick = () => onPromote(member.userId);
+        item.append(promote);
+      }
+      const remove = el("button", "icon", "Remove");
+      remove.dataset.action = "remove";
+      remove.onclick = () => onRemove(member.userId);
+      item.append(remove);
+    }
+    list.append(item);
+  }
+  $("members-panel").hidden = false;
 }
 
 export function scrollToBottom() {
