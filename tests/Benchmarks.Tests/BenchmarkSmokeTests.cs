@@ -7,7 +7,7 @@ namespace WhatsApp.Benchmarks.Tests;
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
 {
     // The scenarios the CLI documents (docs/performance.md); each must leave a JSON and a Markdown report.
-    private static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover"];
+    private static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups"];
 
     private readonly string _results = Directory.CreateTempSubdirectory("whatsapp-bench-").FullName;
 

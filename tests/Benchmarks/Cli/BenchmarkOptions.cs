@@ -41,6 +41,11 @@ public sealed record BenchmarkOptions
     /// <summary>The window after a whole-cluster restart (the issue's first 30 s), and the warm window it is compared with.</summary>
     public TimeSpan ColdWindow { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Groups of the groups scenario, and the members of each (the issue's 64).</summary>
+    public int Groups { get; init; } = 16;
+
+    public int GroupMembers { get; init; } = 64;
+
     public int Connections { get; init; } = 10_000;
 
     /// <summary>Users behind the idle connections (each holds Connections / ConnectionUsers of them, like tabs and phones).</summary>
@@ -65,11 +70,11 @@ public sealed record BenchmarkOptions
     public required string OutputDirectory { get; init; }
 
     public static readonly IReadOnlyList<string> KnownScenarios =
-        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover"];
+        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups"];
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
-          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, all
+          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, groups, all
           --runs N                 runs per scenario; figures are medians over them (default 3)
           --duration S             seconds per measured window and per ceiling (default 10)
           --users N                users of throughput, latency, coldstart (default 1000)
@@ -77,6 +82,8 @@ public sealed record BenchmarkOptions
           --history-messages N     length of the long conversation (default 100000)
           --history-seed-limit S   time box for filling it (default 240)
           --cold-window S          window after a whole-cluster restart (default 30)
+          --groups N               groups of the groups scenario (default 16)
+          --group-members N        members of each (default 64, at most --users)
           --connections N          idle hub connections (default 10000)
           --connection-users N     users holding them (default 2000)
           --databases N            1: one PostgreSQL for every shard (default); 3: one per shard, the ceiling summed over them
@@ -132,6 +139,8 @@ public sealed record BenchmarkOptions
             HistoryMessages = Take(values, "--history-messages", options.HistoryMessages),
             HistorySeedLimit = TimeSpan.FromSeconds(Take(values, "--history-seed-limit", options.HistorySeedLimit.TotalSeconds)),
             ColdWindow = TimeSpan.FromSeconds(Take(values, "--cold-window", options.ColdWindow.TotalSeconds)),
+            Groups = Take(values, "--groups", options.Groups),
+            GroupMembers = Take(values, "--group-members", options.GroupMembers),
             Connections = Take(values, "--connections", options.Connections),
             ConnectionUsers = Take(values, "--connection-users", options.ConnectionUsers),
             Databases = Take(values, "--databases", options.Databases),
@@ -146,10 +155,10 @@ public sealed record BenchmarkOptions
             throw new ArgumentException($"Unknown option {values.Keys.First()}.");
         }
 
-        return options.Runs >= 1 && options.Users >= 2 && options.ConnectionUsers >= 1 && options.Connections >= options.ConnectionUsers
+        return options.Runs >= 1 && options.Users >= 2 && options.Groups >= 1 && options.GroupMembers >= 2 && options.ConnectionUsers >= 1 && options.Connections >= options.ConnectionUsers
             && options.Databases is 1 or ChatSystem.ShardCount
             ? options
-            : throw new ArgumentException($"--runs must be at least 1, --users at least 2, --connections at least --connection-users, --databases 1 or {ChatSystem.ShardCount}.");
+            : throw new ArgumentException($"--runs must be at least 1, --users and --group-members at least 2, --groups at least 1, --connections at least --connection-users, --databases 1 or {ChatSystem.ShardCount}.");
     }
 
     /// <summary>A few seconds per scenario; one source address per 25 connections, so the multi-address path runs too.</summary>
@@ -167,6 +176,8 @@ public sealed record BenchmarkOptions
         HistoryMessages = 200,
         HistorySeedLimit = TimeSpan.FromSeconds(20),
         ColdWindow = TimeSpan.FromSeconds(1),
+        Groups = 2,
+        GroupMembers = 8,
         Connections = 60,
         ConnectionUsers = 10,
         ConnectionsPerSourceAddress = 25,

@@ -65,6 +65,29 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
         return response.StatusCode;
     }
 
+    /// <summary>Creates a group of the creator and these members; answers its id.</summary>
+    public async Task<long> CreateGroupAsync(ChatUser creator, string name, IReadOnlyList<long> memberIds)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/groups") { Content = JsonContent.Create(new { name, memberIds }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", creator.Token);
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+        return body.RootElement.GetProperty("groupId").GetInt64();
+    }
+
+    /// <summary>Sends to a group as <paramref name="from"/>; true when the gateway acknowledged it.</summary>
+    public async Task<bool> SendToGroupAsync(ChatUser from, long groupId, string content, string clientMessageId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/groups/{groupId}/messages")
+        {
+            Content = JsonContent.Create(new { content, clientMessageId }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
+    }
+
     /// <summary>The newest page of a 1:1 conversation; true when it answered 200.</summary>
     public async Task<bool> ReadHistoryAsync(ChatUser reader, long peerId)
     {

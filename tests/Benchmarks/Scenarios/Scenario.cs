@@ -28,6 +28,7 @@ public abstract class Scenario
         "coldstart" => new ColdStartScenario(),
         "connections" => new ConnectionsScenario(),
         "failover" => new FailoverScenario(),
+        "groups" => new GroupScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 }
