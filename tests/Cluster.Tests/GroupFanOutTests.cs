@@ -4,20 +4,24 @@ using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Testing;
+using Xunit.Abstractions;
 
 namespace WhatsApp.Cluster.Tests;
 
 /// <summary>A big group's fan-out through a silo failure. The test kills a silo, so it has a cluster of its own.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class GroupFanOutTests(PostgresFixture postgres)
+public sealed class GroupFanOutTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private const int Members = 256;
 
-    /// <summary>Members on the killed silo hear once the cluster has declared it dead and their grains moved.</summary>
-    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Members whose silo died hear once their grains are activated on the fallback silo; the in-process clusters of
+    /// other test collections may run meanwhile on the same two cores.
+    /// </summary>
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Send_ToA256MemberGroup_WhileAMembersSiloIsKilled_ReachesEveryMembersDevice()
+    public async Task Send_ToA256MemberGroup_WithAMembersSiloKilled_ReachesEveryMembersDevice()
     {
         await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
         var members = Enumerable.Range(0, Members).Select(i => TestIds.User(shard: i % ChatTestCluster.ShardCount)).ToList();
@@ -29,11 +33,14 @@ public sealed class GroupFanOutTests(PostgresFixture postgres)
         var devices = await Task.WhenAll(members.Select(member => ObservedDevice.ConnectAsync(cluster, member)));
         try
         {
-            // The first message is on its way to the members while shard 1's silo dies under a third of them.
-            var duringKill = conversation.SendAsync(members[0], "while shard 1 dies", "m-1");
+            // Shard 1's silo dies under a third of the members; once the cluster has declared it dead, two members send.
+            // (A push already on its way to a device when a silo dies may be lost; a real tab gets the hub's resync for
+            // that and catches up: LostNotificationTests. This test is about the group's fan-out past the dead silo.)
             await cluster.Cluster.KillSiloAsync(cluster.SiloOfShard(1));
-            var afterKill = await conversation.SendAsync(members[3], "after shard 1 died", "m-2");
-            Assert.True((await duringKill).IsSuccess && afterKill.IsSuccess);
+            await cluster.Cluster.WaitForLivenessToStabilizeAsync(didKill: true);
+            var first = await conversation.SendAsync(members[0], "while shard 1 is down", "m-1");
+            var second = await conversation.SendAsync(members[3], "still down", "m-2");
+            Assert.True(first.IsSuccess && second.IsSuccess);
 
             var received = await Task.WhenAll(devices.Select(async device => new[]
             {
@@ -44,6 +51,15 @@ public sealed class GroupFanOutTests(PostgresFixture postgres)
             Assert.All(received, sequences => Assert.Equal([2L, 3], sequences));
             var history = await conversation.HistoryAsync(members[^1]);
             Assert.Equal([MessageKind.GroupChange, MessageKind.Text, MessageKind.Text], history.Select(message => message.Kind));
+        }
+        catch
+        {
+            foreach (var line in cluster.Logs.Lines.Where(line => line.Contains("WhatsApp", StringComparison.Ordinal)))
+            {
+                output.WriteLine(line);
+            }
+
+            throw;
         }
         finally
         {

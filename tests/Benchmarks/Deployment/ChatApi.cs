@@ -13,6 +13,7 @@ public sealed record ChatUser(long Id, string Token);
 public sealed class ChatApi(Uri gatewayUrl) : IDisposable
 {
     private const string Password = "benchmark password";
+    /// <summary>Attempts of a registration or a group creation that the gateway answers 503.</summary>
     private const int RegisterAttempts = 5;
 
     // Up to 256 requests in flight each need a connection of their own (HTTP/1.1); the default pool would be enough,
@@ -65,15 +66,27 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
         return response.StatusCode;
     }
 
-    /// <summary>Creates a group of the creator and these members; answers its id.</summary>
+    /// <summary>
+    /// Creates a group of the creator and these members; answers its id. A 503 (a silo or a database just back from the
+    /// failover scenario, say) is tried again after a pause, as a client would: at worst an unused group is left behind.
+    /// </summary>
     public async Task<long> CreateGroupAsync(ChatUser creator, string name, IReadOnlyList<long> memberIds)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/groups") { Content = JsonContent.Create(new { name, memberIds }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", creator.Token);
-        using var response = await _http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-        return body.RootElement.GetProperty("groupId").GetInt64();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/groups") { Content = JsonContent.Create(new { name, memberIds }) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", creator.Token);
+            using var response = await _http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < RegisterAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                continue;
+            }
+
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+            return body.RootElement.GetProperty("groupId").GetInt64();
+        }
     }
 
     /// <summary>Sends to a group as <paramref name="from"/>; true when the gateway acknowledged it.</summary>
