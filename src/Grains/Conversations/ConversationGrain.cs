@@ -404,7 +404,7 @@ public sealed partial class ConversationGrain(
             return ChatResult.Fail(ChatErrorCode.InvalidSequence, $"upToSequence must be 1 to {_lastSequence}, the last message of the conversation.");
         }
 
-        var current = state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None);
+        var current = MarksOf(userId);
         var advanced = kind == ReceiptKind.Read
             ? new ParticipantMarks(Math.Max(current.DeliveredUpTo, upToSequence), Math.Max(current.ReadUpTo, upToSequence))
             : current with { DeliveredUpTo = Math.Max(current.DeliveredUpTo, upToSequence) };

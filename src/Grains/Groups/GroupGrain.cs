@@ -210,7 +210,7 @@ public sealed partial class GroupGrain(
             }
 
             state.State.UnrecordedChange = null;
-            await state.WriteStateAsync();
+            await WriteStateOrReloadAsync(state);
             _recordRetry?.Dispose();
             _recordRetry = null;
             return true;
