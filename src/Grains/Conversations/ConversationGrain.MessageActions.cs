@@ -52,7 +52,7 @@ public sealed partial class ConversationGrain
             return refusal;
         }
 
-        var quoted = (await _log!.ReadAsync(sequence, sequence))[0];
+        var quoted = await _log!.ReadRowAsync(sequence);
         return quoted.Kind == MessageKind.Text ? null : new ChatError(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text: only texts can be replied to.");
     }
 
@@ -67,14 +67,14 @@ public sealed partial class ConversationGrain
     /// case the first attempt failed after storing) without writing the row again.
     /// </summary>
     private async Task<ChatResult<ChatMessage>> ChangeOwnMessageAsync(
-        long userId, long sequence, MessageChange change, Func<ChatMessage, string?> refuse, Func<ChatMessage, bool> unchanged)
+        long userId, long sequence, MessageChange change, Func<MessageRow, string?> refuse, Func<MessageRow, bool> unchanged)
     {
         if ((RefuseUnlessParticipant(userId) ?? RefuseUnlessReadable(userId, sequence)) is { } refusal)
         {
             return ChatResult.Fail<ChatMessage>(refusal);
         }
 
-        var original = (await _log!.ReadAsync(sequence, sequence))[0];
+        var original = await _log!.ReadRowAsync(sequence);
         if (original.FromUserId != userId || original.Kind == MessageKind.GroupChange)
         {
             return ChatResult.Fail<ChatMessage>(ChatErrorCode.NotMessageAuthor, $"Only the author of message {sequence} may change it.");
@@ -82,7 +82,7 @@ public sealed partial class ConversationGrain
 
         if (unchanged(original))
         {
-            return ChatResult.Success(await AnnounceChangeAsync(await _log.ReadRowAsync(sequence), original));
+            return ChatResult.Success(await AnnounceChangeAsync(original, await _log.MessageOfAsync(original)));
         }
 
         if (refuse(original) is { } why)

@@ -21,6 +21,9 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     /// <summary>The message row at a sequence, as a chat-list line shows it.</summary>
     public async Task<MessageRow> ReadRowAsync(long sequence) => (await log.ReadAsync(conversation, sequence, sequence))[0];
 
+    /// <summary>A stored row as clients see it (with its quote, for a reply).</summary>
+    public async Task<ChatMessage> MessageOfAsync(MessageRow row) => (await WithQuotesAsync([row]))[0];
+
     /// <summary>A group's timeline (who may read what), folded from its recorded changes.</summary>
     public async Task<GroupTimeline> ReadTimelineAsync()
     {
@@ -45,7 +48,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     public async Task<(MessageRow Row, ChatMessage Message)?> ChangeAsync(long sequence, MessageChange change)
     {
         var row = await log.ChangeAsync(conversation, sequence, change);
-        return row is null ? null : (row, (await WithQuotesAsync([row]))[0]);
+        return row is null ? null : (row, await MessageOfAsync(row));
     }
 
     /// <summary>The chat-list lines of these users that show this message show it as it stands now.</summary>
