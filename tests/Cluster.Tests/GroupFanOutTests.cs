@@ -25,7 +25,7 @@ public sealed class GroupFanOutTests(PostgresFixture postgres, ITestOutputHelper
     {
         await using var cluster = await ChatTestCluster.StartAsync(postgres.ConnectionString);
         var members = Enumerable.Range(0, Members).Select(i => TestIds.User(shard: i % ChatTestCluster.ShardCount)).ToList();
-        await Task.WhenAll(members.Select(member => cluster.Grains.RegisterAsync(member)));
+        await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (member, _) => await cluster.Grains.RegisterAsync(member));
         var groupId = TestIds.User(shard: 0);
         var created = await cluster.Grains.GetGrain<IGroupGrain>(groupId).CreateAsync(members[0], "Everyone", members[1..]);
         Assert.True(created.IsSuccess, created.Error?.Detail);
