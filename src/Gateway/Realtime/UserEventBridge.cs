@@ -177,8 +177,10 @@ public sealed partial class UserEventBridge(
             await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(listener.Reference).WaitAsync(options.Value.ClusterAttemptTimeout);
             return true;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
+            // Every failure counts, cancellations too: the call takes no token of ours, so an OperationCanceledException
+            // is Orleans giving up on it ("message expired before placement"), and letting it escape would stop the host.
             LogRenewalFailed(exception, userId);
             return false;
         }
