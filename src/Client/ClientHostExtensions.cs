@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,10 @@ public static class ClientHostExtensions
         builder.Services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName)
             .Validate(options => IsWebAddress(options.GatewayUrl), "Client:GatewayUrl must be an absolute http(s) URL.")
             .Validate(options => options.DashboardUrl is null || IsWebAddress(options.DashboardUrl), "Client:DashboardUrl must be an absolute http(s) URL when it is set.")
+            .Validate(options => options.ControlUrl is null || (IsWebAddress(options.ControlUrl) && options.ControlUrl.IsLoopback), "Client:ControlUrl must be an http URL on a loopback address when it is set.")
+            .Validate(options => options.HasControl == !string.IsNullOrEmpty(options.ControlSecret), "Client:ControlUrl and Client:ControlSecret go together: set both or neither.")
             .ValidateOnStart();
+        builder.AddClusterControl();
         return builder;
     }
 
@@ -45,12 +49,16 @@ public static class ClientHostExtensions
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        // Without a dashboard address the field is left out, and the page shows no link.
-        app.MapGet("/config.json", () => options.DashboardUrl is { } dashboard
-            ? Results.Json(new { gatewayUrl = origin, dashboardUrl = dashboard.AbsoluteUri })
-            : Results.Json(new { gatewayUrl = origin }));
+        // Without a dashboard address the field is left out, and the page shows no link; without the launcher, no buttons.
+        app.MapGet("/config.json", () => Results.Json(new PageConfiguration(origin, options.DashboardUrl?.AbsoluteUri, options.HasControl ? true : null)));
+        app.MapClusterControl();
         return app;
     }
+
+    private sealed record PageConfiguration(
+        string GatewayUrl,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DashboardUrl,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Controls);
 
     private static bool IsWebAddress(Uri address) => address.IsAbsoluteUri && address.Scheme is "http" or "https";
 }

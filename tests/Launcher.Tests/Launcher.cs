@@ -44,6 +44,7 @@ public sealed class Launcher : IAsyncDisposable
             "--gateway-port", Text(ports.Gateway), "--dashboard-port", Text(ports.Dashboard), "--client-port", Text(ports.Client),
             "--postgres-port", Text(ports.Postgres), "--redis-port", Text(ports.Redis),
             "--silo-port", Text(ports.SiloBase), "--silo-gateway-port", Text(ports.SiloGatewayBase), "--metrics-port", Text(ports.MetricsBase),
+            "--control-port", Text(ports.Control),
             .. options]));
         var exited = launcher._process.WaitForExitAsync();
         var finished = await Task.WhenAny(launcher._ready.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
@@ -94,11 +95,11 @@ public sealed class Launcher : IAsyncDisposable
     }
 }
 
-public sealed record LauncherPorts(int Gateway, int Dashboard, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase, int MetricsBase)
+public sealed record LauncherPorts(int Gateway, int Dashboard, int Client, int Postgres, int Redis, int SiloBase, int SiloGatewayBase, int MetricsBase, int Control)
 {
     /// <summary>
     /// Free ports, with room for three silos after each base and three PostgreSQL servers after its port (none of
     /// ./run's defaults, which a running ./run holds).
     /// </summary>
-    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.NextRun(3), FreePort.Next(), FreePort.NextRun(3), FreePort.NextRun(3), FreePort.NextRun(3));
+    public static LauncherPorts Free() => new(FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.NextRun(3), FreePort.Next(), FreePort.NextRun(3), FreePort.NextRun(3), FreePort.NextRun(3), FreePort.Next());
 }

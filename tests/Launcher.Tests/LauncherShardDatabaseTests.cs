@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
 
@@ -42,6 +46,25 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
                 Assert.Equal(shard == conversationShard ? "2" : "0", await StoreLockdown.QueryAsSuperuserAsync(_data.Path, port, $"SELECT count(*) FROM chat_message WHERE conversation_id = '{conversation}'"));
                 Assert.Equal(shard is 1 or 2 ? "1" : "0", await StoreLockdown.QueryAsSuperuserAsync(_data.Path, port, $"SELECT count(*) FROM chat_user WHERE user_id IN ({alice}, {bob})"));
             }
+
+            // The Cluster panel's database buttons, through the launcher's control endpoint on loopback: refused without
+            // the secret ./run generated, then shard 1's database (the conversation's) stopped and started with it.
+            using var control = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Control}"), Timeout = TimeSpan.FromSeconds(100) };
+            using (var withoutSecret = await control.PostAsync("/control/databases/1/stop", content: null))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, withoutSecret.StatusCode);
+            }
+
+            control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(_data.Path, "secrets", "launcher-control"))).Trim());
+            await ControlAsync(control, "/control/databases/1/stop");
+            await DatabaseStatusAsync(http, shard: 1, "down");
+            await ControlAsync(control, "/control/databases/1/start");
+            await DatabaseStatusAsync(http, shard: 1, "up");
+            await Eventually.SucceedsAsync(async () =>
+            {
+                await ChatApi.SendAsync(http, aliceToken, bob, "written after the database came back", "shards-3");
+                return true;
+            }, TimeSpan.FromSeconds(30), "a send once shard 1's database is back");
         }
         finally
         {
@@ -51,6 +74,18 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
 
         Assert.Contains("stopped PostgreSQL 2", perShard.Output, StringComparison.Ordinal);
     }
+
+    private static async Task ControlAsync(HttpClient control, string path)
+    {
+        using var answer = await control.PostAsync(path, content: null);
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+    }
+
+    private static Task<string?> DatabaseStatusAsync(HttpClient http, int shard, string status) => Eventually.ReturnsAsync(
+        async () => (await http.GetFromJsonAsync<JsonElement>("/api/health/shards"))[shard].GetProperty("databaseStatus").GetString(),
+        seen => seen == status,
+        TimeSpan.FromSeconds(30),
+        $"shard {shard}'s database {status} in the shards' health");
 
     public void Dispose() => _data.Dispose();
 }

@@ -19,7 +19,7 @@ public static class StoreLockdown
     {
         var secrets = Path.Combine(dataFolder, "secrets");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(secrets));
-        string[] expected = ["postgres-silo-password", "postgres-superuser-password", "redis-password"];
+        string[] expected = ["launcher-control", "postgres-silo-password", "postgres-superuser-password", "redis-password"];
         Assert.Equal(expected, Directory.GetFiles(secrets).Select(Path.GetFileName).Order());
         Assert.All(expected, name => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(secrets, name))));
         Assert.All(expected, name => Assert.Matches("^[A-Za-z0-9_-]{32}$", Secret(dataFolder, name)));
