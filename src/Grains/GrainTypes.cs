@@ -16,6 +16,10 @@ internal static class GrainTypes
     public static bool HasIntegerShardKey(GrainType type) =>
         type.Equals(GrainType.Create(User)) || type.Equals(GrainType.Create(UserDirectory)) || type.Equals(GrainType.Create(ShardDatabase))
         || type.Equals(GrainType.Create(Group));
+
+    /// <summary>The grains that live on their key's shard: every grain the product places, and none of Orleans' own.</summary>
+    public static bool IsSharded(GrainType type) =>
+        HasIntegerShardKey(type) || type.Equals(GrainType.Create(Conversation));
 }
 
 /// <summary>The grain storage provider every grain of the product writes to.</summary>

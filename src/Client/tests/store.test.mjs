@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, groupIdOf, lineAfterChange, lineAfterMessage,
-  lineAfterOwnReceipt, linesByRecency, mergeStored, pageLeavesAGap, servingNote, shardOfConversation,
+  failoverText, followOutages, lineAfterOwnReceipt, linesByRecency, mergeStored, outageAt, pageLeavesAGap, servingNote, shardOfConversation,
 } from "../wwwroot/store.js";
 
 const message = (sequence, fromUserId, extra = {}) =>
@@ -130,4 +130,32 @@ test("a group change renames the group and says whether I am still in it", () =>
 test("a group message moves the group's line, keeping the group", () => {
   const line = lineAfterMessage(undefined, { ...message(4, 3), conversationId: "g5", groupId: 5, toUserId: null }, { me: 7, peer: null, group: { groupId: 5, name: "Club" }, seen: false });
   assert.deepEqual([line.groupId, line.group.name, line.unreadCount, line.peer ?? null], [5, "Club", 1, null]);
+});
+
+test("followOutages opens a window when a shard is seen down and closes it when the shard is seen active", () => {
+  const down = [{ shard: 0, status: "active" }, { shard: 1, status: "down" }];
+  const up = [{ shard: 0, status: "active" }, { shard: 1, status: "active" }];
+  const opened = followOutages([], down, 1000);
+  assert.deepEqual(opened, [{ shard: 1, from: 1000, to: null }]);
+  assert.deepEqual(followOutages(opened, down, 2000), opened, "still down: the same window");
+  const closed = followOutages(opened, up, 3000);
+  assert.deepEqual(closed, [{ shard: 1, from: 1000, to: 3000 }]);
+  assert.equal(opened[0].to, null, "the old list is left as it was");
+  assert.deepEqual(followOutages(closed, down, 4000).at(-1), { shard: 1, from: 4000, to: null }, "a second outage, a second window");
+});
+
+test("outageAt finds the window a message was sent in, open or closed", () => {
+  const outages = [{ shard: 1, from: 1000, to: 3000 }, { shard: 2, from: 5000, to: null }];
+  assert.equal(outageAt(outages, 999), null);
+  assert.equal(outageAt(outages, 2000).shard, 1);
+  assert.equal(outageAt(outages, 4000), null);
+  assert.equal(outageAt(outages, 9000).shard, 2);
+});
+
+test("failoverText counts the grains that moved, then those that went home", () => {
+  assert.equal(failoverText({ status: "active", failover: null }), null);
+  assert.equal(failoverText({ status: "down", servedBy: "silo-2", failover: { moved: 1, away: 1, returned: 0 } }), "1 grain moved to silo-2");
+  assert.equal(failoverText({ status: "active", failover: { moved: 12, away: 5, returned: 7 } }), "7 of 12 moved grains went home, 5 still away");
+  assert.equal(failoverText({ status: "active", failover: { moved: 12, away: 0, returned: 12 } }), "12 of 12 moved grains went home");
+  assert.equal(failoverText({ status: "active", failover: { moved: 0, away: 0, returned: 0 } }), null);
 });

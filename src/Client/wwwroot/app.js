@@ -4,7 +4,7 @@
 import { connectHub, restClient } from "./gateway.js";
 import {
   applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, lineAfterChange, lineAfterMessage,
-  lineAfterOwnReceipt, mergeStored, pageLeavesAGap,
+  followOutages, lineAfterOwnReceipt, mergeStored, pageLeavesAGap,
 } from "./store.js";
 import * as view from "./views.js";
 
@@ -29,6 +29,9 @@ const state = {
                              //  hasMore, loading, replyTo, editing}
   shardCount: null,          // known once the cluster answers /api/health/shards
   shards: [],
+  outages: [],                // {shard, from, to} as this page saw them: bubbles sent meanwhile are marked
+  faultPending: false,        // a fault button's request is under way: the others wait
+  control: null,              // the launcher's view of its silos and databases, when ./run runs behind this page
   servingSilo: null,
   typingSent: false,
   typingTimer: 0,
@@ -617,16 +620,56 @@ function renderShards() {
 }
 
 async function refreshShards() {
+  const control = config.controls ? readControl() : null;
   try {
     state.shards = await request("GET", "/api/health/shards");
     state.shardCount = state.shards.length || state.shardCount;
+    state.outages = followOutages(state.outages, state.shards, Date.now());
     view.renderMe(state);
     if (state.open) view.renderPeerShard(state);
   } catch {
     state.shards = [];
   }
+  if (control) state.control = await control;
   renderShards();
 }
+
+// The fault buttons talk to this page's own host, which relays to the launcher (the header proves it is this page).
+async function controlRequest(method, path) {
+  const response = await fetch(`control${path}`, { method, headers: { "X-Chat-Client": "cluster-panel" } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(body?.detail ?? `The launcher answered ${response.status}.`);
+  return body;
+}
+
+async function readControl() {
+  try {
+    return await controlRequest("GET", "/cluster");
+  } catch {
+    return state.control;
+  }
+}
+
+$("shards").onclick = async event => {
+  const button = event.target.closest("button.fault");
+  if (!button) return;
+  const { part, shard, action } = button.dataset;
+  state.faultPending = true;
+  for (const fault of document.querySelectorAll("#shards button.fault")) fault.disabled = true;
+  const note = $("fault-note");
+  note.hidden = false;
+  note.textContent = `${action === "stop" ? "Stopping" : "Starting"} shard ${shard}'s ${part === "silos" ? "silo" : "database"}…`;
+  try {
+    state.control = await controlRequest("POST", `/${part}/${shard}/${action}`);
+    note.textContent = action === "stop"
+      ? `Shard ${shard}'s ${part === "silos" ? "silo was killed: the cluster notices within seconds, and another silo takes the shard over" : "database was stopped: the shard's messages wait for it"}.`
+      : `Shard ${shard}'s ${part === "silos" ? "silo is starting: its grains go home once it has joined" : "database is up again"}.`;
+  } catch (error) {
+    note.textContent = error.message;
+  }
+  state.faultPending = false;
+  await refreshShards();
+};
 
 // ---- start --------------------------------------------------------------------------------------------------------
 

@@ -110,3 +110,34 @@ export function servingNote(shards, servingShard, previouslyServedBy) {
   if (previouslyServedBy && servedBy !== previouslyServedBy) return { servedBy, text: `Shard ${serving.shard} is served by a new silo: ${servedBy}.` };
   return { servedBy, text: undefined };
 }
+
+/**
+ * The shards' outages as the Cluster panel saw them: a window opens when a shard is first seen down and closes when
+ * it is seen active again. Returns the new list (the old one is left as it was).
+ */
+export function followOutages(outages, shards, now) {
+  const next = outages.map(outage => ({ ...outage }));
+  for (const shard of shards) {
+    const open = next.find(outage => outage.shard === shard.shard && outage.to === null);
+    if (shard.status === "down" && !open) next.push({ shard: shard.shard, from: now, to: null });
+    if (shard.status !== "down" && open) open.to = now;
+  }
+  return next;
+}
+
+/** The outage a moment fell in (milliseconds since the epoch), or null. */
+export function outageAt(outages, time) {
+  return outages.find(outage => time >= outage.from && (outage.to === null || time <= outage.to)) ?? null;
+}
+
+/**
+ * What the Cluster panel says about a shard's grains after an outage (ShardHealth.failover), or null before any.
+ * While the silo is down they are on the silo serving the shard; once it is back they go home.
+ */
+export function failoverText(shard) {
+  const failover = shard.failover;
+  if (!failover) return null;
+  if (shard.status === "down") return `${failover.moved} grain${failover.moved === 1 ? "" : "s"} moved to ${shard.servedBy ?? "no silo yet"}`;
+  if (failover.moved === 0) return null;
+  return `${failover.returned} of ${failover.moved} moved grains went home${failover.away > 0 ? `, ${failover.away} still away` : ""}`;
+}

@@ -2,7 +2,7 @@
 // start-up's, passed in as callbacks. Message content only ever enters the page as text (textContent), never as HTML.
 
 import { canEdit, changeText, dayLabel, lastSeenText, listTime, previewText, startOfDay, timeFormat } from "./format.js";
-import { linesByRecency, servingNote, shardOfConversation } from "./store.js";
+import { failoverText, linesByRecency, outageAt, servingNote, shardOfConversation } from "./store.js";
 
 /** The reactions a tap offers (any emoji can be sent; these are one tap away). */
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
@@ -188,12 +188,13 @@ export function renderMessages(state, handlers) {
       continue;
     }
     const mine = message.fromUserId === state.session.userId;
-    list.append(bubble(message, { mine, inGroup: state.open.groupId != null, names, me: state.session.userId }, handlers));
+    const outage = outageAt(state.outages, date.getTime());
+    list.append(bubble(message, { mine, inGroup: state.open.groupId != null, names, me: state.session.userId, outage }, handlers));
   }
   if (atBottom) scrollToBottom();
 }
 
-function bubble(message, { mine, inGroup, names, me }, { onRetry, onAction, onJump }) {
+function bubble(message, { mine, inGroup, names, me, outage }, { onRetry, onAction, onJump }) {
   const deleted = message.kind === "deleted";
   const item = el("li", `bubble ${mine ? "mine" : "theirs"}${message.failed ? " failed" : ""}${deleted ? " deleted" : ""}`);
   if (message.failed) {
@@ -226,6 +227,13 @@ function bubble(message, { mine, inGroup, names, me }, { onRetry, onAction, onJu
   }
   if (message.sequence !== undefined && !deleted) item.append(actions(message, mine, me, onAction));
   const meta = el("div", "meta");
+  if (outage) {
+    // Sent while a shard's silo was down (as this page's Cluster panel saw it): the message still went through.
+    item.classList.add("during-outage");
+    const mark = el("span", "outage", `⚡ shard ${outage.shard} down`);
+    mark.title = `Sent while shard ${outage.shard}'s silo was down`;
+    meta.append(mark);
+  }
   if (message.editedAt && !deleted) meta.append(el("span", "edited", "edited"));
   meta.append(el("span", "time", timeFormat.format(new Date(message.createdAt))));
   if (mine) {
@@ -373,6 +381,28 @@ export async function keepingScrollPosition(load) {
 // ---- the cluster behind it ----------------------------------------------------------------------------------------
 
 /** Each shard's silo and database; returns the silo now serving the open chat, for the next render to compare. */
+/**
+ * A shard's fault buttons (only when ./run's launcher is behind the page): stop or start its silo, and, when the shard
+ * has a database of its own, stop or start that. Each button says what it does to which process.
+ */
+function faultButtons(control, shard, pending) {
+  const row = el("span", "faults");
+  const button = (part, running, what) => {
+    const action = running ? "stop" : "start";
+    const node = el("button", `fault ${action}`, `${running ? "Stop" : "Start"} ${what}`);
+    node.type = "button";
+    node.disabled = pending;
+    Object.assign(node.dataset, { part, shard, action });
+    node.title = running ? `Kill shard ${shard}'s ${what} (as a crash would)` : `Start shard ${shard}'s ${what} again`;
+    row.append(node);
+  };
+  const silo = control.silos.find(entry => entry.shard === shard);
+  if (silo) button("silos", silo.state === "running", "silo");
+  const database = control.databases.find(entry => entry.shard === shard);
+  if (database) button("databases", database.state === "running", "database");
+  return row;
+}
+
 export function renderShards(state, shards) {
   const list = $("shards");
   list.replaceChildren();
@@ -388,6 +418,9 @@ export function renderShards(state, shards) {
       `database ${shard.database ?? "?"} · ${shard.databaseStatus}${shard.databaseRoundTripMs != null ? ` ${shard.databaseRoundTripMs.toFixed(1)} ms` : ""}`);
     database.dataset.status = shard.databaseStatus;
     item.append(database);
+    const failover = failoverText(shard);
+    if (failover) item.append(el("span", "failover", failover));
+    if (state.control) item.append(faultButtons(state.control, shard.shard, state.faultPending));
     item.title = shard.shard === servingShard ? "This shard serves the open chat" : "";
     list.append(item);
   }

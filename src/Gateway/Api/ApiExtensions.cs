@@ -21,6 +21,7 @@ public static class ApiExtensions
         builder.Services.AddClientCors();
         builder.Services.AddSendRateLimiting();
         builder.Services.AddSingleton<ShardHealthSnapshot>();
+        builder.Services.AddSingleton<ShardFailovers>();
         return builder;
     }
 

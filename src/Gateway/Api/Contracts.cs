@@ -28,7 +28,15 @@ public sealed record AuthResponse(long UserId, string DisplayName, string Token)
 
 /// <summary>
 /// A shard: its silo and status ("active" or "down"), its activations, the silo serving it, and its database with that
-/// database's status ("up", "down", or "unknown" while no silo can probe it) and round trip.
+/// database's status ("up", "down", or "unknown" while no silo can probe it) and round trip; and, once its silo has been
+/// down, how its grains moved (<see cref="ShardFailover"/>).
 /// </summary>
 public sealed record ShardHealth(
-    int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs);
+    int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs,
+    ShardFailover? Failover = null);
+
+/// <summary>
+/// The shard's last outage as the gateway watched it: how many of its grains were active on another silo meanwhile
+/// (moved), how many of those are there still (away), and how many are active on the shard's own silo again (returned).
+/// </summary>
+public sealed record ShardFailover(int Moved, int Away, int Returned);

@@ -71,6 +71,19 @@ public static class HealthApi
         })];
     }
 
+    /// <summary>Where the product's grains are active, or null when no silo answers in time.</summary>
+    internal static async Task<IReadOnlyList<GrainResidence>?> ReadResidencesAsync(ChatCluster cluster)
+    {
+        try
+        {
+            return await cluster.Client.GetGrain<IGrainResidenceGrain>(0).ListAsync().WaitAsync(ProbeTimeout);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The shard's database as its serving silo sees it, or null when no silo answers for the shard in time.</summary>
     private static async Task<ShardDatabaseHealth?> ProbeDatabaseAsync(ChatCluster cluster, int shard)
     {

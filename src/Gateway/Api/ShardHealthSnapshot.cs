@@ -12,7 +12,7 @@ namespace WhatsApp.Gateway.Api;
 /// runs share it; a read that failed is not kept.
 /// </summary>
 public sealed class ShardHealthSnapshot(
-    ChatCluster cluster, IOptions<ShardOptions> shards, IOptions<GatewayApiOptions> options, GatewayMetrics metrics, TimeProvider time)
+    ChatCluster cluster, IOptions<ShardOptions> shards, IOptions<GatewayApiOptions> options, ShardFailovers failovers, GatewayMetrics metrics, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<ShardHealth>>? _read;
@@ -35,9 +35,11 @@ public sealed class ShardHealthSnapshot(
         }
     }
 
-    private Task<IReadOnlyList<ShardHealth>> ReadAsync()
+    private async Task<IReadOnlyList<ShardHealth>> ReadAsync()
     {
         metrics.ShardHealthRead();
-        return HealthApi.ReadShardsAsync(cluster, shards.Value.Count, CancellationToken.None);
+        var residences = HealthApi.ReadResidencesAsync(cluster);
+        var health = await HealthApi.ReadShardsAsync(cluster, shards.Value.Count, CancellationToken.None);
+        return failovers.Follow(health, await residences);
     }
 }
