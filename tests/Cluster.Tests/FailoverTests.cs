@@ -1,4 +1,5 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains.Abstractions.Health;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
@@ -26,6 +27,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         var profile = await Eventually.SucceedsAsync(user.GetProfileAsync, Bound, "user 4 answering after its silo died");
         Assert.Equal("Four", profile?.DisplayName);
         Assert.Equal(2, await cluster.ShardHostingAsync(user)); // the next shard's silo is the deterministic fallback
+        Assert.Equal(new GrainResidence(user.GetGrainId().ToString(), HomeShard: 1, HostShard: 2), await ResidenceOfAsync(cluster, user));
 
         await cluster.StartReplacementAsync(shard: 1);
         await ShowLogsOnFailureAsync(cluster, () => Eventually.ReturnsAsync(
@@ -38,6 +40,14 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
             Bound,
             "user 4 going back to the replacement silo of shard 1"));
         Assert.Equal("Four", (await user.GetProfileAsync())?.DisplayName);
+        Assert.Equal(1, (await ResidenceOfAsync(cluster, user))?.HostShard);
+    }
+
+    /// <summary>Where the Cluster panel's failover counts find a grain.</summary>
+    private static async Task<GrainResidence?> ResidenceOfAsync(ChatTestCluster cluster, IUserGrain user)
+    {
+        var residences = await cluster.Grains.GetGrain<IGrainResidenceGrain>(0).ListAsync();
+        return residences.SingleOrDefault(residence => residence.Grain == user.GetGrainId().ToString());
     }
 
     [Fact]
