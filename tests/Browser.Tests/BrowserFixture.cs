@@ -46,13 +46,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     private async Task<IBrowser> LaunchBrowserAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        return await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Debian's headless Chromium, as every browser test drives it.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
-    }
 
     /// <summary>A fresh browser profile (its own session storage), with the page open at the client.</summary>
     public async Task<ChatPage> OpenAsync(int width = 1280, int height = 800)

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using WhatsApp.Testing;
 
 namespace WhatsApp.Launcher.Tests;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using WhatsApp.Testing;
 using Xunit.Abstractions;
 
 namespace WhatsApp.Launcher.Tests;
@@ -19,7 +18,7 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Gateway}"), Timeout = TimeSpan.FromSeconds(30) };
         var (alice, bob) = (TestIds.User(shard: 1), TestIds.User(shard: 2));
         string aliceToken;
-        await using (var oneDatabase = await Launcher.StartAsync(ports, _data.Path))
+        await using (var oneDatabase = await RunScript.StartAsync(ports, _data.Path))
         {
             aliceToken = await ChatApi.RegisterAsync(http, alice);
             await ChatApi.RegisterAsync(http, bob);
@@ -27,10 +26,10 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
             Assert.True(await oneDatabase.StopAsync(TimeSpan.FromSeconds(90)), "./run did not stop on Ctrl-C");
         }
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Launcher.StartAsync(ports, _data.Path, "--databases", "3"));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RunScript.StartAsync(ports, _data.Path, "--databases", "3"));
         Assert.Contains("./run --databases 3 --split", refused.Message, StringComparison.Ordinal);
 
-        await using var perShard = await Launcher.StartAsync(ports, _data.Path, "--databases", "3", "--split");
+        await using var perShard = await RunScript.StartAsync(ports, _data.Path, "--databases", "3", "--split");
         try
         {
             Assert.Contains("every row verified in its shard's database", perShard.Output, StringComparison.Ordinal);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Testing;
 using Xunit.Abstractions;
 
 namespace WhatsApp.Launcher.Tests;
@@ -19,7 +18,7 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         var (alice, bob) = (TestIds.User(), TestIds.User());
         string aliceToken;
 
-        await using (var first = await Launcher.StartAsync(ports, _data.Path))
+        await using (var first = await RunScript.StartAsync(ports, _data.Path))
         {
             try
             {
@@ -53,7 +52,7 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("stopped PostgreSQL", first.Output, StringComparison.Ordinal);
         }
 
-        await using var second = await Launcher.StartAsync(ports, _data.Path);
+        await using var second = await RunScript.StartAsync(ports, _data.Path);
 
         // The same data folder: the same signing key (the old token still works), the same PostgreSQL and passwords.
         Assert.Contains("survives a restart", await ChatApi.HistoryAsync(http, aliceToken, alice, bob), StringComparison.Ordinal);
@@ -67,7 +66,7 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, ports.Gateway);
         squatter.Start();
 
-        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => Launcher.StartAsync(ports, _data.Path));
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => RunScript.StartAsync(ports, _data.Path));
 
         Assert.Contains($"Port {ports.Gateway} (gateway) is already in use", refusal.Message, StringComparison.Ordinal);
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using WhatsApp.Testing;
 using Xunit.Abstractions;
 
 namespace WhatsApp.Launcher.Tests;
@@ -89,11 +88,11 @@ public sealed class LauncherUpgradeTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>./run on the data folder; when it does not get ready, the hosts' logs say why.</summary>
-    private async Task<Launcher> StartOrShowLogsAsync(LauncherPorts ports)
+    private async Task<RunScript> StartOrShowLogsAsync(LauncherPorts ports)
     {
         try
         {
-            return await Launcher.StartAsync(ports, _data.Path);
+            return await RunScript.StartAsync(ports, _data.Path);
         }
         catch (InvalidOperationException)
         {

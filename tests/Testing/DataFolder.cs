@@ -1,4 +1,4 @@
-namespace WhatsApp.Launcher.Tests;
+namespace WhatsApp.Testing;
 
 /// <summary>A data folder of its own for one test's ./run (--data), in the temp directory, removed afterwards.</summary>
 public sealed class DataFolder : IDisposable

@@ -1,18 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using WhatsApp.Testing;
 
-namespace WhatsApp.Launcher.Tests;
+namespace WhatsApp.Testing;
 
 /// <summary>./run as a person runs it (on free ports and a data folder of its own), stopped with Ctrl-C (SIGINT).</summary>
-public sealed class Launcher : IAsyncDisposable
+public sealed class RunScript : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private Launcher(Process process)
+    private RunScript(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -37,9 +36,9 @@ public sealed class Launcher : IAsyncDisposable
     /// <param name="ports">Where everything listens.</param>
     /// <param name="dataFolder">The data folder (--data).</param>
     /// <param name="options">More of ./run's options, e.g. --databases 3.</param>
-    public static async Task<Launcher> StartAsync(LauncherPorts ports, string dataFolder, params string[] options)
+    public static async Task<RunScript> StartAsync(LauncherPorts ports, string dataFolder, params string[] options)
     {
-        var launcher = new Launcher(ExternalProcess.Start("bash", [
+        var launcher = new RunScript(ExternalProcess.Start("bash", [
             Path.Combine(RepositoryLayout.Root, "run"), "--no-build", "--data", dataFolder,
             "--gateway-port", Text(ports.Gateway), "--dashboard-port", Text(ports.Dashboard), "--client-port", Text(ports.Client),
             "--postgres-port", Text(ports.Postgres), "--redis-port", Text(ports.Redis),
