@@ -15,6 +15,7 @@ builder.AddChatApplication();
 builder.AddChatApi();
 builder.AddChatRealtime();
 builder.AddChatMetrics();
+builder.AddChatTraces();
 
 var app = builder.Build();
 app.MapOperatorDashboard();

@@ -12,6 +12,7 @@ if (args is [SplitDatabasesCommand.Name, ..])
 var settings = SiloSettings.Read(builder.Configuration);
 builder.AddChatSilo(settings);
 builder.AddSiloMetrics(settings);
+builder.AddSiloTraces();
 
 var app = builder.Build();
 app.MapSiloMetrics();

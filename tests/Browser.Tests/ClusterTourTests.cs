@@ -9,7 +9,8 @@ namespace WhatsApp.Browser.Tests;
 
 /// <summary>
 /// The README's guided tour, as a newcomer takes it: ./run, two tabs, chat, kill shard 1's silo from the Cluster
-/// panel, keep chatting, watch the panel, start the silo again. It refreshes the tour's screenshots.
+/// panel, keep chatting, watch the panel, open a message's path, start the silo again. It refreshes the tour's
+/// screenshots.
 /// </summary>
 public sealed partial class ClusterTourTests(ITestOutputHelper output) : IDisposable
 {
@@ -53,6 +54,16 @@ public sealed partial class ClusterTourTests(ITestOutputHelper output) : IDispos
             await Expect(ada.Bubbles.Filter(new() { HasText = "Before the outage" })).Not.ToHaveClassAsync(DuringOutage());
             await Expect(shardOne.Locator(".failover")).ToContainTextAsync(MovedToAnotherSilo(), new() { Timeout = 30_000 });
             await Screenshots.SaveAsync(ada.Page, "tour-outage.png", "tour-outage.png");
+
+            // Bob opens the info of the message sent during the outage: its path ran through the silo of shard 2.
+            await bob.ActOnAsync("Still here while shard 1 is down", "info");
+            var steps = bob.Page.Locator("#info-body [data-kind='path'] .step");
+            await Expect(steps.Filter(new() { HasText = "Gateway took it" }).First).ToBeVisibleAsync();
+            await Expect(steps.Filter(new() { HasText = "conversation" }).Filter(new() { HasText = "shard 2 · " }).First).ToBeVisibleAsync();
+            await Expect(steps.Filter(new() { HasText = "Committed:" }).First).ToBeVisibleAsync();
+            await Expect(steps.Filter(new() { HasText = "open tabs" }).First).ToBeVisibleAsync();
+            await Screenshots.SaveAsync(bob.Page, "tour-path.png", "tour-path.png");
+            await bob.Page.ClickAsync("#info-close");
 
             // Start it again: the shard comes back, and every grain that moved goes home.
             await shardOne.Locator("button.fault.start").ClickAsync();

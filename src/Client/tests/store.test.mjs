@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, groupIdOf, lineAfterChange, lineAfterMessage,
-  failoverText, followOutages, lineAfterOwnReceipt, linesByRecency, mergeStored, outageAt, pageLeavesAGap, servingNote, shardOfConversation,
+  failoverText, followOutages, lineAfterOwnReceipt, linesByRecency, mergeStored, outageAt, pageLeavesAGap, pathSteps, servingNote,
+  shardOfConversation,
 } from "../wwwroot/store.js";
 
 const message = (sequence, fromUserId, extra = {}) =>
@@ -158,4 +159,34 @@ test("failoverText counts the grains that moved, then those that went home", () 
   assert.equal(failoverText({ status: "active", failover: { moved: 12, away: 5, returned: 7 } }), "7 of 12 moved grains went home, 5 still away");
   assert.equal(failoverText({ status: "active", failover: { moved: 12, away: 0, returned: 12 } }), "12 of 12 moved grains went home");
   assert.equal(failoverText({ status: "active", failover: { moved: 0, away: 0, returned: 0 } }), null);
+});
+
+test("pathSteps turns a message's spans into steps: server side of each call, nesting, offsets and words", () => {
+  const span = (spanId, parentSpanId, name, kind, start, where, tags = {}) =>
+    ({ traceId: "t", spanId, parentSpanId, name, kind, where, start: `2026-12-04T06:30:27.${start}Z`, durationMs: 1.5, tags });
+  const path = {
+    spans: [
+      span("a", null, "whatsapp.send", "Server", "100", "gateway", { "whatsapp.via": "hub" }),
+      span("b", "a", "IConversationGrain/SendAsync", "Client", "101", "gateway", { "orleans.rpc.target_id": "conversation/3-7" }),
+      span("c", "b", "IConversationGrain/SendAsync", "Server", "110", "shard 0", { "orleans.rpc.target_id": "conversation/3-7" }),
+      span("d", "c", "whatsapp.commit", "Internal", "120", "shard 0", { "whatsapp.commit.messages": "4", "whatsapp.commit.writes": "3", "whatsapp.commit.ms": "2.5" }),
+      span("e", "d", "postgresql", "Client", "121", "shard 0", { "db.query.text": "INSERT INTO chat_message (a)\nSELECT 1" }),
+      span("f", "c", "IUserGrain/OnMessagesAsync", "Server", "130", "shard 1", { "orleans.rpc.target_id": "user/3E9" }),
+      span("g", "f", "IUserObserver/OnMessageAsync", "Server", "140", "gateway", { "orleans.rpc.source_id": "user/3E9" }),
+    ],
+  };
+
+  const steps = pathSteps(path);
+
+  assert.deepEqual(steps.map(step => step.what), [
+    "Gateway took it (SignalR hub)",
+    "conversation 3-7 grain: Send",
+    "Committed: 4 messages of 3 write(s) in one transaction, 2.5 ms",
+    "PostgreSQL: INSERT INTO chat_message (a)…",
+    "user 1001 grain: OnMessages",
+    "Pushed to user 1001's open tabs (OnMessage)",
+  ]);
+  assert.deepEqual(steps.map(step => step.depth), [0, 1, 2, 3, 2, 3]);
+  assert.deepEqual(steps.map(step => step.offsetMs), [0, 10, 20, 21, 30, 40]);
+  assert.equal(steps[1].where, "shard 0");
 });

@@ -4,7 +4,7 @@
 import { connectHub, restClient } from "./gateway.js";
 import {
   applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, lineAfterChange, lineAfterMessage,
-  followOutages, lineAfterOwnReceipt, mergeStored, pageLeavesAGap,
+  followOutages, lineAfterOwnReceipt, mergeStored, pageLeavesAGap, pathSteps,
 } from "./store.js";
 import * as view from "./views.js";
 
@@ -504,10 +504,15 @@ async function changeMessage(method, sequence, ...args) {
 }
 
 async function showInfo(message) {
+  const at = `/api/conversations/${message.conversationId}/messages/${message.sequence}`;
   try {
-    const info = await request("GET", `/api/conversations/${message.conversationId}/messages/${message.sequence}/info`);
-    await knowUsers([...info.readBy, ...info.deliveredTo, ...info.pending]);
-    view.renderInfo(info, view.nameOf(state));
+    const mine = message.fromUserId === state.session.userId;
+    const [info, path] = await Promise.all([
+      mine ? request("GET", `${at}/info`) : null,
+      request("GET", `${at}/path`).then(pathSteps, error => error.message),
+    ]);
+    if (info) await knowUsers([...info.readBy, ...info.deliveredTo, ...info.pending]);
+    view.renderInfo(info, view.nameOf(state), path);
   } catch (error) {
     view.showChatError(error.message);
   }

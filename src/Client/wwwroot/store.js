@@ -141,3 +141,53 @@ export function failoverText(shard) {
   if (failover.moved === 0) return null;
   return `${failover.returned} of ${failover.moved} moved grains went home${failover.away > 0 ? `, ${failover.away} still away` : ""}`;
 }
+
+/**
+ * A message's path (GET .../path) as steps a person can follow: the gateway that took it, each grain call where it
+ * ran (Orleans' client-side twin of a call is left out: its server side shows the hop), the commit and its
+ * statements, the pushes to browsers. Each step: when it started after the first (ms), how long it took, how deep in
+ * the call tree it sits, what it was and where it ran.
+ */
+export function pathSteps(path) {
+  const spans = path.spans;
+  const byId = new Map(spans.map(span => [span.spanId, span]));
+  const shown = span => span.kind !== "Client" || span.name === "postgresql";
+  const depth = span => {
+    let count = 0;
+    for (let parent = byId.get(span.parentSpanId); parent; parent = byId.get(parent.parentSpanId)) if (shown(parent)) count++;
+    return count;
+  };
+  const first = Math.min(...spans.map(span => Date.parse(span.start)));
+  return spans.filter(shown).map(span => ({
+    offsetMs: Date.parse(span.start) - first,
+    durationMs: span.durationMs,
+    depth: depth(span),
+    what: describeSpan(span),
+    where: span.where,
+  }));
+}
+
+/** "user/3E9" -> "user 1001" (Orleans prints integer keys in hex); "conversation/3-7" -> "conversation 3-7". */
+function grainName(id) {
+  const [type, key] = (id ?? "").split("/");
+  if (!key) return id ?? "?";
+  if (type === "user" || type === "group") return `${type} ${parseInt(key, 16)}`;
+  return `${type} ${key}`;
+}
+
+function describeSpan(span) {
+  const tags = span.tags ?? {};
+  const method = span.name.includes("/") ? span.name.split("/").pop().replace(/Async$/, "") : span.name;
+  switch (span.name) {
+    case "whatsapp.send": return `Gateway took it (${tags["whatsapp.via"] === "hub" ? "SignalR hub" : "REST"})`;
+    case "whatsapp.commit": {
+      const messages = Number(tags["whatsapp.commit.messages"] ?? 0);
+      return `Committed: ${messages} message${messages === 1 ? "" : "s"} of ${tags["whatsapp.commit.writes"] ?? "?"} write(s) in one transaction, ${tags["whatsapp.commit.ms"] ?? "?"} ms`;
+    }
+    case "whatsapp.deliver": return "Notify the participants";
+    case "postgresql": return `PostgreSQL: ${(tags["db.query.text"] ?? "").split("\n")[0].slice(0, 48)}…`;
+    default:
+      if (span.name.startsWith("IUserObserver/")) return `Pushed to ${grainName(tags["orleans.rpc.source_id"])}'s open tabs (${method})`;
+      return `${grainName(tags["orleans.rpc.target_id"])} grain: ${method}`;
+  }
+}

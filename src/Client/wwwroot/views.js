@@ -247,7 +247,7 @@ function bubble(message, { mine, inGroup, names, me, outage }, { onRetry, onActi
   return item;
 }
 
-/** A stored message's buttons: reply and react for everyone; edit (within 15 minutes), delete and info for its author. */
+/** A stored message's buttons: reply, react and info for everyone; edit (within 15 minutes) and delete for its author. */
 function actions(message, mine, me, onAction) {
   const bar = el("div", "actions");
   const button = (action, label, title, emoji) => {
@@ -268,8 +268,8 @@ function actions(message, mine, me, onAction) {
   if (mine) {
     if (canEdit(message)) button("edit", "✎", "Edit (for 15 minutes after sending)");
     button("delete", "🗑", "Delete for everyone");
-    button("info", "ⓘ", "Message info: who has received and read it");
   }
+  button("info", "ⓘ", mine ? "Message info: who has received and read it, and its path through the cluster" : "Message info: its path through the cluster");
   return bar;
 }
 
@@ -293,11 +293,15 @@ export function highlight(sequence) {
   return true;
 }
 
-/** Who has read, received or not yet received one of my messages. */
-export function renderInfo(info, names) {
+/**
+ * A message's info: for my own, who has read, received or not yet received it (info; null for someone else's); for
+ * any, its path through the cluster (steps from pathSteps, or the reason there are none).
+ */
+export function renderInfo(info, names, path) {
   const body = $("info-body");
   body.replaceChildren();
-  for (const [title, users, kind] of [["Read by", info.readBy, "read"], ["Delivered to", info.deliveredTo, "delivered"], ["Not yet delivered to", info.pending, "pending"]]) {
+  const receipts = info ? [["Read by", info.readBy, "read"], ["Delivered to", info.deliveredTo, "delivered"], ["Not yet delivered to", info.pending, "pending"]] : [];
+  for (const [title, users, kind] of receipts) {
     const section = el("section", "info-section");
     section.dataset.kind = kind;
     section.append(el("h3", "", `${title} (${users.length})`));
@@ -306,6 +310,23 @@ export function renderInfo(info, names) {
     section.append(list);
     body.append(section);
   }
+  const route = el("section", "info-section path");
+  route.dataset.kind = "path";
+  route.append(el("h3", "", "Its path through the cluster"));
+  if (typeof path === "string") {
+    route.append(el("p", "muted", path));
+  } else {
+    const list = el("ol", "steps");
+    for (const step of path) {
+      const item = el("li", "step");
+      item.style.paddingLeft = `${step.depth * 0.9}rem`;
+      item.append(el("span", "offset", `+${step.offsetMs.toFixed(1)} ms`), el("span", "what", step.what),
+        el("span", "where", `${step.where} · ${step.durationMs.toFixed(1)} ms`));
+      list.append(item);
+    }
+    route.append(list);
+  }
+  body.append(route);
   $("info-dialog").showModal();
 }
 

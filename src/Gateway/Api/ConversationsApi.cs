@@ -16,6 +16,7 @@ public static class ConversationsApi
         conversations.MapGet("/{a:long}/{b:long}", HistoryAsync);
         conversations.MapPost("/{conversationId}/read", MarkReadAsync);
         conversations.MapGet("/{conversationId}/messages/{sequence:long}/info", MessageInfoAsync);
+        conversations.MapGet("/{conversationId}/messages/{sequence:long}/path", MessagePathAsync);
         conversations.MapPut("/{conversationId}/messages/{sequence:long}", EditAsync);
         conversations.MapDelete("/{conversationId}/messages/{sequence:long}", DeleteAsync);
         conversations.MapPut("/{conversationId}/messages/{sequence:long}/reaction", ReactAsync);
@@ -26,6 +27,10 @@ public static class ConversationsApi
     /// <summary>Who has received and who has read one of the caller's own messages.</summary>
     private static async Task<Results<Ok<MessageInfo>, ProblemHttpResult>> MessageInfoAsync(string conversationId, long sequence, ClaimsPrincipal caller, ChatService chat) =>
         (await chat.MessageInfoAsync(caller.UserId(), conversationId, sequence)).OkOrProblem();
+
+    /// <summary>Where the message went, from the spans the gateway and the silos keep for a few minutes.</summary>
+    private static async Task<Results<Ok<MessagePath>, ProblemHttpResult>> MessagePathAsync(string conversationId, long sequence, ClaimsPrincipal caller, MessagePaths paths) =>
+        (await paths.PathAsync(caller.UserId(), conversationId, sequence)).OkOrProblem();
 
     private static async Task<Results<Ok<ChatMessage>, ProblemHttpResult>> EditAsync(
         string conversationId, long sequence, EditMessageRequest request, ClaimsPrincipal caller, ChatService chat) =>

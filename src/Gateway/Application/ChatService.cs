@@ -9,6 +9,7 @@ using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Telemetry;
 
 namespace WhatsApp.Gateway.Application;
 
@@ -73,6 +74,22 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     }
 
     /// <summary>Who has received and read one of the caller's own messages.</summary>
+    /// <summary>The message, when the caller can read it (a participant, and in a group a member when it was sent).</summary>
+    public async Task<ChatResult<ChatMessage>> ReadableMessageAsync(long caller, string conversationId, long sequence)
+    {
+        if (sequence < 1)
+        {
+            return ChatResult.Fail<ChatMessage>(ChatErrorCode.InvalidSequence, "Sequences start at 1.");
+        }
+
+        var page = await OnConversationAsync(caller, conversationId, conversation => conversation.GetHistoryAsync(caller, sequence + 1, 1));
+        return !page.IsSuccess
+            ? ChatResult.Fail<ChatMessage>(page.Error)
+            : page.Value.Messages is [var message] && message.Sequence == sequence
+                ? ChatResult.Success(message)
+                : ChatResult.Fail<ChatMessage>(ChatErrorCode.UnknownMessage, $"There is no message {sequence} you can read in this conversation.");
+    }
+
     public Task<ChatResult<MessageInfo>> MessageInfoAsync(long caller, string conversationId, long sequence) =>
         OnConversationAsync(caller, conversationId, conversation => conversation.GetMessageInfoAsync(caller, sequence));
 
@@ -215,10 +232,17 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = GatewayMetrics.Failed;
+        // The message's path starts here: the grain calls below carry this trace to the silos.
+        using var trace = ChatTracing.StartSend(transport);
         try
         {
             var sent = await send();
             outcome = sent.IsSuccess ? GatewayMetrics.Sent : GatewayMetrics.Refused;
+            if (sent.IsSuccess)
+            {
+                ChatTracing.Tag(trace, sent.Value.Message.ConversationId, sent.Value.Message.Sequence);
+            }
+
             return sent;
         }
         finally

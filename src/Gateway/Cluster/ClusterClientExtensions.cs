@@ -60,6 +60,8 @@ public static partial class ClusterClientExtensions
             client.Services.AddOptions<GatewayOptions>().Configure<IOptions<GatewayApiOptions>>(
                 (silos, gateway) => silos.GatewayListRefreshPeriod = gateway.Value.SiloListRefreshInterval);
             client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+            // W3C trace context on the calls to the silos (and on their calls back to this gateway's observers).
+            client.AddActivityPropagation();
             client.AddDashboard();
         });
         return builder;

@@ -1,5 +1,6 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using WhatsApp.Telemetry;
 
 namespace WhatsApp.Gateway.Metrics;
 
@@ -21,6 +22,17 @@ public static class MetricsExtensions
                 .AddMeter("System.Runtime")
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
                 .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces message sends from here through the cluster (the gateway's spans: the send it took and the pushes it made
+    /// to browsers), kept in memory for messages' paths; with Tracing:OtlpEndpoint, also sent to that collector.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatTraces(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRecentSpans(_ => $"gateway (process {Environment.ProcessId})");
+        builder.AddChatTracing();
         return builder;
     }
 

@@ -33,6 +33,12 @@ public enum ChatErrorCode
 
     /// <summary>The message can no longer be changed: it is past its edit window, deleted, or not a text.</summary>
     MessageNotChangeable,
+
+    /// <summary>No message of this sequence that the caller can read.</summary>
+    UnknownMessage,
+
+    /// <summary>No span of the message's path is kept any more: paths are kept for a few minutes after the send.</summary>
+    NoMessagePath,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

@@ -10,6 +10,7 @@ using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Diagnostics;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
+using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Conversations;
 
@@ -105,6 +106,7 @@ public sealed partial class ConversationGrain(
         }
 
         var stored = await StoreAsync(new QueuedSend(fromUserId, normalized.Value, clientMessageId, MessageKind.Text) { ReplyTo = replyTo });
+        ChatTracing.Tag(Activity.Current, stored.Message.ConversationId, stored.Message.Sequence);
         metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
         return ChatResult.Success(stored);
     }
@@ -259,7 +261,11 @@ public sealed partial class ConversationGrain(
                 var round = _queued.ToList();
                 _queued.Clear();
                 var rows = Number(round);
+                var traced = round.Select(send => send.Trace).OfType<ActivityContext>().ToList();
                 IReadOnlyList<ChatMessage>? messages;
+                // The round's commit is a span of the first traced send's path (the group commit tags it with its
+                // transaction's figures), and the same span goes into each other traced send's path.
+                var commit = ChatTracing.StartChild(ChatTracing.CommitSpan, traced.Count > 0 ? traced[0] : null);
                 try
                 {
                     messages = await _log!.AppendAsync(rows);
@@ -269,8 +275,16 @@ public sealed partial class ConversationGrain(
                     // The commit's outcome is unknown: fail these sends (a retry with the same clientMessageId is exact)
                     // and learn from storage where the conversation really stands before numbering anything again.
                     Fail(round, exception);
+                    commit?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                    commit?.Stop();
                     await ReloadLastSequenceAsync();
                     continue;
+                }
+
+                commit?.Stop();
+                foreach (var other in traced.Skip(1))
+                {
+                    ChatTracing.RecordCommitIn(other, commit!);
                 }
 
                 if (messages is null)
@@ -285,7 +299,11 @@ public sealed partial class ConversationGrain(
                     Complete(round[i], messages[i], wasDuplicate: false);
                 }
 
-                Announce(rows, messages);
+                // Notifications go out under the round's first traced send, so its path shows who they reached.
+                using (ChatTracing.StartChild(ChatTracing.DeliverSpan, traced.Count > 0 ? traced[0] : null))
+                {
+                    Announce(rows, messages);
+                }
             }
         }
         finally
@@ -518,6 +536,9 @@ public sealed partial class ConversationGrain(
         public MessageKind Kind { get; } = kind;
 
         public long? ReplyTo { get; init; }
+
+        /// <summary>The send's trace, when it is being recorded: its commit and notifications become spans of it.</summary>
+        public ActivityContext? Trace { get; } = ChatTracing.RecordedContext();
 
         public int Conflicts { get; set; }
 

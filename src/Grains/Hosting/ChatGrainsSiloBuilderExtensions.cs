@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Placement;
+using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Hosting;
 
@@ -36,6 +37,10 @@ public static class ChatGrainsSiloBuilderExtensions
         silo.Services.AddSingleton<ShardMap>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
+        // W3C trace context rides on every grain call, so a message's path crosses silos as one trace. Without a
+        // listener (tracing off), no activity is created and nothing is added to the calls.
+        silo.AddActivityPropagation();
+        silo.Services.AddRecentSpans(services => $"shard {shard.Index} · {services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}");
         return silo;
     }
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Storage;
 
@@ -99,6 +100,8 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             HashSet<string> conflicted;
             var clock = Stopwatch.StartNew();
+            // Npgsql's spans of this transaction go into the first traced write's message path.
+            Activity.Current = batch.Select(pending => pending.Span).FirstOrDefault(span => span is not null);
             try
             {
                 conflicted = await TryCommitAsync(batch);
@@ -116,9 +119,11 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
 
             if (conflicted.Count == 0)
             {
-                _metrics.Committed(batch.Sum(pending => pending.Write.Messages.Count), clock.Elapsed);
+                var messages = batch.Sum(pending => pending.Write.Messages.Count);
+                _metrics.Committed(messages, clock.Elapsed);
                 foreach (var pending in batch)
                 {
+                    ChatTracing.DescribeCommit(pending.Span, messages, batch.Count, clock.Elapsed);
                     pending.Outcome.TrySetResult(WriteOutcome.Committed);
                 }
 
@@ -194,5 +199,8 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
         public ConversationWrite Write { get; } = write;
 
         public TaskCompletionSource<WriteOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The commit span of a traced send that made this write (the writer tells it its transaction's figures).</summary>
+        public Activity? Span { get; } = Activity.Current is { Recorded: true, OperationName: ChatTracing.CommitSpan } commit ? commit : null;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using WhatsApp.Telemetry;
 
 namespace WhatsApp.Silo.Hosting;
 
@@ -40,6 +41,16 @@ public static class SiloMetricsExtensions
                 .AddMeter("System.Runtime")
                 .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces message sends through this silo (Orleans' grain calls, the commits, Npgsql's statements), kept in memory
+    /// for messages' paths; with Tracing:OtlpEndpoint, also sent to that collector.
+    /// </summary>
+    public static WebApplicationBuilder AddSiloTraces(this WebApplicationBuilder builder)
+    {
+        builder.AddChatTracing(tracing => tracing.AddNpgsql());
         return builder;
     }
 

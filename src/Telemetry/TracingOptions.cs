@@ -1,0 +1,19 @@
+namespace WhatsApp.Telemetry;
+
+/// <summary>Configuration section "Tracing".</summary>
+public sealed class TracingOptions
+{
+    public const string SectionName = "Tracing";
+
+    /// <summary>Whether message sends are traced at all (Tracing__Enabled); on by default, for the message path.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long this process keeps its spans in memory for message paths (Tracing__KeepFor).</summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most spans kept in memory, whatever their age (Tracing__MaxSpans): bounds memory under load.</summary>
+    public int MaxSpans { get; set; } = 20_000;
+
+    /// <summary>An OpenTelemetry collector to send the traces to as well (Tracing__OtlpEndpoint), e.g. http://127.0.0.1:4317.</summary>
+    public Uri? OtlpEndpoint { get; set; }
+}

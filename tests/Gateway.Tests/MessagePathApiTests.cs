@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net;
+using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Gateway.Tests;
+
+/// <summary>
+/// A message's path, as message info shows it: put together from the spans the gateway and the silos keep in memory,
+/// one trace carried across processes by W3C trace context on every grain call.
+/// </summary>
+[Collection(ChatSystemCollection.Name)]
+public sealed class MessagePathApiTests(ChatSystemFixture fixture)
+{
+    [Fact]
+    public async Task Path_OfASentMessage_ShowsTheGatewayTheConversationsSiloTheCommitAndThePushToTheRecipient()
+    {
+        using var anonymous = fixture.Api();
+        // Ada's number is lower and on shard 1: the conversation lives there; Bob's user grain lives on shard 2.
+        var (ada, _) = await anonymous.RegisterAsync(TestIds.User(shard: 1));
+        var (bob, bobAuth) = await anonymous.RegisterAsync(TestIds.User(shard: 2));
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        var sent = await ada.SendAsync(bobAuth.UserId, "Follow me through the cluster", "path-1");
+        await bobsTab.NextAsync<Message>(message => message.Id == sent.Id);
+
+        // The push to Bob's tab ends after his tab got it: its span is kept a moment later.
+        var path = await Eventually.ReturnsAsync(
+            () => bob.GetJsonAsync<MessagePathView>($"/api/conversations/{sent.ConversationId}/messages/{sent.Sequence}/path"),
+            path => path.Spans.Any(span => span is { Name: "IUserObserver/OnMessageAsync", Kind: "Server" }),
+            TimeSpan.FromSeconds(10),
+            "the push to Bob's tab in the message's path");
+
+        var trace = Assert.Single(path.Traces);
+        Assert.All(path.Spans, span => Assert.Equal(trace, span.TraceId));
+        var send = Assert.Single(path.Spans, span => span.Name == "whatsapp.send");
+        Assert.StartsWith("gateway", send.Where, StringComparison.Ordinal);
+        Assert.Equal("rest", send.Tags["whatsapp.via"]);
+        Assert.Equal(sent.Sequence.ToString(CultureInfo.InvariantCulture), send.Tags["whatsapp.sequence"]);
+        var stored = Assert.Single(path.Spans, span => span is { Name: "IConversationGrain/SendAsync", Kind: "Server" });
+        Assert.StartsWith("shard 1 · ", stored.Where, StringComparison.Ordinal);
+        var commit = Assert.Single(path.Spans, span => span.Name == "whatsapp.commit");
+        Assert.Equal(stored.Where, commit.Where);
+        Assert.True(int.Parse(commit.Tags["whatsapp.commit.messages"], CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains(path.Spans, span => span.Name == "postgresql" && span.ParentSpanId == commit.SpanId);
+        Assert.Contains(path.Spans, span => span is { Name: "IUserGrain/OnMessagesAsync", Kind: "Server" } && span.Where.StartsWith("shard 2 · ", StringComparison.Ordinal));
+        Assert.Contains(path.Spans, span => span is { Name: "IUserObserver/OnMessageAsync", Kind: "Server" } && span.Where.StartsWith("gateway", StringComparison.Ordinal));
+        Assert.DoesNotContain(path.Spans.SelectMany(span => span.Tags.Values), value => value.Contains("Follow me", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Path_ForSomeoneOutsideTheChatOrOfNoSuchMessage_IsAProblemAndShowsNothing()
+    {
+        using var anonymous = fixture.Api();
+        var (ada, _) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        var (carol, _) = await anonymous.RegisterAsync();
+        var sent = await ada.SendAsync(bobAuth.UserId, "Only for Bob", "path-2");
+        var at = $"/api/conversations/{sent.ConversationId}/messages";
+
+        using var outsider = await carol.GetAsync($"{at}/{sent.Sequence}/path");
+        using var missing = await bob.GetAsync($"{at}/{sent.Sequence + 50}/path");
+        using var zero = await bob.GetAsync($"{at}/0/path");
+
+        Assert.Equal("NotParticipant", (await ChatApi.ReadAsync<Problem>(outsider, HttpStatusCode.Forbidden)).Code);
+        Assert.Equal("UnknownMessage", (await ChatApi.ReadAsync<Problem>(missing, HttpStatusCode.NotFound)).Code);
+        Assert.Equal("InvalidSequence", (await ChatApi.ReadAsync<Problem>(zero, HttpStatusCode.BadRequest)).Code);
+        ada.Dispose();
+        bob.Dispose();
+        carol.Dispose();
+    }
+
+    private sealed record MessagePathView(string ConversationId, long Sequence, List<string> Traces, List<SpanView> Spans);
+
+    private sealed record SpanView(
+        string TraceId, string SpanId, string? ParentSpanId, string Name, string Kind, string Where, DateTimeOffset Start, double DurationMs,
+        Dictionary<string, string> Tags);
+}
