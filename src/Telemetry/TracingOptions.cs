@@ -5,8 +5,12 @@ public sealed class TracingOptions
 {
     public const string SectionName = "Tracing";
 
-    /// <summary>Whether message sends are traced at all (Tracing__Enabled); on by default, for the message path.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Whether message sends are traced, every one, for message info's path (Tracing__Enabled). Off by default: recording
+    /// every send costs a saturated cluster a third of its hub sends (docs/performance.md); ./run, the learner's local
+    /// run, turns it on.
+    /// </summary>
+    public bool Enabled { get; set; }
 
     /// <summary>How long this process keeps its spans in memory for message paths (Tracing__KeepFor).</summary>
     public TimeSpan KeepFor { get; set; } = TimeSpan.FromMinutes(5);

@@ -29,7 +29,7 @@ var writer = new ReportWriter(options, machine);
 var reports = new List<ScenarioReport>();
 await using (var deployment = await ScenarioContext.MeasureAsync(
     $"starting PostgreSQL (durable{(options.DatabasePerShard ? ", one per shard" : string.Empty)}), Redis, 3 silos and a gateway",
-    () => BenchmarkDeployment.StartAsync(options.DatabasePerShard, options.Smoke),
+    () => BenchmarkDeployment.StartAsync(options.DatabasePerShard, options.Smoke, options.Traced),
     started => $"gateway on {started.GatewayUrl}"))
 await using (var context = new ScenarioContext(deployment, options))
 {

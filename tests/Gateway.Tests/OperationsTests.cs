@@ -15,7 +15,8 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
         "/api/conversations/{conversationId}/read", "/api/health/shards", "/healthz",
         "/api/groups", "/api/groups/{groupId}", "/api/groups/{groupId}/name", "/api/groups/{groupId}/members",
         "/api/groups/{groupId}/members/{userId}", "/api/groups/{groupId}/admins/{userId}", "/api/groups/{groupId}/messages",
-        "/api/conversations/{conversationId}/messages/{sequence}/info", "/api/conversations/{conversationId}/messages/{sequence}",
+        "/api/conversations/{conversationId}/messages/{sequence}/info", "/api/conversations/{conversationId}/messages/{sequence}/path",
+        "/api/conversations/{conversationId}/messages/{sequence}",
         "/api/conversations/{conversationId}/messages/{sequence}/reaction",
     ];
 

@@ -24,12 +24,14 @@ public sealed class ChatSystem : IAsyncDisposable
     // incarnation at the same address and declares it dead, instead of waiting to reach it.
     private readonly Dictionary<int, (int Silo, int Gateway, int Metrics)> _siloPorts = [];
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
+    private readonly string _tracing;
 
-    private ChatSystem(IReadOnlyList<PostgresServer> databases, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings)
+    private ChatSystem(IReadOnlyList<PostgresServer> databases, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings, bool traceSends)
     {
         Databases = databases;
         Redis = redis;
         _gatewaySettings = gatewaySettings;
+        _tracing = traceSends ? "true" : "false";
     }
 
     /// <summary>The first shard's database: with one database, every shard's.</summary>
@@ -67,15 +69,17 @@ public sealed class ChatSystem : IAsyncDisposable
     /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends.</param>
     /// <param name="databasePerShard">One PostgreSQL server per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
     /// <param name="gatewayUrl">Where the first gateway listens, when a caller must know it before it starts (a web client host).</param>
+    /// <param name="traceSends">Every send traced for its message path, as ./run runs it (tests); off as shipped (benchmarks).</param>
     public static async Task<ChatSystem> StartAsync(
         IReadOnlyDictionary<string, string>? gatewaySettings = null,
         PostgresDurability durability = PostgresDurability.Relaxed,
         bool databasePerShard = false,
-        Uri? gatewayUrl = null)
+        Uri? gatewayUrl = null,
+        bool traceSends = true)
     {
         var databases = await Task.WhenAll(Enumerable.Range(0, databasePerShard ? ShardCount : 1).Select(_ => PostgresServer.StartAsync(durability)));
         var redis = await RedisServer.StartAsync();
-        var system = new ChatSystem(databases, redis, gatewaySettings ?? new Dictionary<string, string>());
+        var system = new ChatSystem(databases, redis, gatewaySettings ?? new Dictionary<string, string>(), traceSends);
         try
         {
             for (var shard = 0; shard < ShardCount; shard++)
@@ -112,6 +116,7 @@ public sealed class ChatSystem : IAsyncDisposable
             ["Orleans__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
             ["Metrics__Port"] = ports.Metrics.ToString(CultureInfo.InvariantCulture),
+            ["Tracing__Enabled"] = _tracing,
         };
         for (var shardOfDatabase = 0; Databases.Count > 1 && shardOfDatabase < ShardCount; shardOfDatabase++)
         {
@@ -239,6 +244,7 @@ public sealed class ChatSystem : IAsyncDisposable
             ["Jwt__SigningKey"] = SigningKey,
             ["ASPNETCORE_URLS"] = url.ToString(),
             ["Dashboard__Port"] = dashboard.Port.ToString(CultureInfo.InvariantCulture),
+            ["Tracing__Enabled"] = _tracing,
 
             // Request logging on, so tests can check that tokens never reach the logs.
             ["Logging__LogLevel__Default"] = "Information",

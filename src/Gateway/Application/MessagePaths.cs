@@ -31,7 +31,7 @@ public sealed class MessagePaths(ChatCluster cluster, ChatService chat, RecentSp
         if (traces.Count == 0)
         {
             return ChatResult.Fail<MessagePath>(ChatErrorCode.NoMessagePath,
-                "This message's path is no longer kept: each process keeps its spans for a few minutes after a send.");
+                "This message's path is not kept: with tracing on (Tracing__Enabled; ./run turns it on), each process keeps its spans for a few minutes after a send.");
         }
 
         var spans = gatewaySpans.SpansOf(traces)

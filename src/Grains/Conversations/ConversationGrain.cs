@@ -261,11 +261,8 @@ public sealed partial class ConversationGrain(
                 var round = _queued.ToList();
                 _queued.Clear();
                 var rows = Number(round);
-                var traced = round.Select(send => send.Trace).OfType<ActivityContext>().ToList();
                 IReadOnlyList<ChatMessage>? messages;
-                // The round's commit is a span of the first traced send's path (the group commit tags it with its
-                // transaction's figures), and the same span goes into each other traced send's path.
-                var commit = ChatTracing.StartChild(ChatTracing.CommitSpan, traced.Count > 0 ? traced[0] : null);
+                using var trace = CommitRoundTrace.Start(round.Select(send => send.Trace));
                 try
                 {
                     messages = await _log!.AppendAsync(rows);
@@ -275,18 +272,12 @@ public sealed partial class ConversationGrain(
                     // The commit's outcome is unknown: fail these sends (a retry with the same clientMessageId is exact)
                     // and learn from storage where the conversation really stands before numbering anything again.
                     Fail(round, exception);
-                    commit?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                    commit?.Stop();
+                    trace.Failed(exception);
                     await ReloadLastSequenceAsync();
                     continue;
                 }
 
-                commit?.Stop();
-                foreach (var other in traced.Skip(1))
-                {
-                    ChatTracing.RecordCommitIn(other, commit!);
-                }
-
+                trace.Committed();
                 if (messages is null)
                 {
                     await ResolveConflictAsync(round);
@@ -299,8 +290,7 @@ public sealed partial class ConversationGrain(
                     Complete(round[i], messages[i], wasDuplicate: false);
                 }
 
-                // Notifications go out under the round's first traced send, so its path shows who they reached.
-                using (ChatTracing.StartChild(ChatTracing.DeliverSpan, traced.Count > 0 ? traced[0] : null))
+                using (trace.Deliver())
                 {
                     Announce(rows, messages);
                 }

@@ -15,6 +15,9 @@ public sealed record BenchmarkOptions
 
     public bool Smoke { get; init; }
 
+    /// <summary>Every send traced for its message path, as ./run runs the cluster (Tracing__Enabled); off as shipped.</summary>
+    public bool Traced { get; init; }
+
     /// <summary>Length of each measured window (and of the ceiling measured next to it).</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -89,6 +92,7 @@ public sealed record BenchmarkOptions
           --databases N            1: one PostgreSQL for every shard (default); 3: one per shard, the ceiling summed over them
           --out DIR                results folder (default artifacts/benchmarks, or artifacts/benchmarks/databases-N)
           --smoke                  every scenario at tiny sizes, one run: proves the tool works in seconds
+          --traced                 every send traced for message info's path, as ./run runs the cluster (default: off, as shipped)
         """;
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a message for the user.</summary>
@@ -107,11 +111,16 @@ public sealed record BenchmarkOptions
 
         var values = new Dictionary<string, string>();
         var smoke = false;
+        var traced = false;
         for (var i = 1; i < args.Count; i++)
         {
             if (args[i] == "--smoke")
             {
                 smoke = true;
+            }
+            else if (args[i] == "--traced")
+            {
+                traced = true;
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Count)
             {
@@ -128,6 +137,7 @@ public sealed record BenchmarkOptions
         {
             Scenarios = scenario == "all" ? KnownScenarios : [scenario],
             Smoke = smoke,
+            Traced = traced,
             OutputDirectory = outputGiven ? Path.GetFullPath(output!) : defaultOutputDirectory,
         };
         options = options with

@@ -28,7 +28,8 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
 
     /// <param name="databasePerShard">One PostgreSQL per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
     /// <param name="smoke">A smoke run: subscriptions are renewed every 2 s instead of 20, so waiting for a renewal is short.</param>
-    public static async Task<BenchmarkDeployment> StartAsync(bool databasePerShard, bool smoke)
+    /// <param name="traced">Every send traced, as ./run runs the cluster; otherwise as shipped (untraced).</param>
+    public static async Task<BenchmarkDeployment> StartAsync(bool databasePerShard, bool smoke, bool traced)
     {
         var settings = new Dictionary<string, string>
         {
@@ -49,7 +50,7 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
             settings["Gateway__ObserverRenewInterval"] = "00:00:02";
         }
 
-        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard);
+        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard, traceSends: traced);
         return new BenchmarkDeployment(system);
     }
 
