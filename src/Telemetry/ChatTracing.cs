@@ -31,6 +31,11 @@ public static class ChatTracing
     /// </summary>
     public static Activity? StartSend(string via)
     {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
         // Activity.Current is async-local: clearing it here changes only this send's flow, and the caller's comes back
         // when the calling async method returns.
         Activity.Current = null;

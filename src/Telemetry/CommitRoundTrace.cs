@@ -16,7 +16,11 @@ public sealed class CommitRoundTrace : IDisposable
     {
         _sends = sends;
         // A write loop runs in the flow of the send that started it: no later round may land in that send's trace.
-        Activity.Current = null;
+        if (Activity.Current is { Recorded: true })
+        {
+            Activity.Current = null;
+        }
+
         _commit = ChatTracing.StartChild(ChatTracing.CommitSpan, FirstSend);
     }
 

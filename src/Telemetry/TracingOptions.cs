@@ -7,8 +7,8 @@ public sealed class TracingOptions
 
     /// <summary>
     /// Whether message sends are traced, every one, for message info's path (Tracing__Enabled). Off by default: recording
-    /// every send costs a saturated cluster a third of its hub sends (docs/performance.md); ./run, the learner's local
-    /// run, turns it on.
+    /// every send costs a saturated cluster up to a fifth of its REST sends (docs/performance.md); ./run, the learner's
+    /// local run, turns it on.
     /// </summary>
     public bool Enabled { get; set; }
 

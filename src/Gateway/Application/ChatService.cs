@@ -73,7 +73,6 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
             cancellationToken);
     }
 
-    /// <summary>Who has received and read one of the caller's own messages.</summary>
     /// <summary>The message, when the caller can read it (a participant, and in a group a member when it was sent).</summary>
     public async Task<ChatResult<ChatMessage>> ReadableMessageAsync(long caller, string conversationId, long sequence)
     {
@@ -90,6 +89,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
                 : ChatResult.Fail<ChatMessage>(ChatErrorCode.UnknownMessage, $"There is no message {sequence} you can read in this conversation.");
     }
 
+    /// <summary>Who has received and read one of the caller's own messages.</summary>
     public Task<ChatResult<MessageInfo>> MessageInfoAsync(long caller, string conversationId, long sequence) =>
         OnConversationAsync(caller, conversationId, conversation => conversation.GetMessageInfoAsync(caller, sequence));
 

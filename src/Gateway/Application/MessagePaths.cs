@@ -49,7 +49,7 @@ public sealed class MessagePaths(ChatCluster cluster, ChatService chat, RecentSp
         {
             await Task.WhenAll(answers);
         }
-        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        catch (Exception exception) when (exception is TimeoutException or OrleansException or OperationCanceledException)
         {
             // The silos that answered still count.
         }
