@@ -69,6 +69,75 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
         carol.Dispose();
     }
 
+    [Fact]
+    public async Task Traces_WithAnOtlpEndpoint_GoToThatCollectorToo()
+    {
+        // A stand-in collector on loopback that takes OTLP over HTTP (protobuf) and keeps what it is sent.
+        var port = FreePort.Next();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var exports = new List<byte[]>();
+        using var stop = new CancellationTokenSource();
+        var receiving = CollectAsync(collector, exports, stop.Token);
+
+        // A gateway of its own sends to it; stopped as Ctrl-C would, it flushes what it holds before it exits.
+        var url = await fixture.System.StartGatewayAsync(new Dictionary<string, string>
+        {
+            ["Tracing__OtlpEndpoint"] = $"http://127.0.0.1:{port}/v1/traces",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var index = fixture.System.GatewayUrls.ToList().IndexOf(url);
+        using var anonymous = new ChatApi(url);
+        var (ada, _) = await anonymous.RegisterAsync();
+        var (_, bobAuth) = await anonymous.RegisterAsync();
+        await ada.SendAsync(bobAuth.UserId, "Exported, not in the text", "otlp-1");
+        ada.Dispose();
+        await fixture.System.StopGatewayAsync(index, graceful: true);
+        await fixture.System.StartGatewayAgainAsync(index);
+        await stop.CancelAsync();
+        await receiving;
+
+        byte[] everything;
+        lock (exports)
+        {
+            everything = [.. exports.SelectMany(export => export)];
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(everything);
+        Assert.Contains("whatsapp.send", text, StringComparison.Ordinal);
+        Assert.Contains("IConversationGrain/SendAsync", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exported, not in the text", text, StringComparison.Ordinal);
+    }
+
+    private static async Task CollectAsync(HttpListener collector, List<byte[]> exports, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            HttpListenerContext request;
+            try
+            {
+                request = await collector.GetContextAsync().WaitAsync(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await request.Request.InputStream.CopyToAsync(body, stop);
+            lock (exports)
+            {
+                exports.Add(body.ToArray());
+            }
+
+            // An empty ExportTraceServiceResponse: everything accepted.
+            request.Response.StatusCode = 200;
+            request.Response.ContentType = "application/x-protobuf";
+            request.Response.Close();
+        }
+    }
+
     private sealed record MessagePathView(string ConversationId, long Sequence, List<string> Traces, List<SpanView> Spans);
 
     private sealed record SpanView(
