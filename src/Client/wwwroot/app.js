@@ -29,9 +29,9 @@ const state = {
                              //  hasMore, loading, replyTo, editing}
   shardCount: null,          // known once the cluster answers /api/health/shards
   shards: [],
-  outages: [],                // {shard, from, to} as this page saw them: bubbles sent meanwhile are marked
-  faultPending: false,        // a fault button's request is under way: the others wait
-  control: null,              // the launcher's view of its silos and databases, when ./run runs behind this page
+  outages: [],               // {shard, from, to} as this page saw them: bubbles sent meanwhile are marked
+  faultPending: false,       // a fault button's request is under way: the others wait
+  control: null,             // the launcher's view of its silos and databases, when ./run runs behind this page
   servingSilo: null,
   typingSent: false,
   typingTimer: 0,
@@ -667,7 +667,7 @@ $("shards").onclick = async event => {
   try {
     state.control = await controlRequest("POST", `/${part}/${shard}/${action}`);
     note.textContent = action === "stop"
-      ? `Shard ${shard}'s ${part === "silos" ? "silo was killed: the cluster notices within seconds, and another silo takes the shard over" : "database was stopped: the shard's messages wait for it"}.`
+      ? `Shard ${shard}'s ${part === "silos" ? "silo was killed: the cluster notices within seconds, and another silo takes the shard over" : "database was stopped: sends to its conversations are refused until it is back, and nothing is lost"}.`
       : `Shard ${shard}'s ${part === "silos" ? "silo is starting: its grains go home once it has joined" : "database is up again"}.`;
   } catch (error) {
     note.textContent = error.message;
