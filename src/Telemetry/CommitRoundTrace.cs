@@ -9,8 +9,13 @@ namespace WhatsApp.Telemetry;
 /// </summary>
 public sealed class CommitRoundTrace : IDisposable
 {
+    // What a round gets when nothing listens (tracing off): no allocation, and the ambient activity left alone.
+    private static readonly CommitRoundTrace Untraced = new();
+
     private readonly IReadOnlyList<ActivityContext> _sends;
     private readonly Activity? _commit;
+
+    private CommitRoundTrace() => _sends = [];
 
     private CommitRoundTrace(IReadOnlyList<ActivityContext> sends)
     {
@@ -27,7 +32,8 @@ public sealed class CommitRoundTrace : IDisposable
     private ActivityContext? FirstSend => _sends.Count > 0 ? _sends[0] : null;
 
     /// <summary>Starts the round's commit span (made current) for the traced ones among these sends.</summary>
-    public static CommitRoundTrace Start(IEnumerable<ActivityContext?> sends) => new([.. sends.OfType<ActivityContext>()]);
+    public static CommitRoundTrace Start(IEnumerable<ActivityContext?> sends) =>
+        ChatTracing.Source.HasListeners() ? new([.. sends.OfType<ActivityContext>()]) : Untraced;
 
     /// <summary>The round committed (or conflicted, which is an answer too): its commit span ends in every traced send's path.</summary>
     public void Committed()
