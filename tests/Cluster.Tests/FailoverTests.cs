@@ -27,7 +27,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         var profile = await Eventually.SucceedsAsync(user.GetProfileAsync, Bound, "user 4 answering after its silo died");
         Assert.Equal("Four", profile?.DisplayName);
         Assert.Equal(2, await cluster.ShardHostingAsync(user)); // the next shard's silo is the deterministic fallback
-        Assert.Equal(new GrainResidence(user.GetGrainId().ToString(), HomeShard: 1, HostShard: 2), await ResidenceOfAsync(cluster, user));
+        Assert.Equal(new GrainResidence(user.GetGrainId().ToString(), HomeShard: 1, HostShard: 2), await ResidenceOfAsync(cluster, user, hostShard: 2));
 
         await cluster.StartReplacementAsync(shard: 1);
         await ShowLogsOnFailureAsync(cluster, () => Eventually.ReturnsAsync(
@@ -40,14 +40,21 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
             Bound,
             "user 4 going back to the replacement silo of shard 1"));
         Assert.Equal("Four", (await user.GetProfileAsync())?.DisplayName);
-        Assert.Equal(1, (await ResidenceOfAsync(cluster, user))?.HostShard);
+        Assert.Equal(1, (await ResidenceOfAsync(cluster, user, hostShard: 1)).HostShard);
     }
 
-    /// <summary>Where the Cluster panel's failover counts find a grain.</summary>
-    private static async Task<GrainResidence?> ResidenceOfAsync(ChatTestCluster cluster, IUserGrain user)
+    /// <summary>
+    /// Where the Cluster panel's failover counts find a grain, once it is active on that shard's silo alone: while an
+    /// activation migrates, the old one is listed until it has finished deactivating.
+    /// </summary>
+    private static async Task<GrainResidence> ResidenceOfAsync(ChatTestCluster cluster, IUserGrain user, int hostShard)
     {
-        var residences = await cluster.Grains.GetGrain<IGrainResidenceGrain>(0).ListAsync();
-        return residences.SingleOrDefault(residence => residence.Grain == user.GetGrainId().ToString());
+        var residences = await Eventually.ReturnsAsync(
+            async () => (await cluster.Grains.GetGrain<IGrainResidenceGrain>(0).ListAsync()).Where(residence => residence.Grain == user.GetGrainId().ToString()).ToList(),
+            found => found is [{ } only] && only.HostShard == hostShard,
+            Bound,
+            $"user 4 listed on shard {hostShard}'s silo alone");
+        return residences[0];
     }
 
     [Fact]
