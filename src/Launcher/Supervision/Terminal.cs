@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace WhatsApp.Launcher.Supervision;
 
@@ -20,37 +19,19 @@ public static class Terminal
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{command[0]} did not start.");
-        var output = new StringBuilder();
-        var reading = Task.WhenAll(
-            process.StandardOutput.ReadToEndAsync().ContinueWith(read => Append(output, read.Result), TaskScheduler.Default),
-            process.StandardError.ReadToEndAsync().ContinueWith(read => Append(output, read.Result), TaskScheduler.Default));
+        var standardOutput = process.StandardOutput.ReadToEndAsync();
+        var standardError = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(deadline.Token);
-            await reading;
-            return new CommandResult(process.ExitCode == 0, Text(output));
+            var output = $"{await standardOutput}{await standardError}".Trim();
+            return new CommandResult(process.ExitCode == 0, output);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            return new CommandResult(false, $"{command[0]} did not finish within {timeout.TotalSeconds:0} s. {Text(output)}");
-        }
-    }
-
-    private static void Append(StringBuilder output, string text)
-    {
-        lock (output)
-        {
-            output.Append(text);
-        }
-    }
-
-    private static string Text(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString().Trim();
+            return new CommandResult(false, $"{command[0]} did not finish within {timeout.TotalSeconds:0} s.");
         }
     }
 }
