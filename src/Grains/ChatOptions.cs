@@ -17,12 +17,19 @@ public sealed class ChatOptions
     public TimeSpan ObserverExpiry { get; set; } = ClusterDefaults.ObserverExpiry;
 
     /// <summary>
-    /// How long a push to a gateway listener may take before the listener counts as gone and is dropped (its gateway
-    /// re-subscribes at its next renewal if it is alive after all). A crashed gateway's listener is not refused at once:
-    /// the silo holds messages for a vanished client for a while, so without this bound the listener's outbox would
-    /// wait for the response timeout (30 s) before it is dropped. Other listeners and the grain do not wait for it.
+    /// How long a push to a gateway may take before the gateway counts as gone and its users' grains drop it (it
+    /// re-subscribes at its next renewal if it is alive after all). A crashed gateway is not refused at once: the silo
+    /// holds messages for a vanished client for a while, so without this bound the gateway's outbox would wait for the
+    /// response timeout (30 s). Other gateways and the grains do not wait for it.
     /// </summary>
     public TimeSpan DevicePushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a silo collects pushes bound for an idle gateway before it sends them as one call (pushes that arrive
+    /// while a call is in flight always go together in the next one). A millisecond costs a send's delivery that much and
+    /// lets pushes of concurrent sends share a message; zero sends each at once.
+    /// </summary>
+    public TimeSpan GatewayPushWindow { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>How often a conversation retries telling a participant's user grain that could not be reached.</summary>
     public TimeSpan NotificationRetryInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -14,6 +14,7 @@ public static class ChatTracing
     public const string SendSpan = "whatsapp.send";
     public const string CommitSpan = "whatsapp.commit";
     public const string DeliverSpan = "whatsapp.deliver";
+    public const string PushSpan = "whatsapp.push";
 
     public const string ConversationTag = "whatsapp.conversation";
     public const string SequenceTag = "whatsapp.sequence";

@@ -1,6 +1,7 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Testing;
@@ -194,7 +195,7 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
         var cluster = await postgres.SharedClusterAsync();
         var (alice, bob) = await cluster.Grains.RegisterPairAsync();
         var gone = new GoneGatewayListener();
-        var goneReference = cluster.Client.CreateObjectReference<IUserObserver>(gone);
+        var goneReference = cluster.Client.CreateObjectReference<IGatewayObserver>(gone);
         await cluster.Grains.GetGrain<IUserGrain>(bob).SubscribeAsync(goneReference);
         await using var bobPhone = await ObservedDevice.ConnectAsync(cluster, bob);
 
@@ -207,27 +208,17 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
 
         // Every push reached the live device; the gone one was tried for the first message only.
         Assert.Equal(1, gone.Attempts);
-        cluster.Client.DeleteObjectReference<IUserObserver>(goneReference);
+        cluster.Client.DeleteObjectReference<IGatewayObserver>(goneReference);
     }
 
-    /// <summary>A listener whose gateway is gone: every push to it fails, as a call to a vanished client does.</summary>
-    private sealed class GoneGatewayListener : IUserObserver
+    /// <summary>A gateway that is gone: every push to it fails, as a call to a vanished client does.</summary>
+    private sealed class GoneGatewayListener : IGatewayObserver
     {
         private int _attempts;
 
         public int Attempts => Volatile.Read(ref _attempts);
 
-        public Task OnMessageAsync(ChatMessage message) => Fail();
-
-        public Task OnMessageChangedAsync(ChatMessage message) => Fail();
-
-        public Task OnReceiptAsync(Receipt receipt) => Fail();
-
-        public Task OnTypingAsync(TypingEvent typing) => Fail();
-
-        public Task OnPresenceAsync(PresenceEvent presence) => Fail();
-
-        private Task Fail()
+        public Task OnPushesAsync(IReadOnlyList<DevicePush> pushes)
         {
             Interlocked.Increment(ref _attempts);
             return Task.FromException(new InvalidOperationException("This gateway is gone."));

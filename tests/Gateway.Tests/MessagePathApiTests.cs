@@ -26,7 +26,7 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
         // The push to Bob's tab ends after his tab got it: its span is kept a moment later.
         var path = await Eventually.ReturnsAsync(
             () => bob.GetJsonAsync<MessagePathView>($"/api/conversations/{sent.ConversationId}/messages/{sent.Sequence}/path"),
-            path => path.Spans.Any(span => span is { Name: "IUserObserver/OnMessageAsync", Kind: "Server" }),
+            path => path.Spans.Any(span => span is { Name: "IGatewayObserver/OnPushesAsync", Kind: "Server" }),
             TimeSpan.FromSeconds(10),
             "the push to Bob's tab in the message's path");
 
@@ -43,7 +43,8 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
         Assert.True(int.Parse(commit.Tags["whatsapp.commit.messages"], CultureInfo.InvariantCulture) >= 1);
         Assert.Contains(path.Spans, span => span.Name == "postgresql" && span.ParentSpanId == commit.SpanId);
         Assert.Contains(path.Spans, span => span is { Name: "IUserGrain/OnMessagesAsync", Kind: "Server" } && span.Where.StartsWith("shard 2 · ", StringComparison.Ordinal));
-        Assert.Contains(path.Spans, span => span is { Name: "IUserObserver/OnMessageAsync", Kind: "Server" } && span.Where.StartsWith("gateway", StringComparison.Ordinal));
+        Assert.Single(path.Spans, span => span.Name == "whatsapp.push" && span.Where.StartsWith("shard 2 · ", StringComparison.Ordinal));
+        Assert.Contains(path.Spans, span => span is { Name: "IGatewayObserver/OnPushesAsync", Kind: "Server" } && span.Where.StartsWith("gateway", StringComparison.Ordinal));
         Assert.DoesNotContain(path.Spans.SelectMany(span => span.Tags.Values), value => value.Contains("Follow me", StringComparison.Ordinal));
     }
 

@@ -52,6 +52,31 @@ public sealed class TokenTests(ChatSystemFixture fixture)
     }
 
     [Fact]
+    public async Task LogoutAll_OnOneGateway_EndsTheTokenOnAnotherWellBeforeItsCacheExpiresAndClosesItsHubConnection()
+    {
+        var otherGateway = await fixture.CostlyHashGatewayAsync();
+        using var anonymous = fixture.Api();
+        var (here, auth) = await anonymous.RegisterAsync();
+        using var there = new ChatApi(otherGateway, auth.Token);
+        Assert.Equal(HttpStatusCode.OK, (await there.GetAsync("/api/conversations")).StatusCode); // the other gateway now caches the version
+        await using var session = await HubSession.ConnectAsync(otherGateway, auth.Token);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        using var logout = await here.PostJsonAsync("/api/auth/logout-all", new { });
+
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        // The other gateway's cache would trust the old version for 15 s; the sign-out's push ends it in well under that.
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await there.GetAsync("/api/conversations")).StatusCode);
+        here.Dispose();
+    }
+
+    [Fact]
     public async Task LogoutAll_WithoutAToken_Answers401()
     {
         using var anonymous = fixture.Api();

@@ -172,7 +172,9 @@ test("pathSteps turns a message's spans into steps: server side of each call, ne
       span("d", "c", "whatsapp.commit", "Internal", "120", "shard 0", { "whatsapp.commit.messages": "4", "whatsapp.commit.writes": "3", "whatsapp.commit.ms": "2.5" }),
       span("e", "d", "postgresql", "Client", "121", "shard 0", { "db.query.text": "INSERT INTO chat_message (a)\nSELECT 1" }),
       span("f", "c", "IUserGrain/OnMessagesAsync", "Server", "130", "shard 1", { "orleans.rpc.target_id": "user/3E9" }),
-      span("g", "f", "IUserObserver/OnMessageAsync", "Server", "140", "gateway", { "orleans.rpc.source_id": "user/3E9" }),
+      span("g", "f", "whatsapp.push", "Internal", "135", "shard 1"),
+      span("h", "g", "IGatewayObserver/OnPushesAsync", "Client", "136", "shard 1"),
+      span("i", "h", "IGatewayObserver/OnPushesAsync", "Server", "140", "gateway"),
     ],
   };
 
@@ -184,9 +186,10 @@ test("pathSteps turns a message's spans into steps: server side of each call, ne
     "Committed: 4 messages of 3 write(s) in one transaction, 2.5 ms",
     "PostgreSQL: INSERT INTO chat_message (a)…",
     "user 1001 grain: OnMessages",
-    "Pushed to user 1001's open tabs (OnMessage)",
+    "Handed to the gateway, in one call with whatever else this silo had for it",
+    "Gateway pushed it to the open tabs",
   ]);
-  assert.deepEqual(steps.map(step => step.depth), [0, 1, 2, 3, 2, 3]);
-  assert.deepEqual(steps.map(step => step.offsetMs), [0, 10, 20, 21, 30, 40]);
+  assert.deepEqual(steps.map(step => step.depth), [0, 1, 2, 3, 2, 3, 4]);
+  assert.deepEqual(steps.map(step => step.offsetMs), [0, 10, 20, 21, 30, 35, 40]);
   assert.equal(steps[1].where, "shard 0");
 });

@@ -185,9 +185,10 @@ function describeSpan(span) {
       return `Committed: ${messages} message${messages === 1 ? "" : "s"} of ${tags["whatsapp.commit.writes"] ?? "?"} write(s) in one transaction, ${tags["whatsapp.commit.ms"] ?? "?"} ms`;
     }
     case "whatsapp.deliver": return "Notify the participants";
+    case "whatsapp.push": return "Handed to the gateway, in one call with whatever else this silo had for it";
     case "postgresql": return `PostgreSQL: ${(tags["db.query.text"] ?? "").split("\n")[0].slice(0, 48)}…`;
     default:
-      if (span.name.startsWith("IUserObserver/")) return `Pushed to ${grainName(tags["orleans.rpc.source_id"])}'s open tabs (${method})`;
+      if (span.name.startsWith("IGatewayObserver/")) return "Gateway pushed it to the open tabs";
       return `${grainName(tags["orleans.rpc.target_id"])} grain: ${method}`;
   }
 }

@@ -94,11 +94,13 @@ public static partial class AuthApi
     }
 
     /// <summary>Ends every token of the caller, this one included: each carries the token version this bumps.</summary>
-    private static async Task<IResult> LogoutEverywhereAsync(HttpContext http, ChatCluster cluster)
+    private static async Task<IResult> LogoutEverywhereAsync(HttpContext http, ChatCluster cluster, TokenVersionCache versions)
     {
         var userId = http.User.UserId();
         // Bumping twice (a retry after a lost answer) ends the same tokens: safe to repeat.
-        await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).RevokeTokensAsync(), http.RequestAborted);
+        var version = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(userId).RevokeTokensAsync(), http.RequestAborted);
+        // This gateway knows at once; the others (and this one again) hear it from the user's grain.
+        versions.Learn(userId, version);
         return TypedResults.NoContent();
     }
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
-using WhatsApp.Gateway.Cluster;
-using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Auth;
 
@@ -32,6 +30,7 @@ public static partial class AuthenticationExtensions
             .Validate(signIn => signIn.FirstBackoff > TimeSpan.Zero, "SignIn:FirstBackoff must be positive.")
             .Validate(signIn => signIn.MaxBackoff >= signIn.FirstBackoff, "SignIn:MaxBackoff must be at least SignIn:FirstBackoff.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<TokenVersionCache>();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddAuthorization();
@@ -73,9 +72,9 @@ public static partial class AuthenticationExtensions
     }
 
     /// <summary>
-    /// A token is good only while its version is the user's current one (every request and every hub connection ask the
-    /// user grain, an interleaving read). When the cluster cannot answer, the exception travels on and the request gets
-    /// a 503, not a 401 that would sign the client out over a silo failover.
+    /// A token is good only while its version is the user's current one (as the gateway's cache knows it: a sign-out
+    /// everywhere reaches it at once). When the cluster cannot answer, the exception travels on and the request gets a
+    /// 503, not a 401 that would sign the client out over a silo failover.
     /// </summary>
     private static async Task RefuseSignedOutTokenAsync(TokenValidatedContext context)
     {
@@ -86,11 +85,8 @@ public static partial class AuthenticationExtensions
             return;
         }
 
-        var cluster = context.HttpContext.RequestServices.GetRequiredService<ChatCluster>();
-        var userId = context.Principal.UserId();
-        var current = await cluster.RetryAsync(
-            grains => grains.GetGrain<IUserGrain>(userId).GetTokenVersionAsync(),
-            context.HttpContext.RequestAborted);
+        var versions = context.HttpContext.RequestServices.GetRequiredService<TokenVersionCache>();
+        var current = await versions.CurrentAsync(context.Principal.UserId(), context.HttpContext.RequestAborted);
         if (current != version)
         {
             context.Fail("The token was signed out.");

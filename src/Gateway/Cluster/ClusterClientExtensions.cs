@@ -33,6 +33,9 @@ public static partial class ClusterClientExtensions
                 gateway => gateway.ObserverRenewInterval > TimeSpan.Zero && gateway.ObserverRenewInterval * 3 <= observerExpiry,
                 $"Gateway:ObserverRenewInterval must be more than 0 and at most a third of {ClusterDefaults.ObserverExpiryKey} ({observerExpiry}), " +
                 "so a listener is renewed twice before a silo forgets it even when one renewal fails.")
+            .Validate(
+                gateway => gateway.TokenVersionCacheDuration > TimeSpan.Zero && gateway.TokenVersionCacheDuration <= TimeSpan.FromSeconds(30),
+                "Gateway:TokenVersionCacheDuration must be more than 0 and at most 30 seconds (how long a signed-out token may outlive a lost sign-out push).")
             .Validate(gateway => gateway.ObserverRenewConcurrency >= 1, "Gateway:ObserverRenewConcurrency must be at least 1.")
             .Validate(gateway => gateway.ShardHealthMaxAge > TimeSpan.Zero, "Gateway:ShardHealthMaxAge must be more than 0.")
             .Validate(gateway => gateway.SearchShardTimeout > TimeSpan.Zero, "Gateway:SearchShardTimeout must be more than 0.")

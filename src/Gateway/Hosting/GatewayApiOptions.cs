@@ -23,6 +23,12 @@ public sealed class GatewayApiOptions
     /// </summary>
     public int ObserverRenewConcurrency { get; set; } = 64;
 
+    /// <summary>
+    /// How long the gateway trusts the token version it last learnt for a user without asking the user's grain again. A
+    /// sign-out everywhere reaches every gateway at once; this bounds how long a token outlives it when that push was lost.
+    /// </summary>
+    public TimeSpan TokenVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often the gateway compares the cluster's active silos with the last ones, to tell clients to catch up when one left.</summary>
     public TimeSpan SiloWatchInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -22,10 +22,10 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, HubEvents.UserGroup(Caller));
-        await events.AttachAsync(Caller);
+        await events.AttachAsync(Caller, Context);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception) => events.DetachAsync(Caller);
+    public override Task OnDisconnectedAsync(Exception? exception) => events.DetachAsync(Caller, Context);
 
     /// <summary>
     /// The newest page of the caller's chat list. SignalR runs invocations only after <see cref="OnConnectedAsync"/> has subscribed this

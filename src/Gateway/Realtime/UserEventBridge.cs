@@ -1,28 +1,49 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Hosting;
-using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
-/// Bridges user grains to SignalR: one grain observer per connected user in this gateway process, subscribed to that
-/// user's grain, forwarding every event to the user's SignalR group (all their tabs). Subscriptions are renewed on a
-/// timer, many at once within a bound, which also re-subscribes after a grain moved or its silo restarted; a dead
-/// gateway's subscriptions simply stop being renewed and expire. Each user's listener has its own state, changed under
-/// its own short lock and never across a grain call, so one user's slow grain holds up nobody else.
+/// Bridges user grains to SignalR. The gateway has one grain observer for all its users: each connected user's grain
+/// holds it, and every silo sends it what it has for this gateway in one call, which this bridge fans out to the users'
+/// SignalR groups (all their tabs). Subscriptions are renewed on a timer, many at once within a bound, which also
+/// re-subscribes after a grain moved or its silo restarted; a dead gateway's subscriptions simply stop being renewed
+/// and expire. Each user's listener has its own state, changed under its own short lock and never across a grain call,
+/// so one user's slow grain holds up nobody else.
 /// </summary>
-public sealed partial class UserEventBridge(
-    IClusterClient cluster,
-    IHubContext<ChatHub> hub,
-    IOptions<GatewayApiOptions> options,
-    ILogger<UserEventBridge> logger) : BackgroundService
+public sealed partial class UserEventBridge : BackgroundService
 {
+    private readonly IClusterClient _cluster;
+    private readonly IOptions<GatewayApiOptions> _options;
+    private readonly ILogger<UserEventBridge> _logger;
     private readonly ConcurrentDictionary<long, UserListener> _listeners = new();
+
+    // Held so the observer object lives as long as the cluster may call it.
+    private readonly PushReceiver _receiver;
+    private readonly Lazy<IGatewayObserver> _reference;
     private int _hubConnections;
+
+    public UserEventBridge(
+        IClusterClient cluster,
+        IHubContext<ChatHub> hub,
+        TokenVersionCache tokenVersions,
+        IOptions<GatewayApiOptions> options,
+        ILogger<UserEventBridge> logger)
+    {
+        _cluster = cluster;
+        _options = options;
+        _logger = logger;
+        _receiver = new PushReceiver(this, hub, tokenVersions);
+        // Made at first use: the client may not have connected yet when the host builds this service.
+        _reference = new Lazy<IGatewayObserver>(() => cluster.CreateObjectReference<IGatewayObserver>(_receiver));
+    }
 
     /// <summary>Users with at least one hub connection on this gateway.</summary>
     public int ConnectedUsers => _listeners.Count;
@@ -37,11 +58,11 @@ public sealed partial class UserEventBridge(
     /// A connection of the user opened: make sure this gateway listens to the user's grain. Connections that open
     /// together share one subscription call; when it fails, each of them fails and nothing of it is left behind.
     /// </summary>
-    public async Task AttachAsync(long userId)
+    public async Task AttachAsync(long userId, HubCallerContext connection)
     {
         while (true)
         {
-            var listener = _listeners.GetOrAdd(userId, _ => CreateListener(userId));
+            var listener = _listeners.GetOrAdd(userId, static _ => new UserListener());
             Task subscribing;
             lock (listener)
             {
@@ -50,8 +71,8 @@ public sealed partial class UserEventBridge(
                     continue; // its last connection just left; a new listener takes its place
                 }
 
-                listener.Connections++;
-                subscribing = listener.Subscribing ??= cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(listener.Reference);
+                listener.Connections.Add(connection);
+                subscribing = listener.Subscribing ??= _cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(_reference.Value);
             }
 
             Interlocked.Increment(ref _hubConnections);
@@ -70,14 +91,14 @@ public sealed partial class UserEventBridge(
                     }
                 }
 
-                await DetachAsync(userId);
+                await DetachAsync(userId, connection);
                 throw;
             }
         }
     }
 
     /// <summary>A connection closed: when it was the user's last one here, stop listening (the user may go offline).</summary>
-    public async Task DetachAsync(long userId)
+    public async Task DetachAsync(long userId, HubCallerContext connection)
     {
         if (!_listeners.TryGetValue(userId, out var listener))
         {
@@ -87,7 +108,12 @@ public sealed partial class UserEventBridge(
         bool wasLast;
         lock (listener)
         {
-            wasLast = --listener.Connections == 0;
+            if (!listener.Connections.Remove(connection))
+            {
+                return;
+            }
+
+            wasLast = listener.Connections.Count == 0;
             if (wasLast)
             {
                 listener.IsClosed = true;
@@ -98,23 +124,52 @@ public sealed partial class UserEventBridge(
         Interlocked.Decrement(ref _hubConnections);
         if (wasLast)
         {
-            await UnsubscribeAsync(userId, listener);
+            await UnsubscribeAsync(userId);
         }
     }
 
+    /// <summary>The user signed out everywhere: their connections opened with an older token close now, not when the token expires.</summary>
+    private void CloseSignedOut(long userId, int tokenVersion)
+    {
+        if (!_listeners.TryGetValue(userId, out var listener))
+        {
+            return;
+        }
+
+        List<HubCallerContext> signedOut;
+        lock (listener)
+        {
+            signedOut = [.. listener.Connections.Where(connection => TokenVersionOf(connection) < tokenVersion)];
+        }
+
+        foreach (var connection in signedOut)
+        {
+            connection.Abort();
+        }
+
+        LogClosedSignedOut(signedOut.Count, userId);
+    }
+
+    private static int TokenVersionOf(HubCallerContext connection) =>
+        int.TryParse(connection.User?.FindFirst(TokenIssuer.TokenVersionClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : -1;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ObserverRenewInterval);
+        await RegisterGatewayAsync();
+        using var timer = new PeriodicTimer(_options.Value.ObserverRenewInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            await RegisterGatewayAsync();
             var started = Stopwatch.GetTimestamp();
             var (renewed, failed) = (0, 0);
             await Parallel.ForEachAsync(
                 _listeners.Where(pair => pair.Value.IsSubscribed),
-                new ParallelOptions { MaxDegreeOfParallelism = options.Value.ObserverRenewConcurrency, CancellationToken = stoppingToken },
+                new ParallelOptions { MaxDegreeOfParallelism = _options.Value.ObserverRenewConcurrency, CancellationToken = stoppingToken },
                 async (pair, _) =>
                 {
-                    if (await RenewAsync(pair.Key, pair.Value))
+                    if (await RenewAsync(pair.Key))
                     {
                         Interlocked.Increment(ref renewed);
                     }
@@ -150,31 +205,51 @@ public sealed partial class UserEventBridge(
             return;
         }
 
-        var unsubscribed = Task.WhenAll(closing.Select(pair => UnsubscribeAsync(pair.Key, pair.Value)));
+        var unsubscribed = Task.WhenAll(closing.Select(pair => UnsubscribeAsync(pair.Key)).Append(UnregisterGatewayAsync()));
         try
         {
-            await unsubscribed.WaitAsync(options.Value.ObserverUnsubscribeTimeout, cancellationToken);
+            await unsubscribed.WaitAsync(_options.Value.ObserverUnsubscribeTimeout, cancellationToken);
             LogUnsubscribedAll(closing.Count);
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             // Those not reached in time expire in the grains, or fail their next push once and are dropped.
-            LogUnsubscribeIncomplete(closing.Count, options.Value.ObserverUnsubscribeTimeout);
+            LogUnsubscribeIncomplete(closing.Count, _options.Value.ObserverUnsubscribeTimeout);
         }
     }
 
-    private UserListener CreateListener(long userId)
-    {
-        var observer = new UserObserver(hub.Clients.Group(HubEvents.UserGroup(userId)));
-        return new UserListener(observer, cluster.CreateObjectReference<IUserObserver>(observer));
-    }
-
-    /// <summary>One user's renewal, bounded so that a grain on a silo that just died holds a renewal slot only briefly.</summary>
-    private async Task<bool> RenewAsync(long userId, UserListener listener)
+    /// <summary>Tells the cluster this gateway is alive, so broadcasts (sign-outs) reach it; renewed with the subscriptions.</summary>
+    private async Task RegisterGatewayAsync()
     {
         try
         {
-            await cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(listener.Reference).WaitAsync(options.Value.ClusterAttemptTimeout);
+            await _cluster.GetGrain<IGatewayRegistryGrain>(0).RenewAsync(_reference.Value).WaitAsync(_options.Value.ClusterAttemptTimeout);
+        }
+        catch (Exception exception)
+        {
+            // As for a user's renewal: a cancellation here is Orleans giving up on the call, and must not stop the host.
+            LogRegistrationFailed(exception);
+        }
+    }
+
+    private async Task UnregisterGatewayAsync()
+    {
+        try
+        {
+            await _cluster.GetGrain<IGatewayRegistryGrain>(0).RemoveAsync(_reference.Value);
+        }
+        catch (Exception exception)
+        {
+            LogRegistrationFailed(exception);
+        }
+    }
+
+    /// <summary>One user's renewal, bounded so that a grain on a silo that just died holds a renewal slot only briefly.</summary>
+    private async Task<bool> RenewAsync(long userId)
+    {
+        try
+        {
+            await _cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(_reference.Value).WaitAsync(_options.Value.ClusterAttemptTimeout);
             return true;
         }
         catch (Exception exception)
@@ -186,19 +261,15 @@ public sealed partial class UserEventBridge(
         }
     }
 
-    private async Task UnsubscribeAsync(long userId, UserListener listener)
+    private async Task UnsubscribeAsync(long userId)
     {
         try
         {
-            await cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(listener.Reference);
+            await _cluster.GetGrain<IUserGrain>(userId).UnsubscribeAsync(_reference.Value);
         }
         catch (Exception exception)
         {
             LogUnsubscribeFailed(exception, userId);
-        }
-        finally
-        {
-            cluster.DeleteObjectReference<IUserObserver>(listener.Reference);
         }
     }
 
@@ -214,15 +285,17 @@ public sealed partial class UserEventBridge(
     [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Could not unsubscribe the event listener of user {UserId}; the grain drops it at its first failed push or at expiry")]
     private partial void LogUnsubscribeFailed(Exception exception, long userId);
 
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Could not renew this gateway's registration with the cluster; retrying at the next renewal")]
+    private partial void LogRegistrationFailed(Exception exception);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Information, Message = "Closed {Connections} connections of user {UserId}, who signed out everywhere")]
+    private partial void LogClosedSignedOut(int connections, long userId);
+
     /// <summary>One user's listener on this gateway; its fields change only under a lock on it.</summary>
-    private sealed class UserListener(UserObserver observer, IUserObserver reference)
+    private sealed class UserListener
     {
-        // Held so the observer object lives as long as the cluster may call it.
-        public UserObserver Observer { get; } = observer;
-
-        public IUserObserver Reference { get; } = reference;
-
-        public int Connections { get; set; }
+        /// <summary>The user's open hub connections at this gateway.</summary>
+        public HashSet<HubCallerContext> Connections { get; } = [];
 
         /// <summary>The first subscription call, shared by the connections that open while it runs.</summary>
         public Task? Subscribing { get; set; }
@@ -233,18 +306,72 @@ public sealed partial class UserEventBridge(
         public bool IsSubscribed => Subscribing is { IsCompletedSuccessfully: true } && !IsClosed;
     }
 
-    private sealed class UserObserver(IClientProxy user) : IUserObserver
+    /// <summary>
+    /// The gateway's observer: hands each push to its user's SignalR group and answers at once. The writes to the
+    /// connections go on by themselves (in order for each connection), so one slow browser holds up no silo's next call.
+    /// </summary>
+    private sealed class PushReceiver(UserEventBridge bridge, IHubContext<ChatHub> hub, TokenVersionCache tokenVersions) : IGatewayObserver
     {
-        public Task OnMessageAsync(ChatMessage message) => user.SendAsync(HubEvents.Message, message);
+        public Task OnPushesAsync(IReadOnlyList<DevicePush> pushes)
+        {
+            foreach (var push in pushes)
+            {
+                var user = hub.Clients.Group(HubEvents.UserGroup(push.UserId));
+                switch (push)
+                {
+                    case NewMessagesPush { Messages: var messages }:
+                        foreach (var message in messages)
+                        {
+                            Observe(user.SendAsync(HubEvents.Message, message));
+                        }
 
-        public Task OnMessageChangedAsync(ChatMessage message) => user.SendAsync(HubEvents.MessageChanged, message);
+                        break;
+                    case ChangedMessagePush { Message: var changed }:
+                        Observe(user.SendAsync(HubEvents.MessageChanged, changed));
+                        break;
+                    case ReceiptPush { Receipt: var receipt }:
+                        Observe(user.SendAsync(HubEvents.Receipt, receipt));
+                        break;
+                    case TypingPush { Typing: var typing }:
+                        Observe(user.SendAsync(HubEvents.Typing, typing));
+                        break;
+                    case PresencePush { Presence: var presence }:
+                        Observe(user.SendAsync(HubEvents.Presence, presence));
+                        break;
+                    case SignedOutPush { TokenVersion: var version }:
+                        tokenVersions.Learn(push.UserId, version);
+                        bridge.CloseSignedOut(push.UserId, version);
+                        break;
+                }
+            }
 
-        public Task OnReceiptAsync(Receipt receipt) => user.SendAsync(HubEvents.Receipt, receipt);
+            return Task.CompletedTask;
+        }
 
-        public Task OnTypingAsync(TypingEvent typing) => user.SendAsync(HubEvents.Typing, typing);
+        private void Observe(Task write)
+        {
+            if (!write.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(write);
+            }
+        }
 
-        public Task OnPresenceAsync(PresenceEvent presence) => user.SendAsync(HubEvents.Presence, presence);
+        private async Task ObserveAsync(Task write)
+        {
+            try
+            {
+                await write;
+            }
+            catch (Exception exception)
+            {
+                // A connection that closed meanwhile; its tab resynchronises when it reconnects.
+                bridge.LogWriteFailed(exception);
+            }
+        }
     }
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Debug, Message = "A push to a hub connection failed")]
+    private partial void LogWriteFailed(Exception exception);
 }
 
 /// <summary>

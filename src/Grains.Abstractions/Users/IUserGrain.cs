@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Results;
 
 namespace WhatsApp.Grains.Abstractions.Users;
@@ -30,7 +31,10 @@ public interface IUserGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<int> GetTokenVersionAsync();
 
-    /// <summary>Signs the user out everywhere: bumps the token version, so every token issued so far stops working; returns the new version.</summary>
+    /// <summary>
+    /// Signs the user out everywhere: bumps the token version, so every token issued so far stops working, and tells every
+    /// gateway (their caches of token versions, and the connections opened with older tokens); returns the new version.
+    /// </summary>
     Task<int> RevokeTokensAsync();
 
     /// <summary>The whole profile, presence included, or null when nobody registered this id (for the cluster's own use and the user's contacts).</summary>
@@ -65,9 +69,9 @@ public interface IUserGrain : IGrainWithIntegerKey
     [OneWay]
     Task OnContactPresenceAsync(PresenceEvent presence);
 
-    /// <summary>Adds or renews a gateway listener; the first one brings the user online.</summary>
-    Task SubscribeAsync(IUserObserver observer);
+    /// <summary>Adds or renews a gateway holding some of the user's connections; the first one brings the user online.</summary>
+    Task SubscribeAsync(IGatewayObserver gateway);
 
-    /// <summary>Removes a gateway listener; when none is left the user goes offline and last seen is recorded.</summary>
-    Task UnsubscribeAsync(IUserObserver observer);
+    /// <summary>Removes a gateway (its last connection of the user closed); when none is left the user goes offline and last seen is recorded.</summary>
+    Task UnsubscribeAsync(IGatewayObserver gateway);
 }

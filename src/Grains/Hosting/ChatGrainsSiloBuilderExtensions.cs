@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Placement;
+using WhatsApp.Grains.Realtime;
 using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Hosting;
@@ -35,6 +36,7 @@ public static class ChatGrainsSiloBuilderExtensions
         silo.Services.AddSingleton(Options.Create(shard));
         silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
         silo.Services.AddSingleton<ShardMap>();
+        silo.Services.AddSingleton<GatewayOutboxes>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         // W3C trace context rides on every grain call, so a message's path crosses silos as one trace. Without a

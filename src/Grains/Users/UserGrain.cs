@@ -2,10 +2,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Conversations;
 using WhatsApp.Grains.Placement;
+using WhatsApp.Grains.Realtime;
 using WhatsApp.Grains.Storage;
 
 namespace WhatsApp.Grains.Users;
@@ -21,15 +23,15 @@ public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Chat)] IPersistentState<UserState> state,
     ChatListStore chatLists,
     UserDirectoryStore directory,
+    GatewayOutboxes gatewayOutboxes,
     ShardMap shardMap,
     IOptions<ChatOptions> chatOptions,
     TimeProvider time,
-    ILoggerFactory loggers,
     ILogger<UserGrain> logger) : ShardedGrain(shardMap), IUserGrain
 {
-    // Not persisted beyond the listener list itself: gateways renew their subscriptions, and one that stops renewing
-    // (it died) is forgotten after the expiry, or at its first failed push if that comes sooner.
-    private readonly DeviceListeners _devices = new(chatOptions.Value.ObserverExpiry, chatOptions.Value.DevicePushTimeout, time, loggers.CreateLogger<DeviceListeners>());
+    // Not persisted beyond the list itself: gateways renew their subscriptions, and one that stops renewing (it died) is
+    // forgotten after the expiry, or at the first push after one to it failed, if that comes sooner.
+    private readonly GatewayListeners _gateways = new(chatOptions.Value.ObserverExpiry, time);
 
     // People found to share a conversation with this user. Only found ones are kept: a conversation, once it holds a
     // message, never goes away, while someone not found may start one a moment later.
@@ -38,7 +40,7 @@ public sealed partial class UserGrain(
 
     private long UserId => this.GetPrimaryKeyLong();
 
-    private bool IsOnline => _devices.Count > 0;
+    private bool IsOnline => _gateways.Count > 0;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,10 +50,10 @@ public sealed partial class UserGrain(
             await TryListInDirectoryAsync();
         }
 
-        // Listeners that were connected before this activation get a full expiry period to renew.
-        foreach (var device in state.State.Devices)
+        // Gateways that held connections before this activation get a full expiry period to renew.
+        foreach (var gateway in state.State.Gateways)
         {
-            _devices.Renew(device);
+            _gateways.Renew(gateway);
         }
 
         if (IsOnline)
@@ -112,6 +114,17 @@ public sealed partial class UserGrain(
     {
         state.State.TokenVersion++;
         await WriteStateOrReloadAsync(state);
+        try
+        {
+            // Every gateway caches token versions, not only those holding this user's connections.
+            await GrainFactory.GetGrain<IGatewayRegistryGrain>(0).BroadcastAsync(new SignedOutPush(UserId, state.State.TokenVersion));
+        }
+        catch (Exception exception)
+        {
+            // Signed out all the same: gateways not told stop accepting the old tokens when their cached version expires.
+            LogSignOutNotBroadcast(exception, UserId);
+        }
+
         return state.State.TokenVersion;
     }
 
@@ -148,28 +161,23 @@ public sealed partial class UserGrain(
         return ChatResult.Success(new ChatListPage(entries, next));
     }
 
-    public Task OnMessagesAsync(IReadOnlyList<ChatMessage> messages) => PushAsync(async device =>
+    public Task OnMessagesAsync(IReadOnlyList<ChatMessage> messages) => PushAsync(new NewMessagesPush(UserId, messages));
+
+    public Task OnMessageChangedAsync(ChatMessage message) => PushAsync(new ChangedMessagePush(UserId, message));
+
+    public Task OnReceiptAsync(Receipt receipt) => PushAsync(new ReceiptPush(UserId, receipt));
+
+    public Task OnTypingAsync(TypingEvent typing) => PushAsync(new TypingPush(UserId, typing));
+
+    public Task OnContactPresenceAsync(PresenceEvent presence) => PushAsync(new PresencePush(UserId, presence));
+
+    public async Task SubscribeAsync(IGatewayObserver gateway)
     {
-        foreach (var message in messages)
-        {
-            await device.OnMessageAsync(message);
-        }
-    });
-
-    public Task OnMessageChangedAsync(ChatMessage message) => PushAsync(device => device.OnMessageChangedAsync(message));
-
-    public Task OnReceiptAsync(Receipt receipt) => PushAsync(device => device.OnReceiptAsync(receipt));
-
-    public Task OnTypingAsync(TypingEvent typing) => PushAsync(device => device.OnTypingAsync(typing));
-
-    public Task OnContactPresenceAsync(PresenceEvent presence) => PushAsync(device => device.OnPresenceAsync(presence));
-
-    public async Task SubscribeAsync(IUserObserver observer)
-    {
-        _devices.RemoveExpired();
+        _gateways.RemoveExpired();
         var wasOnline = IsOnline;
-        _devices.Renew(observer);
-        await SaveDevicesIfChangedAsync();
+        _gateways.Renew(gateway);
+        gatewayOutboxes.Renewed(gateway);
+        await SaveGatewaysIfChangedAsync();
         if (!wasOnline)
         {
             StartExpiryTimer();
@@ -177,31 +185,53 @@ public sealed partial class UserGrain(
         }
     }
 
-    public async Task UnsubscribeAsync(IUserObserver observer)
+    public async Task UnsubscribeAsync(IGatewayObserver gateway)
     {
-        _devices.Remove(observer);
-        await ForgetDevicesAsync();
+        _gateways.Remove(gateway);
+        await ForgetGatewaysAsync();
     }
 
-    /// <summary>Hands the push to each device's outbox: the grain never waits for a gateway, live or gone.</summary>
-    private Task PushAsync(Func<IUserObserver, Task> push)
+    /// <summary>
+    /// Hands the push to the silo's outbox of each gateway holding the user's devices: the grain never waits for a
+    /// gateway. A gateway whose last push failed is dropped here (it comes back when it renews).
+    /// </summary>
+    private async Task PushAsync(DevicePush push)
     {
-        _devices.Push(push, ForgetDevicesAsync);
-        return Task.CompletedTask;
+        var unreachable = _gateways.All.Where(gateway => !gatewayOutboxes.TryPost(gateway, push)).ToList();
+        if (unreachable.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var gateway in unreachable)
+        {
+            _gateways.Remove(gateway);
+            LogGatewayDropped(UserId, gateway);
+        }
+
+        try
+        {
+            await ForgetGatewaysAsync();
+        }
+        catch (Exception exception)
+        {
+            // The gateway is gone from memory either way; the saved list is corrected at the next change.
+            LogForgetFailed(exception, UserId);
+        }
     }
 
-    private Task ForgetExpiredDevicesAsync(CancellationToken cancellationToken)
+    private Task ForgetExpiredGatewaysAsync(CancellationToken cancellationToken)
     {
-        _devices.RemoveExpired();
-        return ForgetDevicesAsync();
+        _gateways.RemoveExpired();
+        return ForgetGatewaysAsync();
     }
 
-    /// <summary>After devices left or expired: saves the remaining ones, and when none is left records last seen.</summary>
-    private async Task ForgetDevicesAsync()
+    /// <summary>After gateways left or expired: saves the remaining ones, and when none is left records last seen.</summary>
+    private async Task ForgetGatewaysAsync()
     {
         if (IsOnline)
         {
-            await SaveDevicesIfChangedAsync();
+            await SaveGatewaysIfChangedAsync();
             return;
         }
 
@@ -213,17 +243,17 @@ public sealed partial class UserGrain(
         _expiryTimer.Dispose();
         _expiryTimer = null;
         state.State.LastSeen = time.GetUtcNow();
-        state.State.Devices = [];
+        state.State.Gateways = [];
         await WriteStateOrReloadAsync(state);
         await AnnouncePresenceAsync();
     }
 
-    private async Task SaveDevicesIfChangedAsync()
+    private async Task SaveGatewaysIfChangedAsync()
     {
-        var current = _devices.All;
-        if (current.Count != state.State.Devices.Count || current.Except(state.State.Devices).Any())
+        var current = _gateways.All;
+        if (current.Count != state.State.Gateways.Count || current.Except(state.State.Gateways).Any())
         {
-            state.State.Devices = [.. current];
+            state.State.Gateways = [.. current];
             await WriteStateOrReloadAsync(state);
         }
     }
@@ -231,7 +261,7 @@ public sealed partial class UserGrain(
     private void StartExpiryTimer()
     {
         var period = chatOptions.Value.ObserverExpiry / 2;
-        _expiryTimer ??= this.RegisterGrainTimer(ForgetExpiredDevicesAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _expiryTimer ??= this.RegisterGrainTimer(ForgetExpiredGatewaysAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
     /// <summary>Presence goes to the people the user shares a conversation with, not to everyone.</summary>
@@ -315,6 +345,15 @@ public sealed partial class UserGrain(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "User {UserId} is registered but could not be listed in the directory yet")]
     private partial void LogListingFailed(Exception exception, long userId);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "User {UserId} dropped gateway {Gateway}: a push to it failed")]
+    private partial void LogGatewayDropped(long userId, IGatewayObserver gateway);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Could not record the gateways of user {UserId} after dropping one")]
+    private partial void LogForgetFailed(Exception exception, long userId);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "User {UserId} signed out everywhere, but the gateways could not all be told at once")]
+    private partial void LogSignOutNotBroadcast(Exception exception, long userId);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not announce the presence of user {UserId} to their contacts")]
     private partial void LogPresenceNotAnnounced(Exception exception, long userId);

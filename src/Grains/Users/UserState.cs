@@ -1,9 +1,11 @@
+using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Grains.Users;
 
-/// <summary>The persisted state of a user: account, last seen and connected devices. (Field 3, the
-/// first version's chat list, is gone: chat lists are rows now, and the serializer skips it in old rows.)</summary>
+/// <summary>The persisted state of a user: account, last seen and the gateways holding their devices. (Field 3, the
+/// first version's chat list, is gone: chat lists are rows now; field 5, the per-user listeners that gateways had before
+/// they pushed through one observer each, is gone too. The serializer skips both in old rows.)</summary>
 [GenerateSerializer, Alias("whatsapp.UserState")]
 public sealed class UserState
 {
@@ -17,13 +19,13 @@ public sealed class UserState
     [Id(4)] public bool Listed { get; set; }
 
     /// <summary>
-    /// The gateway listeners of the user's connected devices. Kept with the state (it changes only when a user's first
-    /// device connects or last one leaves) so that an activation that starts after a crash or a move pushes at once,
-    /// without waiting up to a renewal period for the gateways to renew. A saved listener can outlive its gateway (a
-    /// gateway that stops cleanly removes its listeners first, a crashed one cannot): such a stale listener costs one
-    /// failed push, bounded by the push timeout, and is then dropped from this list.
+    /// The gateways holding the user's connected devices. Kept with the state (it changes only when a user's first
+    /// device on a gateway connects or last one leaves) so that an activation that starts after a crash or a move pushes
+    /// at once, without waiting up to a renewal period for the gateways to renew. A saved gateway can be gone (one that
+    /// stops cleanly unsubscribes first, a crashed one cannot): it costs its silo's outbox one failed push, bounded by
+    /// the push timeout, and is then dropped from this list.
     /// </summary>
-    [Id(5)] public List<IUserObserver> Devices { get; set; } = [];
+    [Id(7)] public List<IGatewayObserver> Gateways { get; set; } = [];
 
     /// <summary>Carried in every token; bumped by signing out everywhere, which makes every older token invalid.</summary>
     [Id(6)] public int TokenVersion { get; set; }

@@ -1,23 +1,25 @@
 using System.Threading.Channels;
 using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Cluster.Tests.Infrastructure;
 
-/// <summary>A device as a gateway sees it: an observer subscribed to the user's grain, recording every event.</summary>
-public sealed class ObservedDevice : IUserObserver, IAsyncDisposable
+/// <summary>A device as a gateway sees it: a gateway's observer subscribed to the user's grain, recording every event.</summary>
+public sealed class ObservedDevice : IGatewayObserver, IAsyncDisposable
 {
     private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(10);
 
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
     private ChatTestCluster _cluster = null!;
-    private IUserObserver _reference = null!;
+    private IGatewayObserver _reference = null!;
     private long _userId;
+    private int _calls;
 
     public static async Task<ObservedDevice> ConnectAsync(ChatTestCluster cluster, long userId)
     {
         var device = new ObservedDevice { _cluster = cluster, _userId = userId };
-        device._reference = cluster.Client.CreateObjectReference<IUserObserver>(device);
+        device._reference = cluster.Client.CreateObjectReference<IGatewayObserver>(device);
         await cluster.Grains.GetGrain<IUserGrain>(userId).SubscribeAsync(device._reference);
         return device;
     }
@@ -36,26 +38,37 @@ public sealed class ObservedDevice : IUserObserver, IAsyncDisposable
         }
     }
 
-    public Task OnMessageAsync(ChatMessage message) => Record(message);
+    /// <summary>How many calls the silos made to this device's gateway observer.</summary>
+    public int Calls => Volatile.Read(ref _calls);
 
-    public Task OnMessageChangedAsync(ChatMessage message) => Record(new ChangedMessage(message));
+    public Task OnPushesAsync(IReadOnlyList<DevicePush> pushes)
+    {
+        Interlocked.Increment(ref _calls);
+        foreach (var push in pushes)
+        {
+            Assert.Equal(_userId, push.UserId);
+            IEnumerable<object> events = push switch
+            {
+                NewMessagesPush { Messages: var messages } => messages,
+                ChangedMessagePush { Message: var changed } => [new ChangedMessage(changed)],
+                ReceiptPush { Receipt: var receipt } => [receipt],
+                TypingPush { Typing: var typing } => [typing],
+                PresencePush { Presence: var presence } => [presence],
+                _ => [push],
+            };
+            foreach (var @event in events)
+            {
+                _events.Writer.TryWrite(@event);
+            }
+        }
 
-    public Task OnReceiptAsync(Receipt receipt) => Record(receipt);
-
-    public Task OnTypingAsync(TypingEvent typing) => Record(typing);
-
-    public Task OnPresenceAsync(PresenceEvent presence) => Record(presence);
+        return Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _cluster.Grains.GetGrain<IUserGrain>(_userId).UnsubscribeAsync(_reference);
-        _cluster.Client.DeleteObjectReference<IUserObserver>(_reference);
-    }
-
-    private Task Record(object @event)
-    {
-        _events.Writer.TryWrite(@event);
-        return Task.CompletedTask;
+        _cluster.Client.DeleteObjectReference<IGatewayObserver>(_reference);
     }
 }
 
