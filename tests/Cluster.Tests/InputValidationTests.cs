@@ -115,6 +115,22 @@ public sealed class InputValidationTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task SendAsync_RecipientRegistersRightAfterARefusal_TheNextFirstMessageToThemGoesThrough()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (alice, carol, latecomer) = (TestIds.User(), TestIds.User(), TestIds.User());
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(carol);
+        Assert.Equal(ChatErrorCode.UnknownRecipient, (await cluster.Grains.Conversation(alice, latecomer).SendAsync(alice, "are you there?", null)).Error?.Code);
+
+        await cluster.Grains.RegisterAsync(latecomer);
+
+        // Neither the refusing conversation nor the silos remember someone they did not find.
+        Assert.True((await cluster.Grains.Conversation(alice, latecomer).SendAsync(alice, "welcome", null)).IsSuccess);
+        Assert.True((await cluster.Grains.Conversation(carol, latecomer).SendAsync(carol, "welcome too", null)).IsSuccess);
+    }
+
+    [Fact]
     public async Task ConversationGrain_CallerOutsideTheConversation_IsRefusedEverywhereAndChangesNothing()
     {
         var cluster = await postgres.SharedClusterAsync();

@@ -17,6 +17,8 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>
     /// Stores a message from a participant and tells every participant; a repeated clientMessageId returns the first
     /// message. Sends interleave: those that arrive while a write is in flight go into the conversation's next write.
+    /// The sender must be a registered user the caller has authenticated (the gateway passes the token's user); the
+    /// recipient of a direct conversation's first message is checked here.
     /// </summary>
     [AlwaysInterleave]
     Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null);

@@ -10,6 +10,7 @@ using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Diagnostics;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
+using WhatsApp.Grains.Users;
 using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Conversations;
@@ -25,6 +26,7 @@ namespace WhatsApp.Grains.Conversations;
 public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Chat)] IPersistentState<ConversationState> state,
     MessageLog log,
+    RegisteredUsers registeredUsers,
     ShardMap shardMap,
     IOptions<ChatOptions> chatOptions,
     ChatMetrics metrics,
@@ -37,7 +39,6 @@ public sealed partial class ConversationGrain(
     private readonly RecentClientMessageIds _recentIds = new(chatOptions.Value.RecentClientMessageIds);
     private ParticipantOutbox _outbox = null!;
     private ConversationLog? _log;
-    private RegisteredParticipantsCheck? _registeredCheck;
     private GroupTimeline? _timeline;
     private GroupChatListLines? _groupLines;
     private readonly List<QueuedSend> _queued = [];
@@ -55,7 +56,6 @@ public sealed partial class ConversationGrain(
         {
             _id = id;
             _log = new ConversationLog(id, log, ShardMap.ShardCount);
-            _registeredCheck = new RegisteredParticipantsCheck(id, GrainFactory);
             try
             {
                 _lastSequence = await _log.LastSequenceAsync();
@@ -95,9 +95,11 @@ public sealed partial class ConversationGrain(
             return ChatResult.Success(duplicate);
         }
 
-        if (_lastSequence == 0 && _timeline is null && await _registeredCheck!.RefuseUnregisteredAsync(fromUserId) is { } unregistered)
+        // A direct conversation starts with its first message, and only with someone registered. The sender is: the
+        // caller vouches for them (the gateway with their token), and registration is permanent.
+        if (_lastSequence == 0 && _timeline is null && await registeredUsers.UnregisteredAmongAsync([_id!.Value.PeerOf(fromUserId)]) is [var recipient])
         {
-            return ChatResult.Fail<SendReceipt>(unregistered);
+            return ChatResult.Fail<SendReceipt>(ChatErrorCode.UnknownRecipient, $"User {recipient} is not registered.");
         }
 
         if (replyTo is { } quoted && await RefuseReplyToAsync(fromUserId, quoted) is { } badQuote)

@@ -6,8 +6,8 @@ using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
-using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Placement;
+using WhatsApp.Grains.Users;
 
 namespace WhatsApp.Grains.Groups;
 
@@ -21,6 +21,7 @@ namespace WhatsApp.Grains.Groups;
 [ShardPlacement]
 public sealed partial class GroupGrain(
     [PersistentState("group", StorageNames.Chat)] IPersistentState<GroupState> state,
+    RegisteredUsers registeredUsers,
     ShardMap shardMap,
     IOptions<ChatOptions> chatOptions,
     TimeProvider time,
@@ -240,8 +241,7 @@ public sealed partial class GroupGrain(
             return new ChatError(ChatErrorCode.GroupFull, $"A group has at most {GroupLimits.MaxMembers} members; this would make {already + joining.Count}.");
         }
 
-        var profiles = await Task.WhenAll(joining.Select(userId => GrainFactory.GetGrain<IUserGrain>(userId).GetProfileAsync()));
-        var unregistered = joining.Where((_, i) => profiles[i] is null).ToList();
+        var unregistered = await registeredUsers.UnregisteredAmongAsync(joining);
         return unregistered.Count == 0
             ? null
             : new ChatError(ChatErrorCode.UnknownUser, $"Not registered: {string.Join(", ", unregistered)}.");

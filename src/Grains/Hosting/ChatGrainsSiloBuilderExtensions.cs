@@ -7,6 +7,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Realtime;
+using WhatsApp.Grains.Users;
 using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Hosting;
@@ -37,6 +38,7 @@ public static class ChatGrainsSiloBuilderExtensions
         silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
         silo.Services.AddSingleton<ShardMap>();
         silo.Services.AddSingleton<GatewayOutboxes>();
+        silo.Services.AddSingleton<RegisteredUsers>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.AddPlacementDirector<ShardPlacementStrategy, ShardPlacementDirector>();
         // W3C trace context rides on every grain call, so a message's path crosses silos as one trace. Without a
