@@ -50,7 +50,8 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
             settings["Gateway__ObserverRenewInterval"] = "00:00:02";
         }
 
-        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard, traceSends: traced);
+        // Production, as ./run starts the hosts: Development's service-lifetime validation is not what users run.
+        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard, traceSends: traced, environmentName: "Production");
         return new BenchmarkDeployment(system);
     }
 
