@@ -26,6 +26,10 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
 
     public IReadOnlyList<int> SiloProcessIds => [.. System.RunningSilos.Select(silo => silo.Id)];
 
+    /// <summary>Where every silo and gateway serves its metrics (Prometheus text): each shard's silo on its metrics port, each gateway on its own address.</summary>
+    public IReadOnlyList<Uri> MetricsUrls =>
+        [.. Enumerable.Range(0, ChatSystem.ShardCount).Select(System.SiloMetricsUrl), .. System.GatewayUrls.Select(gateway => new Uri(gateway, "/metrics"))];
+
     /// <param name="databasePerShard">One PostgreSQL per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
     /// <param name="smoke">A smoke run: subscriptions are renewed every 2 s instead of 20, so waiting for a renewal is short.</param>
     /// <param name="traced">Every send traced, as ./run runs the cluster; otherwise as shipped (untraced).</param>
