@@ -9,10 +9,13 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     // The scenarios the CLI documents (docs/performance.md); each must leave a JSON and a Markdown report.
     private static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups"];
 
+    // What each load window reports about the cost of one acknowledged send (tests/Benchmarks/Reporting/LoadFigures.cs).
+    private static readonly string[] CostsPerSend = [".orleans-messages-per-send", ".cpu-ms-per-send", ".loadgen-cpu-ms-per-send"];
+
     private readonly string _results = Directory.CreateTempSubdirectory("whatsapp-bench-").FullName;
 
     [Fact(Timeout = 300_000)]
-    public async Task Benchmark_AllScenariosInSmokeMode_ExitsZeroAndReportsFiguresForEach()
+    public async Task Benchmark_AllScenariosInSmokeMode_ExitsZeroAndReportsFiguresForEachAndWhatASendCost()
     {
         var benchmark = Path.Combine(RepositoryLayout.Root, "tests", "Benchmarks", "bin", RepositoryLayout.Configuration, "net10.0", "WhatsApp.Benchmarks.dll");
 
@@ -29,6 +32,8 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         }
 
         Assert.Contains("## Targets", await File.ReadAllTextAsync(Path.Combine(_results, "summary.md")), StringComparison.Ordinal);
+        await AssertEveryWindowThatAckedSendsReportsTheirCostAsync("throughput");
+        await AssertEveryWindowThatAckedSendsReportsTheirCostAsync("groups");
     }
 
     [Fact(Timeout = 300_000)]
@@ -45,6 +50,25 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("--databases 3", report.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
         var ceiling = report.RootElement.GetProperty("figures").EnumerateArray().Single(figure => figure.GetProperty("key").GetString() == "ceiling");
         Assert.True(ceiling.GetProperty("median").GetDouble() > 0, "no ceiling was measured");
+    }
+
+    /// <summary>
+    /// A window of a smoke run lasts a second and may acknowledge nothing while the cluster warms up; each window that
+    /// acknowledged sends must say what one cost.
+    /// </summary>
+    private async Task AssertEveryWindowThatAckedSendsReportsTheirCostAsync(string scenario)
+    {
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_results, $"{scenario}.json")));
+        var medians = report.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(
+            figure => figure.GetProperty("key").GetString()!,
+            figure => figure.GetProperty("median") is { ValueKind: JsonValueKind.Number } median ? median.GetDouble() : (double?)null);
+        const string Acked = ".acked";
+        var windows = medians.Keys.Where(key => key.EndsWith(Acked, StringComparison.Ordinal) && medians[key] > 0).Select(key => key[..^Acked.Length]).ToList();
+        Assert.NotEmpty(windows);
+        foreach (var cost in windows.SelectMany(window => CostsPerSend.Select(suffix => window + suffix)))
+        {
+            Assert.True(medians.GetValueOrDefault(cost) > 0, $"{scenario}: {cost} is missing or not positive");
+        }
     }
 
     public void Dispose() => Directory.Delete(_results, recursive: true);

@@ -25,13 +25,15 @@ public sealed class ChatSystem : IAsyncDisposable
     private readonly Dictionary<int, (int Silo, int Gateway, int Metrics)> _siloPorts = [];
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
     private readonly string _tracing;
+    private readonly string _environmentName;
 
-    private ChatSystem(IReadOnlyList<PostgresServer> databases, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings, bool traceSends)
+    private ChatSystem(IReadOnlyList<PostgresServer> databases, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings, bool traceSends, string environmentName)
     {
         Databases = databases;
         Redis = redis;
         _gatewaySettings = gatewaySettings;
         _tracing = traceSends ? "true" : "false";
+        _environmentName = environmentName;
     }
 
     /// <summary>The first shard's database: with one database, every shard's.</summary>
@@ -70,16 +72,18 @@ public sealed class ChatSystem : IAsyncDisposable
     /// <param name="databasePerShard">One PostgreSQL server per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
     /// <param name="gatewayUrl">Where the first gateway listens, when a caller must know it before it starts (a web client host).</param>
     /// <param name="traceSends">Every send traced for its message path, as ./run runs it (tests); off as shipped (benchmarks).</param>
+    /// <param name="environmentName">Every host's environment: Development for tests, Production as ./run starts them.</param>
     public static async Task<ChatSystem> StartAsync(
         IReadOnlyDictionary<string, string>? gatewaySettings = null,
         PostgresDurability durability = PostgresDurability.Relaxed,
         bool databasePerShard = false,
         Uri? gatewayUrl = null,
-        bool traceSends = true)
+        bool traceSends = true,
+        string environmentName = HostProcess.TestEnvironment)
     {
         var databases = await Task.WhenAll(Enumerable.Range(0, databasePerShard ? ShardCount : 1).Select(_ => PostgresServer.StartAsync(durability)));
         var redis = await RedisServer.StartAsync();
-        var system = new ChatSystem(databases, redis, gatewaySettings ?? new Dictionary<string, string>(), traceSends);
+        var system = new ChatSystem(databases, redis, gatewaySettings ?? new Dictionary<string, string>(), traceSends, environmentName);
         try
         {
             for (var shard = 0; shard < ShardCount; shard++)
@@ -123,7 +127,7 @@ public sealed class ChatSystem : IAsyncDisposable
             settings[$"ConnectionStrings__Postgres_{shardOfDatabase}"] = Databases[shardOfDatabase].ConnectionString();
         }
 
-        var silo = HostProcess.Start("Silo", $"silo-{shard}", settings);
+        var silo = HostProcess.Start("Silo", $"silo-{shard}", settings, environmentName: _environmentName);
         _silos.Add(silo);
         return silo;
     }
@@ -163,7 +167,7 @@ public sealed class ChatSystem : IAsyncDisposable
 
         for (var index = 0; index < _gateways.Count; index++)
         {
-            _gateways[index] = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(_gatewayUrls[index], _dashboardUrls[index], _gatewayOwnSettings[index]));
+            _gateways[index] = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(_gatewayUrls[index], _dashboardUrls[index], _gatewayOwnSettings[index]), environmentName: _environmentName);
         }
 
         await Task.WhenAll(_gateways.Zip(_gatewayUrls).Select(pair => WaitUntilHealthyAsync(pair.Second, pair.First)));
@@ -189,7 +193,7 @@ public sealed class ChatSystem : IAsyncDisposable
         url ??= new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}/dashboard/");
         _gatewayOwnSettings.Add(settings ?? new Dictionary<string, string>());
-        var gateway = HostProcess.Start("Gateway", $"gateway-{_gateways.Count}", GatewayEnvironment(url, dashboard, _gatewayOwnSettings[^1]));
+        var gateway = HostProcess.Start("Gateway", $"gateway-{_gateways.Count}", GatewayEnvironment(url, dashboard, _gatewayOwnSettings[^1]), environmentName: _environmentName);
         _gateways.Add(gateway);
         _gatewayUrls.Add(url);
         _dashboardUrls.Add(dashboard);
@@ -228,7 +232,7 @@ public sealed class ChatSystem : IAsyncDisposable
     public async Task StartGatewayAgainAsync(int index)
     {
         var url = _gatewayUrls[index];
-        var replacement = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(url, _dashboardUrls[index], _gatewayOwnSettings[index]));
+        var replacement = HostProcess.Start("Gateway", $"gateway-{index}-restarted", GatewayEnvironment(url, _dashboardUrls[index], _gatewayOwnSettings[index]), environmentName: _environmentName);
         _gateways[index] = replacement;
         await WaitUntilHealthyAsync(url, replacement);
     }

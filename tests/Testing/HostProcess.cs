@@ -23,6 +23,12 @@ public sealed class HostProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>
+    /// The hosts' environment in tests: ASP.NET Core validates service lifetimes in it, so a mis-scoped service fails a
+    /// test instead of a user. ./run starts them in Production.
+    /// </summary>
+    public const string TestEnvironment = "Development";
+
     public string Name { get; }
 
     /// <summary>The operating system's process id, e.g. to read its memory from /proc or attach a diagnostics client.</summary>
@@ -49,7 +55,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="name">What the output and failures call it.</param>
     /// <param name="environment">Settings as environment variables (ConnectionStrings__Postgres, ...).</param>
     /// <param name="arguments">Command-line arguments after the host's dll (a verb such as split-databases).</param>
-    public static HostProcess Start(string project, string name, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? arguments = null)
+    /// <param name="environmentName">DOTNET_ENVIRONMENT and ASPNETCORE_ENVIRONMENT: Development or Production.</param>
+    public static HostProcess Start(
+        string project, string name, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? arguments = null, string environmentName = TestEnvironment)
     {
         var folder = RepositoryLayout.HostOutput(project);
         var info = new ProcessStartInfo("dotnet")
@@ -64,8 +72,8 @@ public sealed class HostProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
-        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["DOTNET_ENVIRONMENT"] = environmentName;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName;
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace WhatsApp.Testing;
@@ -39,6 +40,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>The cluster's files (initdb's -D).</summary>
     public string DataDirectory { get; }
+
+    /// <summary>
+    /// The running postmaster, the parent of every backend and helper process (pg_ctl leaves it running on its own, so
+    /// its id comes from the first line of postmaster.pid).
+    /// </summary>
+    public int ServerProcessId => int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
     public string ConnectionString(string database = "whatsapp") =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Pooling=true;Timeout=5";

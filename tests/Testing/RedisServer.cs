@@ -25,6 +25,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The running redis-server process (a new one after a restart).</summary>
+    public int ProcessId => _process.Id;
+
     public string Configuration => $"127.0.0.1:{Port}";
 
     public static async Task<RedisServer> StartAsync()

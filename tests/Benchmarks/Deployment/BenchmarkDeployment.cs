@@ -26,6 +26,10 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
 
     public IReadOnlyList<int> SiloProcessIds => [.. System.RunningSilos.Select(silo => silo.Id)];
 
+    /// <summary>Where every silo and gateway serves its metrics (Prometheus text): each shard's silo on its metrics port, each gateway on its own address.</summary>
+    public IReadOnlyList<Uri> MetricsUrls =>
+        [.. Enumerable.Range(0, ChatSystem.ShardCount).Select(System.SiloMetricsUrl), .. System.GatewayUrls.Select(gateway => new Uri(gateway, "/metrics"))];
+
     /// <param name="databasePerShard">One PostgreSQL per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
     /// <param name="smoke">A smoke run: subscriptions are renewed every 2 s instead of 20, so waiting for a renewal is short.</param>
     /// <param name="traced">Every send traced, as ./run runs the cluster; otherwise as shipped (untraced).</param>
@@ -50,7 +54,8 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
             settings["Gateway__ObserverRenewInterval"] = "00:00:02";
         }
 
-        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard, traceSends: traced);
+        // Production, as ./run starts the hosts: Development's service-lifetime validation is not what users run.
+        var system = await ChatSystem.StartAsync(settings, PostgresDurability.AsShipped, databasePerShard, traceSends: traced, environmentName: "Production");
         return new BenchmarkDeployment(system);
     }
 

@@ -10,9 +10,10 @@ public sealed record BenchmarkGroup(long Id, IReadOnlyList<int> Members);
 
 /// <summary>
 /// What a group window achieved: acknowledged sends, and deliveries (one per member's connection that got the message,
-/// the sender's own excluded), with the latency from each send to each of its deliveries.
+/// the sender's own excluded), with the latency from each send to each of its deliveries, and what each acknowledged
+/// send cost (absent when none was).
 /// </summary>
-public sealed record GroupLoadResult(double AckedPerSecond, double DeliveriesPerSecond, Percentiles? Ack, Percentiles? Delivery, int Errors, long Missing);
+public sealed record GroupLoadResult(double AckedPerSecond, double DeliveriesPerSecond, Percentiles? Ack, Percentiles? Delivery, int Errors, long Missing, ResourceUse? PerSend);
 
 /// <summary>Members of groups sending to their groups over REST, as many at once as the window allows.</summary>
 public static class GroupLoad
@@ -33,7 +34,8 @@ public static class GroupLoad
         return created;
     }
 
-    public static async Task<GroupLoadResult> RunAsync(BenchmarkDeployment deployment, ConnectedUsers users, IReadOnlyList<BenchmarkGroup> groups, int inFlight, TimeSpan duration, TimeSpan warmup)
+    public static async Task<GroupLoadResult> RunAsync(
+        BenchmarkDeployment deployment, ConnectedUsers users, IReadOnlyList<BenchmarkGroup> groups, int inFlight, TimeSpan duration, TimeSpan warmup, ResourceMeter meter)
     {
         var runId = Guid.NewGuid().ToString("N")[..8];
         var start = Stopwatch.GetTimestamp();
@@ -115,6 +117,7 @@ public static class GroupLoad
             }
         }
 
+        var spent = meter.MeasureAsync(windowStart, windowEnd);
         users.Delivered += OnDelivered;
         try
         {
@@ -137,7 +140,8 @@ public static class GroupLoad
             Percentiles.Of(ackLatencies),
             Percentiles.Of(deliveryLatencies),
             errors,
-            outstanding.Values.Where(send => InWindow(send.SentAt)).Sum(send => (long)Volatile.Read(ref send.Remaining)));
+            outstanding.Values.Where(send => InWindow(send.SentAt)).Sum(send => (long)Volatile.Read(ref send.Remaining)),
+            (await spent).Per(acked));
     }
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);

@@ -37,8 +37,11 @@ public sealed record LoadShape(SendChannel Channel, int InFlight, TimeSpan Durat
         + (Pairing == Pairing.Steady ? ", steady pairs" : "");
 }
 
-/// <summary>What a load window achieved. Latencies are from the send to its acknowledgement and to the recipient's event.</summary>
-public sealed record LoadResult(double AckedPerSecond, double DeliveredPerSecond, Percentiles? Ack, Percentiles? Delivery, int Errors, int Undelivered);
+/// <summary>
+/// What a load window achieved, and what each acknowledged send cost (absent when none was). Latencies are from the send
+/// to its acknowledgement and to the recipient's event.
+/// </summary>
+public sealed record LoadResult(double AckedPerSecond, double DeliveredPerSecond, Percentiles? Ack, Percentiles? Delivery, int Errors, int Undelivered, ResourceUse? PerSend);
 
 /// <summary>Sends between pairs of connected users, each with a fresh clientMessageId.</summary>
 public static class SendLoad
@@ -49,7 +52,7 @@ public static class SendLoad
     /// <summary>Users 0 and 1, 2 and 3, ... are partners; with an odd count the last one writes to the first.</summary>
     private static int PartnerOf(int user, int count) => (user ^ 1) < count ? user ^ 1 : 0;
 
-    public static async Task<LoadResult> RunAsync(BenchmarkDeployment deployment, ConnectedUsers users, LoadShape shape)
+    public static async Task<LoadResult> RunAsync(BenchmarkDeployment deployment, ConnectedUsers users, LoadShape shape, ResourceMeter meter)
     {
         var runId = Guid.NewGuid().ToString("N")[..8];
         var start = Stopwatch.GetTimestamp();
@@ -128,6 +131,7 @@ public static class SendLoad
             }
         }
 
+        var spent = meter.MeasureAsync(windowStart, windowEnd);
         users.Delivered += OnDelivered;
         try
         {
@@ -150,7 +154,8 @@ public static class SendLoad
             Percentiles.Of(ackLatencies),
             Percentiles.Of(deliveryLatencies),
             errors,
-            undelivered.Values.Count(InWindow));
+            undelivered.Values.Count(InWindow),
+            (await spent).Per(acked));
     }
 
     private static async Task<bool> SendAsync(BenchmarkDeployment deployment, ConnectedUsers users, SendChannel channel, int from, long toUserId, string content, string clientMessageId)

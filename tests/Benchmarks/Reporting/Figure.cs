@@ -27,4 +27,6 @@ public static class Units
     public const string Count = "count";
     public const string Kilobytes = "KB";
     public const string Megabytes = "MB";
+    public const string MessagesPerSend = "messages/send";
+    public const string CpuMillisecondsPerSend = "CPU ms/send";
 }

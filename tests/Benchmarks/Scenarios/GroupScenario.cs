@@ -28,10 +28,11 @@ public sealed class GroupScenario : Scenario
         var users = await context.ConnectedUsersAsync();
         var inFlight = context.Options.InFlight[0];
         var members = _groups[0].Members.Count;
+        var meter = await context.ResourceMeterAsync();
         var result = await ScenarioContext.MeasureAsync(
             $"sending to groups of {members}, {inFlight} in flight",
-            () => GroupLoad.RunAsync(context.Deployment, users, _groups, inFlight, context.Options.Duration, context.Options.Warmup),
-            load => $"acked {load.AckedPerSecond:F0}/s, deliveries {load.DeliveriesPerSecond:F0}/s, send→delivery p99 {load.Delivery?.P99:F1} ms, missing {load.Missing}");
+            () => GroupLoad.RunAsync(context.Deployment, users, _groups, inFlight, context.Options.Duration, context.Options.Warmup, meter),
+            load => $"acked {load.AckedPerSecond:F0}/s, deliveries {load.DeliveriesPerSecond:F0}/s, send→delivery p99 {load.Delivery?.P99:F1} ms, missing {load.Missing}{ScenarioContext.CostPerSend(load.PerSend)}");
         var label = $"Groups of {members}, {inFlight} in flight";
         figures.Add("groups.acked", $"{label}: acked sends", Units.PerSecond, result.AckedPerSecond);
         figures.Add("groups.deliveries", $"{label}: deliveries (one per member's connection)", Units.PerSecond, result.DeliveriesPerSecond);
@@ -41,6 +42,7 @@ public sealed class GroupScenario : Scenario
         figures.Add("groups.missing", $"{label}: deliveries missing 10 s after the window", Units.Count, result.Missing);
         figures.AddRatio("groups.acked-per-ceiling", $"{label}: acked ÷ ceiling", result.AckedPerSecond, ceiling);
         figures.AddRatio("groups.deliveries-per-ceiling", $"{label}: deliveries ÷ ceiling", result.DeliveriesPerSecond, ceiling);
+        figures.AddCostPerSend("groups", label, result.PerSend);
         return figures;
     }
 }

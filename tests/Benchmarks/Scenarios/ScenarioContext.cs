@@ -4,6 +4,7 @@ using Spectre.Console;
 using WhatsApp.Benchmarks.Cli;
 using WhatsApp.Benchmarks.Deployment;
 using WhatsApp.Benchmarks.Load;
+using WhatsApp.Benchmarks.Measurement;
 
 namespace WhatsApp.Benchmarks.Scenarios;
 
@@ -11,6 +12,7 @@ namespace WhatsApp.Benchmarks.Scenarios;
 public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOptions options) : IAsyncDisposable
 {
     private ConnectedUsers? _connectedUsers;
+    private ResourceMeter? _resourceMeter;
 
     public BenchmarkDeployment Deployment { get; } = deployment;
 
@@ -19,6 +21,9 @@ public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOpt
     /// <summary>The users of the throughput, latency and cold-start scenarios, registered and connected on first use.</summary>
     public async Task<ConnectedUsers> ConnectedUsersAsync() =>
         _connectedUsers ??= await ConnectedUsers.RegisterAsync(Deployment, Options.Users, "senders and recipients");
+
+    /// <summary>What every load window costs the deployment: CPU time and Orleans messages, read around the window.</summary>
+    public async Task<ResourceMeter> ResourceMeterAsync() => _resourceMeter ??= await ResourceMeter.CreateAsync(Deployment);
 
     /// <summary>
     /// The INSERT ceiling of this run, over the same duration as the windows it is compared with: with a database per
@@ -36,11 +41,12 @@ public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOpt
     {
         // Outside the spinner: registering shows a progress bar of its own, and Spectre shows one live display at a time.
         var users = await ConnectedUsersAsync();
+        var meter = await ResourceMeterAsync();
         return await MeasureAsync(
             $"sending: {shape}",
-            () => SendLoad.RunAsync(Deployment, users, shape),
+            () => SendLoad.RunAsync(Deployment, users, shape, meter),
             result => string.Create(CultureInfo.InvariantCulture,
-                $"acked {result.AckedPerSecond:F0}/s, delivered {result.DeliveredPerSecond:F0}/s, send→delivery p99 {result.Delivery?.P99:F1} ms, errors {result.Errors}"));
+                $"acked {result.AckedPerSecond:F0}/s, delivered {result.DeliveredPerSecond:F0}/s, send→delivery p99 {result.Delivery?.P99:F1} ms, errors {result.Errors}{CostPerSend(result.PerSend)}"));
     }
 
     public LoadShape ClosedLoop(SendChannel channel, int inFlight) => new(channel, inFlight, Options.Duration, Options.Warmup);
@@ -55,6 +61,12 @@ public sealed class ScenarioContext(BenchmarkDeployment deployment, BenchmarkOpt
             return clock.Elapsed.TotalSeconds;
         },
         seconds => string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s"));
+
+    /// <summary>The cost of a send, for the line that reports a load window.</summary>
+    public static string CostPerSend(ResourceUse? perSend) => perSend is null
+        ? string.Empty
+        : string.Create(CultureInfo.InvariantCulture,
+            $"; per send: {perSend.OrleansMessages:F1} Orleans messages, {perSend.DeploymentCpuMilliseconds:F2} CPU ms (load generator {perSend.LoadGeneratorCpuMilliseconds:F2})");
 
     /// <summary>Runs one measured phase under a spinner and prints its outcome on a line of its own.</summary>
     public static async Task<T> MeasureAsync<T>(string description, Func<Task<T>> measure, Func<T, string> outcome)

@@ -14,6 +14,8 @@ public sealed class ThroughputScenario : Scenario
 
     public const string AckedPerCeilingKey = "acked-per-ceiling";
 
+    public const string DeliveredPerCeilingKey = "delivered-per-ceiling";
+
     public const string HubDeliveredPerCeilingKey = "hub.delivered-per-ceiling";
 
     public override async Task PrepareAsync(ScenarioContext context) => await context.ConnectedUsersAsync();
@@ -32,6 +34,7 @@ public sealed class ThroughputScenario : Scenario
                 var prefix = $"{channel.ToString().ToLowerInvariant()}-{inFlight}";
                 figures.AddLoad(prefix, $"{channel}, {inFlight} in flight", result);
                 figures.AddRatio($"{prefix}.{AckedPerCeilingKey}", $"{channel}, {inFlight} in flight: acked ÷ ceiling", result.AckedPerSecond, ceiling);
+                figures.AddRatio($"{prefix}.{DeliveredPerCeilingKey}", $"{channel}, {inFlight} in flight: delivered ÷ ceiling", result.DeliveredPerSecond, ceiling);
                 if (channel == SendChannel.Hub)
                 {
                     bestHubDelivered = Math.Max(bestHubDelivered, result.DeliveredPerSecond);
@@ -45,6 +48,7 @@ public sealed class ThroughputScenario : Scenario
         var steadyPrefix = $"rest-{inFlightSteady}-steady";
         figures.AddLoad(steadyPrefix, $"Rest, {inFlightSteady} in flight, steady pairs", steady);
         figures.AddRatio($"{steadyPrefix}.{AckedPerCeilingKey}", $"Rest, {inFlightSteady} in flight, steady pairs: acked ÷ ceiling", steady.AckedPerSecond, ceiling);
+        figures.AddRatio($"{steadyPrefix}.{DeliveredPerCeilingKey}", $"Rest, {inFlightSteady} in flight, steady pairs: delivered ÷ ceiling", steady.DeliveredPerSecond, ceiling);
 
         figures.AddRatio(HubDeliveredPerCeilingKey, "Hub: delivered ÷ ceiling (best in-flight level)", bestHubDelivered, ceiling);
         return figures;
