@@ -13,6 +13,45 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     private const string RenewedUsers = "whatsapp_gateway_listener_renewal_users";
     private const string Renewed = "outcome=\"renewed\"", Failed = "outcome=\"failed\"";
 
+    [Fact(Timeout = 180_000)]
+    public async Task ShardClient_ItsSiloDiesAndComesBack_CallsGoThroughTheMainClientMeanwhileThenStraightToTheSiloAgain()
+    {
+        await using var system = await ChatSystem.StartAsync();
+        try
+        {
+            using var anonymous = new ChatApi(system.GatewayUrl);
+            // Conversations live on the shard of their lower id: both on shard 1.
+            var (alice, aliceAuth) = await anonymous.RegisterAsync(TestIds.User(shard: 1));
+            var (_, bobAuth) = await anonymous.RegisterAsync(TestIds.User(shard: 1));
+            await ConnectedShardClientsAsync(system, "every shard's client connected", [1, 1, 1]);
+            await alice.SendAsync(bobAuth.UserId, "through shard 1's own client");
+
+            await system.SiloOf(1).KillAsync();
+            await ConnectedShardClientsAsync(system, "shard 1's client disconnected", [1, 0, 1]);
+            // Once the cluster has placed shard 1's grains elsewhere, the main client reaches them.
+            await Eventually.SucceedsAsync(() => alice.SendAsync(bobAuth.UserId, "while shard 1 is down", "outage-send"), RecoveryBound, "a send while shard 1 is down");
+
+            system.StartSilo(1);
+            await ConnectedShardClientsAsync(system, "shard 1's client connected again", [1, 1, 1]);
+            await alice.SendAsync(bobAuth.UserId, "through shard 1's own client again");
+            Assert.Equal(3, (await alice.HistoryAsync(aliceAuth.UserId, bobAuth.UserId)).Messages.Count);
+            alice.Dispose();
+        }
+        catch
+        {
+            output.WriteLine(system.Logs());
+            throw;
+        }
+    }
+
+    private static Task<IReadOnlyList<PrometheusSample>> ConnectedShardClientsAsync(ChatSystem system, string what, int[] connected) =>
+        Eventually.ReturnsAsync(
+            () => PrometheusSample.ScrapeAsync(system.GatewayUrl),
+            samples => Enumerable.Range(0, ChatSystem.ShardCount).All(shard =>
+                PrometheusSample.Total(samples, "whatsapp_gateway_shard_client_connected", $"shard=\"{shard}\"") == connected[shard]),
+            RecoveryBound,
+            what);
+
     [Fact(Timeout = 300_000)]
     public async Task Cluster_AllSilosDieAndRestart_ApiAnswers503ThenTheGatewayRecoversByItselfWithEverythingIntact()
     {

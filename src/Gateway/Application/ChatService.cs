@@ -256,7 +256,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     private async Task<ChatResult<SendReceipt>> SendToAsync(ConversationId conversation, long caller, OutgoingMessage message)
     {
         var key = conversation.ToString();
-        Task<ChatResult<SendReceipt>> Send(IGrainFactory grains) =>
+        Task<ChatResult<SendReceipt>> Send(ShardRoutedGrains grains) =>
             grains.GetGrain<IConversationGrain>(key).SendAsync(caller, message.Content ?? string.Empty, message.ClientMessageId, message.ReplyToSequence);
         return message.ClientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
     }
@@ -278,7 +278,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
             return new ChatResult(conversation.Error);
         }
 
-        Task<ChatResult> Call(IGrainFactory grains) => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString()));
+        Task<ChatResult> Call(ShardRoutedGrains grains) => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString()));
         return retry ? await cluster.RetryAsync(Call) : await cluster.OnceAsync(Call);
     }
 

@@ -73,7 +73,7 @@ public sealed class GroupService(ChatCluster cluster)
             return ChatResult.Fail<GroupView>(ChatErrorCode.UnknownGroup, $"There is no group {groupId}.");
         }
 
-        Task<ChatResult<GroupView>> Call(IGrainFactory grains) => call(grains.GetGrain<IGroupGrain>(groupId));
+        Task<ChatResult<GroupView>> Call(ShardRoutedGrains grains) => call(grains.GetGrain<IGroupGrain>(groupId));
         return retry ? await cluster.RetryAsync(Call, cancellationToken) : await cluster.OnceAsync(Call);
     }
 }

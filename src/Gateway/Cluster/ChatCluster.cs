@@ -14,7 +14,7 @@ namespace WhatsApp.Gateway.Cluster;
 /// request holds a connection): it is a 503 at once. Any other exception is a bug or a refusal that a retry cannot
 /// cure: it is not retried, and the API answers 500.
 /// </summary>
-public sealed partial class ChatCluster(IClusterClient client, IOptions<GatewayApiOptions> options, ILogger<ChatCluster> logger)
+public sealed partial class ChatCluster(IClusterClient client, ShardRoutedGrains grains, IOptions<GatewayApiOptions> options, ILogger<ChatCluster> logger)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
 
@@ -25,7 +25,7 @@ public sealed partial class ChatCluster(IClusterClient client, IOptions<GatewayA
     public IClusterClient Client => client;
 
     /// <summary>Runs a call that is safe to repeat (a read, or a write the grain deduplicates).</summary>
-    public async Task<T> RetryAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken = default)
+    public async Task<T> RetryAsync<T>(Func<ShardRoutedGrains, Task<T>> call, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var delay = FirstDelay;
@@ -34,7 +34,7 @@ public sealed partial class ChatCluster(IClusterClient client, IOptions<GatewayA
             try
             {
                 // A try abandoned here still runs to its end; repeating it is safe, which is why only these calls get it.
-                return await call(client).WaitAsync(options.Value.ClusterAttemptTimeout, cancellationToken);
+                return await call(grains).WaitAsync(options.Value.ClusterAttemptTimeout, cancellationToken);
             }
             catch (Exception exception) when (IsSiloFailure(exception) && clock.Elapsed + delay < options.Value.ClusterRetryBudget)
             {
@@ -50,11 +50,11 @@ public sealed partial class ChatCluster(IClusterClient client, IOptions<GatewayA
     }
 
     /// <summary>Runs a call that must not be repeated blindly; a transient failure becomes a 503 the client may retry.</summary>
-    public async Task<T> OnceAsync<T>(Func<IGrainFactory, Task<T>> call)
+    public async Task<T> OnceAsync<T>(Func<ShardRoutedGrains, Task<T>> call)
     {
         try
         {
-            return await call(client);
+            return await call(grains);
         }
         catch (Exception exception) when (Unavailable(exception) is { } unavailable)
         {

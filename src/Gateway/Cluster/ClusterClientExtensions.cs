@@ -16,9 +16,10 @@ public static partial class ClusterClientExtensions
     /// </summary>
     public static IHostApplicationBuilder AddChatClusterClient(this IHostApplicationBuilder builder)
     {
-        var redis = builder.Configuration[ClusterDefaults.RedisKey] ?? ClusterDefaults.Redis;
-        var clusterId = builder.Configuration[ClusterDefaults.ClusterIdKey] ?? ClusterDefaults.ClusterId;
-        var serviceId = builder.Configuration[ClusterDefaults.ServiceIdKey] ?? ClusterDefaults.ServiceId;
+        var cluster = new ChatClusterAddress(
+            builder.Configuration[ClusterDefaults.RedisKey] ?? ClusterDefaults.Redis,
+            builder.Configuration[ClusterDefaults.ClusterIdKey] ?? ClusterDefaults.ClusterId,
+            builder.Configuration[ClusterDefaults.ServiceIdKey] ?? ClusterDefaults.ServiceId);
         var observerExpiry = builder.Configuration.GetValue(ClusterDefaults.ObserverExpiryKey, ClusterDefaults.ObserverExpiry);
 
         builder.Services.AddOptions<ShardOptions>().BindConfiguration(ShardOptions.SectionName)
@@ -45,29 +46,43 @@ public static partial class ClusterClientExtensions
                 gateway => gateway.ClusterAttemptTimeout > TimeSpan.Zero && gateway.ClusterAttemptTimeout <= gateway.ClusterCallTimeout,
                 "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout.")
             .ValidateOnStart();
+        builder.Services.AddSingleton(cluster);
         builder.Services.AddSingleton<ChatCluster>();
+        builder.Services.AddSingleton<ShardRoutedGrains>();
+        builder.Services.AddSingleton<ShardClients>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ShardClients>());
         builder.UseOrleansClient(client =>
         {
-            client.UseRedisClustering(options =>
-            {
-                options.ConfigurationOptions = ConfigurationOptions.Parse(redis);
-                options.ConfigurationOptions.AbortOnConnectFail = false;
-            });
-            client.Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = clusterId;
-                options.ServiceId = serviceId;
-            });
-            client.Services.AddOptions<ClientMessagingOptions>().Configure<IOptions<GatewayApiOptions>>(
-                (messaging, gateway) => messaging.ResponseTimeout = gateway.Value.ClusterCallTimeout);
-            client.Services.AddOptions<GatewayOptions>().Configure<IOptions<GatewayApiOptions>>(
-                (silos, gateway) => silos.GatewayListRefreshPeriod = gateway.Value.SiloListRefreshInterval);
-            client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
-            // W3C trace context on the calls to the silos (and on their calls back to this gateway's observers).
-            client.AddActivityPropagation();
+            client.UseChatCluster(cluster);
             client.AddDashboard();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// What every Orleans client of the gateway shares: the cluster (through Redis), the timeouts of the gateway's
+    /// settings, waiting for the cluster at start, and trace context on every call.
+    /// </summary>
+    internal static IClientBuilder UseChatCluster(this IClientBuilder client, ChatClusterAddress cluster)
+    {
+        client.UseRedisClustering(options =>
+        {
+            options.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis);
+            options.ConfigurationOptions.AbortOnConnectFail = false;
+        });
+        client.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        client.Services.AddOptions<ClientMessagingOptions>().Configure<IOptions<GatewayApiOptions>>(
+            (messaging, gateway) => messaging.ResponseTimeout = gateway.Value.ClusterCallTimeout);
+        client.Services.AddOptions<GatewayOptions>().Configure<IOptions<GatewayApiOptions>>(
+            (silos, gateway) => silos.GatewayListRefreshPeriod = gateway.Value.SiloListRefreshInterval);
+        client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
+        // W3C trace context on the calls to the silos (and on their calls back to this gateway's observers).
+        client.AddActivityPropagation();
+        return client;
     }
 
     /// <summary>The gateway waits for the cluster at start instead of failing: silos may still be starting.</summary>
@@ -86,3 +101,6 @@ public static partial class ClusterClientExtensions
         private partial void LogWaiting(int attempt, string reason);
     }
 }
+
+/// <summary>Where the cluster is: its membership store and its ids.</summary>
+public sealed record ChatClusterAddress(string Redis, string ClusterId, string ServiceId);

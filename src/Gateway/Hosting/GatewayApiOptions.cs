@@ -29,6 +29,12 @@ public sealed class GatewayApiOptions
     /// </summary>
     public TimeSpan TokenVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Whether the gateway keeps a client per shard, connected to that shard's silo alone, and sends each call through the
+    /// one owning its grain's shard (otherwise a silo forwards two calls in three). Off: every call through one client.
+    /// </summary>
+    public bool ShardClients { get; set; } = true;
+
     /// <summary>How often the gateway compares the cluster's active silos with the last ones, to tell clients to catch up when one left.</summary>
     public TimeSpan SiloWatchInterval { get; set; } = TimeSpan.FromSeconds(2);
 

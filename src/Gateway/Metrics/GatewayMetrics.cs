@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Realtime;
+using WhatsApp.Grains.Abstractions.Ids;
 
 namespace WhatsApp.Gateway.Metrics;
 
@@ -27,9 +30,15 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _shardHealthReads;
     private readonly Counter<long> _passwordHashIterations;
 
-    public GatewayMetrics(IMeterFactory meters, UserEventBridge events)
+    public GatewayMetrics(IMeterFactory meters, UserEventBridge events, ShardClients shardClients, IOptions<ShardOptions> shards)
     {
         var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge(
+            "whatsapp.gateway.shard_client.connected",
+            () => Enumerable.Range(0, shards.Value.Count).Select(shard =>
+                new Measurement<int>(shardClients.ConnectedTo(shard) is null ? 0 : 1, new KeyValuePair<string, object?>("shard", shard))),
+            unit: "{client}",
+            description: "Whether the gateway's own client of each shard is connected to the shard's silo (1), so its calls go straight there, or not (0: they go through the main client).");
         meter.CreateObservableGauge(
             "whatsapp.gateway.connected_users",
             () => events.ConnectedUsers,

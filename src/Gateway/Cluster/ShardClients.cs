@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Options;
+using Orleans.Messaging;
+using WhatsApp.Gateway.Hosting;
+using WhatsApp.Grains.Abstractions.Ids;
+
+namespace WhatsApp.Gateway.Cluster;
+
+/// <summary>
+/// One Orleans client per shard, beside the gateway's main client, each connected only to the silo that owns its shard
+/// (<see cref="ShardGatewayListProvider"/>). Orleans' client sends a grain's calls through whichever silo it picked for
+/// the grain, two times in three not the one hosting it, which then forwards the call and the answer; a shard's own
+/// client makes that hop unnecessary. A client counts as connected while its connection to the silo is open; while it
+/// is not, calls go through the main client, and the client is probed until its silo answers again.
+/// </summary>
+public sealed partial class ShardClients(
+    ChatClusterAddress cluster,
+    IOptions<ShardOptions> shards,
+    IOptions<GatewayApiOptions> options,
+    ILoggerFactory loggers,
+    ILogger<ShardClients> logger) : BackgroundService
+{
+    private readonly List<ShardClient> _clients = [];
+
+    // What callers read: set once the clients exist, emptied when they stop.
+    private ShardClient[] _published = [];
+
+    /// <summary>The client connected to the silo owning the shard, or null (none, or not connected now).</summary>
+    public IGrainFactory? ConnectedTo(int shard)
+    {
+        var clients = Volatile.Read(ref _published);
+        return shard < clients.Length && clients[shard].IsConnected ? clients[shard].Client : null;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.ShardClients)
+        {
+            return;
+        }
+
+        for (var shard = 0; shard < shards.Value.Count; shard++)
+        {
+            _clients.Add(new ShardClient(Build(shard)));
+        }
+
+        Volatile.Write(ref _published, [.. _clients]);
+        // Each waits for its silo on its own (its connection retry filter keeps trying): a shard that is down when the
+        // gateway starts holds up neither the gateway nor the other shards.
+        var starting = _clients.Select(client => client.Host.StartAsync(stoppingToken)).ToList();
+        using var timer = new PeriodicTimer(options.Value.SiloWatchInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            for (var shard = 0; shard < _clients.Count; shard++)
+            {
+                if (starting[shard].IsCompletedSuccessfully && !_clients[shard].IsConnected)
+                {
+                    await ProbeAsync(shard, _clients[shard]);
+                }
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        Volatile.Write(ref _published, []);
+        foreach (var client in _clients)
+        {
+            try
+            {
+                await client.Host.StopAsync(cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                LogStopFailed(exception);
+            }
+
+            client.Host.Dispose();
+        }
+    }
+
+    private IHost Build(int shard)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddSingleton(options);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseChatCluster(cluster);
+            client.Services.AddSingleton<IGatewayListProvider>(services => ActivatorUtilities.CreateInstance<ShardGatewayListProvider>(services, shard));
+            client.Services.AddSingleton<ConnectionCount>();
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<ConnectionCount>());
+        });
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// A call through a client that lost its silo: it opens a connection as soon as the silo is back in the membership
+    /// table (nothing else would, since no call goes through the client meanwhile).
+    /// </summary>
+    private async Task ProbeAsync(int shard, ShardClient client)
+    {
+        try
+        {
+            await client.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(options.Value.ClusterAttemptTimeout);
+            LogReconnected(shard);
+        }
+        catch (Exception exception)
+        {
+            // Its silo is still away; the main client carries the shard's calls meanwhile.
+            var error = exception.GetType().Name;
+            LogProbeFailed(shard, error);
+        }
+    }
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Shard {Shard}'s client reached its silo again: its calls go straight there")]
+    private partial void LogReconnected(int shard);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Shard {Shard}'s silo is not reachable yet ({Error}); its calls go through the main client")]
+    private partial void LogProbeFailed(int shard, string error);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "A shard's client did not stop cleanly")]
+    private partial void LogStopFailed(Exception exception);
+
+    private sealed class ShardClient(IHost host)
+    {
+        public IHost Host { get; } = host;
+
+        public IClusterClient Client { get; } = host.Services.GetRequiredService<IClusterClient>();
+
+        public bool IsConnected => Host.Services.GetRequiredService<ConnectionCount>().Gateways > 0;
+    }
+
+    /// <summary>How many silos a client is connected to, as Orleans reports it (for a shard's client, zero or one).</summary>
+    private sealed class ConnectionCount : IClusterConnectionStatusObserver
+    {
+        private int _gateways;
+
+        public int Gateways => Volatile.Read(ref _gateways);
+
+        public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered) =>
+            Volatile.Write(ref _gateways, currentNumberOfGateways);
+
+        public void NotifyClusterConnectionLost() => Volatile.Write(ref _gateways, 0);
+    }
+}
