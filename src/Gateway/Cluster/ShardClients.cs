@@ -46,15 +46,19 @@ public sealed partial class ShardClients(
         Volatile.Write(ref _published, [.. _clients]);
         // Each waits for its silo on its own (its connection retry filter keeps trying): a shard that is down when the
         // gateway starts holds up neither the gateway nor the other shards.
-        var starting = _clients.Select(client => client.Host.StartAsync(stoppingToken)).ToList();
+        foreach (var client in _clients)
+        {
+            _ = client.StartAsync(stoppingToken);
+        }
+
         using var timer = new PeriodicTimer(options.Value.SiloWatchInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             for (var shard = 0; shard < _clients.Count; shard++)
             {
-                if (starting[shard].IsCompletedSuccessfully && !_clients[shard].IsConnected)
+                if (_clients[shard] is { IsStarted: true, IsConnected: false } disconnected)
                 {
-                    await ProbeAsync(shard, _clients[shard]);
+                    await ProbeAsync(shard, disconnected);
                 }
             }
         }
@@ -125,11 +129,23 @@ public sealed partial class ShardClients(
 
     private sealed class ShardClient(IHost host)
     {
+        private readonly ConnectionCount _connections = host.Services.GetRequiredService<ConnectionCount>();
+        private volatile bool _isStarted;
+
         public IHost Host { get; } = host;
 
         public IClusterClient Client { get; } = host.Services.GetRequiredService<IClusterClient>();
 
-        public bool IsConnected => Host.Services.GetRequiredService<ConnectionCount>().Gateways > 0;
+        /// <summary>Whether the client has finished connecting once: before that it takes no calls, whatever it has opened.</summary>
+        public bool IsStarted => _isStarted;
+
+        public bool IsConnected => _isStarted && _connections.Gateways > 0;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await Host.StartAsync(cancellationToken);
+            _isStarted = true;
+        }
     }
 
     /// <summary>How many silos a client is connected to, as Orleans reports it (for a shard's client, zero or one).</summary>
