@@ -19,15 +19,13 @@ public sealed partial class ShardClients(
     ILoggerFactory loggers,
     ILogger<ShardClients> logger) : BackgroundService
 {
-    private readonly List<ShardClient> _clients = [];
-
-    // What callers read: set once the clients exist, emptied when they stop.
-    private ShardClient[] _published = [];
+    // One per shard, set once they exist and emptied when they stop; callers on any thread read it.
+    private volatile ShardClient[] _clients = [];
 
     /// <summary>The client connected to the silo owning the shard, or null (none, or not connected now).</summary>
     public IGrainFactory? ConnectedTo(int shard)
     {
-        var clients = Volatile.Read(ref _published);
+        var clients = _clients;
         return shard < clients.Length && clients[shard].IsConnected ? clients[shard].Client : null;
     }
 
@@ -38,15 +36,11 @@ public sealed partial class ShardClients(
             return;
         }
 
-        for (var shard = 0; shard < shards.Value.Count; shard++)
-        {
-            _clients.Add(new ShardClient(Build(shard)));
-        }
-
-        Volatile.Write(ref _published, [.. _clients]);
+        var clients = Enumerable.Range(0, shards.Value.Count).Select(shard => new ShardClient(Build(shard))).ToArray();
+        _clients = clients;
         // Each waits for its silo on its own (its connection retry filter keeps trying): a shard that is down when the
         // gateway starts holds up neither the gateway nor the other shards.
-        foreach (var client in _clients)
+        foreach (var client in clients)
         {
             _ = client.StartAsync(stoppingToken);
         }
@@ -54,9 +48,9 @@ public sealed partial class ShardClients(
         using var timer = new PeriodicTimer(options.Value.SiloWatchInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            for (var shard = 0; shard < _clients.Count; shard++)
+            for (var shard = 0; shard < clients.Length; shard++)
             {
-                if (_clients[shard] is { IsStarted: true, IsConnected: false } disconnected)
+                if (clients[shard] is { IsStarted: true, IsConnected: false } disconnected)
                 {
                     await ProbeAsync(shard, disconnected);
                 }
@@ -67,8 +61,9 @@ public sealed partial class ShardClients(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        Volatile.Write(ref _published, []);
-        foreach (var client in _clients)
+        var clients = _clients;
+        _clients = [];
+        foreach (var client in clients)
         {
             try
             {
