@@ -197,8 +197,16 @@ public sealed partial class UserGrain(
     /// </summary>
     private async Task PushAsync(DevicePush push)
     {
-        var unreachable = _gateways.All.Where(gateway => !gatewayOutboxes.TryPost(gateway, push)).ToList();
-        if (unreachable.Count == 0)
+        List<IGatewayObserver>? unreachable = null;
+        foreach (var gateway in _gateways.All)
+        {
+            if (!gatewayOutboxes.TryPost(gateway, push))
+            {
+                (unreachable ??= []).Add(gateway);
+            }
+        }
+
+        if (unreachable is null)
         {
             return;
         }
