@@ -87,6 +87,26 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Stops the server at once, as a crash would, keeping its data.</summary>
     public Task<string> StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP to the postmaster and every backend): connections stay open, every statement waits,
+    /// as a server stalled on its disk would hold them, until <see cref="ThawAsync"/>.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        // The postmaster first, so it starts no backend that the signal to its children would miss.
+        await SignalAsync("kill", "-STOP");
+        await SignalAsync("pkill", "-STOP", "-P");
+    }
+
+    public async Task ThawAsync()
+    {
+        await SignalAsync("pkill", "-CONT", "-P");
+        await SignalAsync("kill", "-CONT");
+    }
+
+    private Task<string> SignalAsync(string tool, params string[] options) =>
+        ExternalProcess.RunAsync(tool, [.. options, ServerProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
     public async Task<T?> QueryScalarAsync<T>(string sql, string database = "whatsapp")
     {
         await using var connection = new NpgsqlConnection(ConnectionString(database));

@@ -256,9 +256,23 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     private async Task<ChatResult<SendReceipt>> SendToAsync(ConversationId conversation, long caller, OutgoingMessage message)
     {
         var key = conversation.ToString();
-        Task<ChatResult<SendReceipt>> Send(ShardRoutedGrains grains) =>
-            grains.GetGrain<IConversationGrain>(key).SendAsync(caller, message.Content ?? string.Empty, message.ClientMessageId, message.ReplyToSequence);
-        return message.ClientMessageId is null ? await cluster.OnceAsync(Send) : await cluster.RetryAsync(Send);
+        var tries = 0;
+        Task<ChatResult<SendReceipt>> Send(ShardRoutedGrains grains)
+        {
+            tries++;
+            return grains.GetGrain<IConversationGrain>(key).SendAsync(caller, message.Content ?? string.Empty, message.ClientMessageId, message.ReplyToSequence);
+        }
+
+        if (message.ClientMessageId is null)
+        {
+            return await cluster.OnceAsync(Send);
+        }
+
+        var sent = await cluster.RetryAsync(Send);
+        // A later try that finds the message stored found this request's own earlier try, which stored it but was not
+        // waited for (a slow first write): the client sent it once, so it is created. A client that had also sent it
+        // before gets the same message either way.
+        return tries > 1 && sent is { IsSuccess: true, Value.WasDuplicate: true } ? ChatResult.Success(sent.Value with { WasDuplicate = false }) : sent;
     }
 
     /// <summary>An idempotent call on a conversation the caller names: retried through a silo failure.</summary>
