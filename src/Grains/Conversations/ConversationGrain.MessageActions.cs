@@ -57,7 +57,7 @@ public sealed partial class ConversationGrain
     }
 
     private ChatError? RefuseUnlessReadable(long userId, long sequence) =>
-        sequence >= 1 && sequence <= _lastSequence && (_timeline?.StayOf(userId)?.Covers(sequence) ?? true)
+        sequence >= 1 && sequence <= LastSequence && (_access!.ReadableBy(userId)?.Covers(sequence) ?? false)
             ? null
             : new ChatError(ChatErrorCode.InvalidSequence, $"There is no message {sequence} in this conversation that you can see.");
 
@@ -102,7 +102,7 @@ public sealed partial class ConversationGrain
     /// </summary>
     private async Task<ChatMessage> AnnounceChangeAsync(MessageRow row, ChatMessage message)
     {
-        if (row.Sequence == _lastSequence)
+        if (row.Sequence == LastSequence)
         {
             if (_groupLines is not null)
             {
@@ -110,11 +110,11 @@ public sealed partial class ConversationGrain
                 await _groupLines.IdleAsync();
             }
 
-            await _log!.RewritePreviewsAsync(row, Participants);
+            await _log!.RewritePreviewsAsync(row, _access!.Participants);
         }
 
         var current = WithStatusForSender(message);
-        _outbox.QueueChange(Readers(current).Append(current.FromUserId).Distinct(), current);
+        _outbox.QueueChange(_access!.ReadersOf(current).Append(current.FromUserId).Distinct(), current);
         return current;
     }
 }

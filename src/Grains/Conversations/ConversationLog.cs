@@ -9,7 +9,7 @@ namespace WhatsApp.Grains.Conversations;
 /// see them (the contract's Message; the grain sets the ticks), and its participants' chat-list lines and marks. The
 /// grain decides what is written and when, and numbers the messages; this knows how they are stored and read back.
 /// </summary>
-internal sealed class ConversationLog(ConversationId conversation, MessageLog log, int shardCount)
+internal sealed class ConversationLog(ConversationId conversation, MessageLog log, int shardCount) : ISequencedMessageStore
 {
     /// <summary>The newest sequence in storage (0 when the conversation has no message).</summary>
     public Task<long> LastSequenceAsync() => log.LastSequenceAsync(conversation);
@@ -27,7 +27,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     /// <summary>A group's timeline (who may read what), folded from its recorded changes.</summary>
     public async Task<GroupTimeline> ReadTimelineAsync()
     {
-        var timeline = new GroupTimeline();
+        var timeline = new GroupTimeline(conversation.First);
         foreach (var change in await log.ReadGroupChangesAsync(conversation))
         {
             timeline.Apply(change.Sequence, GroupChangeContent.Read(change.Content));
