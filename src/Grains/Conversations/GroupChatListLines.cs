@@ -10,92 +10,62 @@ namespace WhatsApp.Grains.Conversations;
 /// fails is retried on a timer; the grain rewrites every member's line when it activates, so lines a crash left behind
 /// are rebuilt from the message rows. Runs on the owning grain's scheduler.
 /// </summary>
-internal sealed partial class GroupChatListLines(IGrainBase grain, ConversationLog log, TimeSpan retryInterval, ILogger logger)
+internal sealed partial class GroupChatListLines
 {
-    private readonly Dictionary<long, ChatListUpdate> _pending = [];
-    private bool _isWriting;
-    private IGrainTimer? _retryTimer;
-    private TaskCompletionSource? _idle;
+    private readonly SerialOutbox<LinesToWrite> _outbox;
+    private readonly string _conversation;
+    private readonly ILogger _logger;
+
+    public GroupChatListLines(IGrainBase grain, ConversationLog log, TimeSpan retryInterval, ILogger logger)
+    {
+        _conversation = grain.GrainContext.GrainId.ToString();
+        _logger = logger;
+        _outbox = new SerialOutbox<LinesToWrite>(lines => log.WriteLinesAsync(lines.Lines), grain.RetryTimer(), retryInterval, LogLinesFailed);
+    }
 
     /// <summary>A member's line is to show this message (the newest they may see) and their own newest message so far.</summary>
-    public void Advance(long userId, MessageRow newest, long ownNewest)
-    {
-        var own = Math.Max(ownNewest, _pending.TryGetValue(userId, out var queued) ? queued.LastOwnSequence : 0);
-        _pending[userId] = new ChatListUpdate(userId, newest, own);
-        if (!_isWriting && _retryTimer is null)
-        {
-            _ = WriteAsync();
-        }
-    }
+    public void Advance(long userId, MessageRow newest, long ownNewest) =>
+        _outbox.Post(lines => lines.Advance(new ChatListUpdate(userId, newest, ownNewest)));
 
     /// <summary>Lines waiting to show this message show it as it stands now (after an edit or a delete).</summary>
-    public void Replace(MessageRow changed)
-    {
-        foreach (var line in _pending.Values.Where(line => line.LastMessage.Sequence == changed.Sequence).ToList())
-        {
-            _pending[line.UserId] = line with { LastMessage = changed };
-        }
-    }
+    public void Replace(MessageRow changed) => _outbox.Pending.Replace(changed);
 
     /// <summary>Completes when no line write is in flight (one that started before a change could still carry its old text).</summary>
-    public Task IdleAsync()
-    {
-        if (!_isWriting)
-        {
-            return Task.CompletedTask;
-        }
+    public Task IdleAsync() => _outbox.IdleAsync();
 
-        _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _idle.Task;
-    }
+    private void LogLinesFailed(Exception exception) => LogLinesFailed(exception, _conversation);
 
-    private async Task WriteAsync()
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The chat-list lines of {Conversation} could not be written; retrying")]
+    private partial void LogLinesFailed(Exception exception, string conversation);
+
+    /// <summary>At most one line per member: the newest message they may see, and the newest of their own.</summary>
+    private sealed class LinesToWrite : IOutboxBatch<LinesToWrite>
     {
-        _isWriting = true;
-        try
+        private readonly Dictionary<long, ChatListUpdate> _byMember = [];
+
+        public bool IsEmpty => _byMember.Count == 0;
+
+        public IReadOnlyList<ChatListUpdate> Lines => [.. _byMember.Values];
+
+        public void Advance(ChatListUpdate line) =>
+            _byMember[line.UserId] = _byMember.TryGetValue(line.UserId, out var queued)
+                ? line with { LastOwnSequence = Math.Max(line.LastOwnSequence, queued.LastOwnSequence) }
+                : line;
+
+        public void Replace(MessageRow changed)
         {
-            while (_pending.Count > 0)
+            foreach (var line in _byMember.Values.Where(line => line.LastMessage.Sequence == changed.Sequence).ToList())
             {
-                var lines = _pending.Values.ToList();
-                _pending.Clear();
-                try
-                {
-                    await log.WriteLinesAsync(lines);
-                }
-                catch (Exception exception)
-                {
-                    // Lines that advanced meanwhile are newer than these; the others go back to be written again.
-                    foreach (var line in lines.Where(line => !_pending.ContainsKey(line.UserId)))
-                    {
-                        _pending[line.UserId] = line;
-                    }
-
-                    LogLinesFailed(exception, grain.GrainContext.GrainId.ToString(), lines.Count);
-                    _retryTimer = grain.RegisterGrainTimer(RetryAsync, new GrainTimerCreationOptions(retryInterval, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-                    return;
-                }
+                _byMember[line.UserId] = line with { LastMessage = changed };
             }
         }
-        finally
+
+        public void Append(LinesToWrite later)
         {
-            _isWriting = false;
-            _idle?.SetResult();
-            _idle = null;
+            foreach (var line in later._byMember.Values)
+            {
+                Advance(line);
+            }
         }
     }
-
-    private Task RetryAsync(CancellationToken cancellationToken)
-    {
-        _retryTimer?.Dispose();
-        _retryTimer = null;
-        if (!_isWriting)
-        {
-            _ = WriteAsync(); // not awaited: the timer's turn would hold the grain's calls for the whole write
-        }
-
-        return Task.CompletedTask;
-    }
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The chat-list lines of {Conversation} for {Count} members could not be written; retrying")]
-    private partial void LogLinesFailed(Exception exception, string conversation, int count);
 }

@@ -6,15 +6,15 @@ namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
 /// What a conversation tells its participants' user grains (which push to their devices): committed messages, receipts
-/// and changed messages, in order for each participant, and independently between participants, so neither the conversation's next
-/// write nor any other participant waits for one who is slow or unreachable (their silo may have just died). An
-/// unreachable participant is retried on a grain timer, with what was queued for them meanwhile behind what failed;
+/// and changed messages, in order for each participant, and independently between participants, so neither the
+/// conversation's next write nor any other participant waits for one who is slow or unreachable (their silo may have just
+/// died). Each participant has a <see cref="SerialOutbox{TBatch}"/> of their own while something is on its way to them:
+/// an unreachable participant is retried on a grain timer, with what was queued for them meanwhile behind what failed;
 /// what they missed is durable already. Runs on the owning grain's scheduler.
 /// </summary>
 internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory grains, TimeSpan retryInterval, ILogger logger)
 {
-    private readonly Dictionary<long, Recipient> _recipients = [];
-    private IGrainTimer? _retryTimer;
+    private readonly Dictionary<long, SerialOutbox<Notifications>> _byParticipant = [];
 
     /// <summary>Queues committed messages (in sequence order) for every participant, after what is queued for each already.</summary>
     public void QueueMessages(IEnumerable<long> participants, IReadOnlyList<ChatMessage> messages) =>
@@ -31,98 +31,69 @@ internal sealed partial class ParticipantOutbox(IGrainBase grain, IGrainFactory 
     {
         foreach (var participant in participants)
         {
-            if (!_recipients.TryGetValue(participant, out var recipient))
+            if (!_byParticipant.TryGetValue(participant, out var outbox))
             {
-                _recipients[participant] = recipient = new Recipient(participant);
-            }
-
-            recipient.Pending.Add(notification);
-            if (!recipient.IsSending && !recipient.IsFailing)
-            {
-                _ = SendAsync(recipient);
-            }
-        }
-    }
-
-    /// <summary>Sends what is queued for one participant until nothing is left or a call fails (then the timer retries).</summary>
-    private async Task SendAsync(Recipient recipient)
-    {
-        recipient.IsSending = true;
-        try
-        {
-            while (recipient.Pending.Count > 0)
-            {
-                // Messages queued back to back go as one call; anything else goes on its own, in its place.
-                var taken = recipient.Pending[0].Messages is null ? 1 : recipient.Pending.TakeWhile(notification => notification.Messages is not null).Count();
-                var batch = recipient.Pending[..taken];
-                if (!await TryNotifyAsync(recipient.UserId, batch))
+                _byParticipant[participant] = outbox = new SerialOutbox<Notifications>(
+                    batch => NotifyAsync(participant, batch),
+                    grain.RetryTimer(),
+                    retryInterval,
+                    exception => LogNotificationFailed(exception.GetType().Name, participant, grain.GrainContext.GrainId.ToString()))
                 {
-                    recipient.IsFailing = true;
-                    _retryTimer ??= grain.RegisterGrainTimer(RetryFailingAsync, new GrainTimerCreationOptions(retryInterval, retryInterval) { KeepAlive = true });
-                    return;
-                }
-
-                recipient.Pending.RemoveRange(0, taken);
+                    Drained = () => _byParticipant.Remove(participant),
+                };
             }
 
-            _recipients.Remove(recipient.UserId);
-        }
-        finally
-        {
-            recipient.IsSending = false;
+            outbox.Post(batch => batch.Add(notification));
         }
     }
 
-    private Task RetryFailingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Tells one participant what is queued for them, a call at a time and in order; what a failed call left undelivered
+    /// stays in the batch, to go back in front of the queue.
+    /// </summary>
+    private async Task NotifyAsync(long userId, Notifications batch)
     {
-        var failing = _recipients.Values.Where(recipient => recipient.IsFailing).ToList();
-        foreach (var recipient in failing)
+        var user = grains.GetGrain<IUserGrain>(userId);
+        while (!batch.IsEmpty)
         {
-            recipient.IsFailing = false;
-            _ = SendAsync(recipient);
-        }
-
-        if (failing.Count == 0)
-        {
-            _retryTimer?.Dispose();
-            _retryTimer = null;
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task<bool> TryNotifyAsync(long userId, List<Notification> batch)
-    {
-        try
-        {
-            var user = grains.GetGrain<IUserGrain>(userId);
-            await (batch[0] switch
+            var (call, taken) = batch.NextCall();
+            await (call switch
             {
                 { Receipt: { } receipt } => user.OnReceiptAsync(receipt),
                 { Changed: { } changed } => user.OnMessageChangedAsync(changed),
-                _ => user.OnMessagesAsync([.. batch.SelectMany(notification => notification.Messages!)]),
+                _ => user.OnMessagesAsync(call.Messages!),
             });
-            return true;
-        }
-        catch (Exception exception)
-        {
-            LogNotificationFailed(exception.GetType().Name, userId, grain.GrainContext.GrainId.ToString());
-            return false;
+            batch.Remove(taken);
         }
     }
 
     /// <summary>One of: new messages, a receipt, or a changed message.</summary>
     private sealed record Notification(IReadOnlyList<ChatMessage>? Messages, Receipt? Receipt, ChatMessage? Changed);
 
-    private sealed class Recipient(long userId)
+    /// <summary>One participant's notifications, in the order they are to arrive.</summary>
+    private sealed class Notifications : IOutboxBatch<Notifications>
     {
-        public long UserId { get; } = userId;
+        private readonly List<Notification> _queue = [];
 
-        public List<Notification> Pending { get; } = [];
+        public bool IsEmpty => _queue.Count == 0;
 
-        public bool IsSending { get; set; }
+        public void Add(Notification notification) => _queue.Add(notification);
 
-        public bool IsFailing { get; set; }
+        public void Append(Notifications later) => _queue.AddRange(later._queue);
+
+        /// <summary>Messages queued back to back go as one call; anything else goes on its own, in its place.</summary>
+        public (Notification Call, int Taken) NextCall()
+        {
+            if (_queue[0].Messages is null)
+            {
+                return (_queue[0], 1);
+            }
+
+            var messages = _queue.TakeWhile(notification => notification.Messages is not null).ToList();
+            return (new Notification([.. messages.SelectMany(notification => notification.Messages!)], null, null), messages.Count);
+        }
+
+        public void Remove(int taken) => _queue.RemoveRange(0, taken);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not reach user {UserId} for {Conversation} ({Error}); retrying")]
