@@ -107,9 +107,10 @@ public sealed class PostgresServer : IAsyncDisposable
     private Task<string> SignalAsync(string tool, params string[] options) =>
         ExternalProcess.RunAsync(tool, [.. options, ServerProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
 
+    /// <summary>One query on a connection of its own (not pooled: the tests restart this server under it).</summary>
     public async Task<T?> QueryScalarAsync<T>(string sql, string database = "whatsapp")
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync();

@@ -26,8 +26,11 @@ public sealed class ShardDatabaseGrain(ShardDatabases databases, ShardMap shardM
         try
         {
             using var bound = new CancellationTokenSource(ProbeBound);
-            await using var command = database.DataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(bound.Token);
+            await database.RunAsync(async source =>
+            {
+                await using var command = source.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(bound.Token);
+            });
             return new ShardDatabaseHealth(database.Name, IsUp: true, clock.Elapsed.TotalMilliseconds);
         }
         catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Npgsql;
 
 namespace WhatsApp.Grains.Storage;
@@ -17,6 +18,45 @@ public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string 
     public NpgsqlDataSource DataSource => dataSource;
 
     public string ServiceId => serviceId;
+
+    /// <summary>
+    /// Runs work that is safe to run twice (a read, or one statement whose repeat changes nothing). When its pooled
+    /// connection turns out to have died with an earlier server (after a restart every idle connection in the pool has),
+    /// that is no caller's error: the pool is cleared and the work runs once more, on a fresh connection. A server that
+    /// is still down fails the second try at once, as before.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<NpgsqlDataSource, Task<T>> work)
+    {
+        try
+        {
+            return await work(dataSource);
+        }
+        catch (Exception exception) when (IsLostConnection(exception))
+        {
+            dataSource.Clear();
+        }
+
+        return await work(dataSource);
+    }
+
+    /// <inheritdoc cref="RunAsync{T}"/>
+    public Task RunAsync(Func<NpgsqlDataSource, Task> work) => RunAsync(async source =>
+    {
+        await work(source);
+        return true;
+    });
+
+    /// <summary>
+    /// Whether a connection broke under the statement (the server closed it, restarted or went away) rather than the
+    /// server refusing the statement or taking too long: only then does a fresh connection help.
+    /// </summary>
+    public static bool IsLostConnection(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown } => true,
+        PostgresException => false,
+        NpgsqlException { InnerException: IOException or SocketException } => true,
+        _ => false,
+    };
 
     /// <summary>PostgreSQL keeps microseconds: times are cut to that before use, so what a client gets back at once equals what it reads later.</summary>
     public static DateTimeOffset StorablePrecision(DateTimeOffset time) =>

@@ -24,59 +24,68 @@ public sealed class ChatListStore(ShardDatabases databases)
     public async Task<(IReadOnlyList<ChatListLine> Lines, bool HasMore)> ReadPageAsync(long userId, ChatListCursor? before, int limit)
     {
         var database = databases.ForUser(userId);
-        await using var command = database.DataSource.CreateCommand("""
-            SELECT conversation_id, last_sequence, last_from_user_id, last_preview, last_created_at,
-                   last_own_sequence, read_up_to, delivered_up_to, last_kind
-            FROM chat_list_entry
-            WHERE service_id = $1 AND user_id = $2
-              AND ($3::timestamptz IS NULL OR (last_created_at, conversation_id) < ($3, $4))
-            ORDER BY last_created_at DESC, conversation_id DESC
-            LIMIT $5
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter { Value = before is null ? DBNull.Value : before.LastCreatedAt, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = before?.ConversationId ?? string.Empty });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
-
-        var lines = new List<ChatListLine>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        return await database.RunAsync(async source =>
         {
-            var lastMessage = new MessageRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), null, reader.GetFieldValue<DateTimeOffset>(4), (MessageKind)reader.GetInt16(8));
-            lines.Add(new ChatListLine(reader.GetString(0), lastMessage, reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)));
-        }
+            await using var command = source.CreateCommand("""
+                SELECT conversation_id, last_sequence, last_from_user_id, last_preview, last_created_at,
+                       last_own_sequence, read_up_to, delivered_up_to, last_kind
+                FROM chat_list_entry
+                WHERE service_id = $1 AND user_id = $2
+                  AND ($3::timestamptz IS NULL OR (last_created_at, conversation_id) < ($3, $4))
+                ORDER BY last_created_at DESC, conversation_id DESC
+                LIMIT $5
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter { Value = before is null ? DBNull.Value : before.LastCreatedAt, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = before?.ConversationId ?? string.Empty });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
 
-        return lines.Count > limit ? (lines[..limit], true) : (lines, false);
+            var lines = new List<ChatListLine>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var lastMessage = new MessageRow(reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), null, reader.GetFieldValue<DateTimeOffset>(4), (MessageKind)reader.GetInt16(8));
+                lines.Add(new ChatListLine(reader.GetString(0), lastMessage, reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)));
+            }
+
+            return lines.Count > limit ? (lines[..limit], true) : (lines, false);
+        });
     }
 
     /// <summary>Whether the user has this conversation in their chat list, i.e. it holds a message: one primary-key lookup.</summary>
     public async Task<bool> HasConversationAsync(long userId, string conversationId)
     {
         var database = databases.ForUser(userId);
-        await using var command = database.DataSource.CreateCommand(
-            "SELECT EXISTS (SELECT 1 FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND conversation_id = $3)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
-        return (bool)(await command.ExecuteScalarAsync())!;
+        return await database.RunAsync(async source =>
+        {
+            await using var command = source.CreateCommand(
+                "SELECT EXISTS (SELECT 1 FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND conversation_id = $3)");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+            return (bool)(await command.ExecuteScalarAsync())!;
+        });
     }
 
     /// <summary>Every conversation the user has (for presence, which goes only to the people they chat with).</summary>
     public async Task<IReadOnlyList<string>> ConversationsOfAsync(long userId)
     {
         var database = databases.ForUser(userId);
-        await using var command = database.DataSource.CreateCommand(
-            "SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
-        var conversations = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        return await database.RunAsync(async source =>
         {
-            conversations.Add(reader.GetString(0));
-        }
+            await using var command = source.CreateCommand(
+                "SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+            var conversations = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                conversations.Add(reader.GetString(0));
+            }
 
-        return conversations;
+            return conversations;
+        });
     }
 }

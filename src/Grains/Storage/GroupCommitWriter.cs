@@ -104,7 +104,7 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
             Activity.Current = batch.Select(pending => pending.Span).FirstOrDefault(span => span is not null);
             try
             {
-                conflicted = await TryCommitAsync(batch);
+                conflicted = await TryCommitOnLiveConnectionAsync(batch);
             }
             catch (Exception exception)
             {
@@ -139,8 +139,28 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Commits the batch, once more on a fresh connection when the pooled one had died with an earlier server before
+    /// the commit was sent (nothing of the transaction can have been stored then). A connection lost while committing
+    /// leaves the outcome unknown: that fails the batch, and its senders retry with their clientMessageIds.
+    /// </summary>
+    private async Task<HashSet<string>> TryCommitOnLiveConnectionAsync(IReadOnlyList<PendingWrite> batch)
+    {
+        var attempt = new CommitAttempt();
+        try
+        {
+            return await TryCommitAsync(batch, attempt);
+        }
+        catch (Exception exception) when (!attempt.CommitSent && ChatDatabase.IsLostConnection(exception))
+        {
+            _database.DataSource.Clear();
+        }
+
+        return await TryCommitAsync(batch, new CommitAttempt());
+    }
+
     /// <summary>One transaction, one round trip for the rows plus the commit; returns the conversations that conflicted (then nothing is stored).</summary>
-    private async Task<HashSet<string>> TryCommitAsync(IReadOnlyList<PendingWrite> batch)
+    private async Task<HashSet<string>> TryCommitAsync(IReadOnlyList<PendingWrite> batch, CommitAttempt attempt)
     {
         var writes = batch.Select(pending => pending.Write).ToList();
         await using var connection = await _database.DataSource.OpenConnectionAsync();
@@ -187,12 +207,18 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
             return conflicted;
         }
 
+        attempt.CommitSent = true;
         await transaction.CommitAsync();
         return conflicted;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "A group commit of {Writes} conversation writes to {Database} failed; their sends fail and may be retried")]
     private partial void LogCommitFailed(Exception exception, int writes, string database);
+
+    private sealed class CommitAttempt
+    {
+        public bool CommitSent { get; set; }
+    }
 
     private sealed class PendingWrite(ConversationWrite write)
     {

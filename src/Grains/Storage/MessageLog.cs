@@ -70,31 +70,37 @@ public sealed partial class MessageLog : IAsyncDisposable
     public async Task<IReadOnlyList<MessageRow>> ReadAsync(ConversationId conversation, long fromSequence, long toSequence)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand($"""
-            SELECT {MessageColumns} FROM chat_message
-            WHERE service_id = $1 AND conversation_id = $2 AND sequence BETWEEN $3 AND $4
-            ORDER BY sequence
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromSequence });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toSequence });
-        return await ReadMessagesAsync(command);
+        return await database.RunAsync(async source =>
+        {
+            await using var command = source.CreateCommand($"""
+                SELECT {MessageColumns} FROM chat_message
+                WHERE service_id = $1 AND conversation_id = $2 AND sequence BETWEEN $3 AND $4
+                ORDER BY sequence
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromSequence });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toSequence });
+            return await ReadMessagesAsync(command);
+        });
     }
 
     /// <summary>The stored messages with these sequences (the quotes of a page's replies), ascending.</summary>
     public async Task<IReadOnlyList<MessageRow>> ReadSequencesAsync(ConversationId conversation, IReadOnlyList<long> sequences)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand($"""
-            SELECT {MessageColumns} FROM chat_message
-            WHERE service_id = $1 AND conversation_id = $2 AND sequence = ANY($3)
-            ORDER BY sequence
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. sequences] });
-        return await ReadMessagesAsync(command);
+        return await database.RunAsync(async source =>
+        {
+            await using var command = source.CreateCommand($"""
+                SELECT {MessageColumns} FROM chat_message
+                WHERE service_id = $1 AND conversation_id = $2 AND sequence = ANY($3)
+                ORDER BY sequence
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. sequences] });
+            return await ReadMessagesAsync(command);
+        });
     }
 
     /// <summary>
@@ -104,20 +110,23 @@ public sealed partial class MessageLog : IAsyncDisposable
     public async Task<MessageRow?> ChangeAsync(ConversationId conversation, long sequence, MessageChange change)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand($"""
-            UPDATE chat_message SET {change.Assignments}
-            WHERE service_id = $1 AND conversation_id = $2 AND sequence = $3 AND kind = 0
-            RETURNING {MessageColumns}
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
-        foreach (var value in change.Values)
+        return await database.RunAsync(async source =>
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
+            await using var command = source.CreateCommand($"""
+                UPDATE chat_message SET {change.Assignments}
+                WHERE service_id = $1 AND conversation_id = $2 AND sequence = $3 AND kind = 0
+                RETURNING {MessageColumns}
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+            foreach (var value in change.Values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            }
 
-        return (await ReadMessagesAsync(command)).SingleOrDefault();
+            return (await ReadMessagesAsync(command)).SingleOrDefault();
+        });
     }
 
     /// <summary>
@@ -129,17 +138,20 @@ public sealed partial class MessageLog : IAsyncDisposable
         await Task.WhenAll(lineOwners.GroupBy(_databases.ForUser).Select(async owners =>
         {
             var database = owners.Key;
-            await using var command = database.DataSource.CreateCommand("""
-                UPDATE chat_list_entry SET last_preview = $5, last_kind = $6
-                WHERE service_id = $1 AND user_id = ANY($2) AND conversation_id = $3 AND last_sequence = $4
-                """);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. owners] });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = message.Sequence });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = MessageRowsSql.Preview(message) });
-            command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)message.Kind });
-            await command.ExecuteNonQueryAsync();
+            await database.RunAsync(async source =>
+            {
+                await using var command = source.CreateCommand("""
+                    UPDATE chat_list_entry SET last_preview = $5, last_kind = $6
+                    WHERE service_id = $1 AND user_id = ANY($2) AND conversation_id = $3 AND last_sequence = $4
+                    """);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+                command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. owners] });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = message.Sequence });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = MessageRowsSql.Preview(message) });
+                command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)message.Kind });
+                await command.ExecuteNonQueryAsync();
+            });
         }));
     }
 
@@ -147,31 +159,37 @@ public sealed partial class MessageLog : IAsyncDisposable
     public async Task<IReadOnlyList<MessageRow>> ReadGroupChangesAsync(ConversationId conversation)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand($"""
-            SELECT {MessageColumns} FROM chat_message
-            WHERE service_id = $1 AND conversation_id = $2 AND kind = 1
-            ORDER BY sequence
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-        return await ReadMessagesAsync(command);
+        return await database.RunAsync(async source =>
+        {
+            await using var command = source.CreateCommand($"""
+                SELECT {MessageColumns} FROM chat_message
+                WHERE service_id = $1 AND conversation_id = $2 AND kind = 1
+                ORDER BY sequence
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            return await ReadMessagesAsync(command);
+        });
     }
 
     /// <summary>The stored messages that these senders sent with these clientMessageIds.</summary>
     public async Task<IReadOnlyList<MessageRow>> FindByClientMessageIdsAsync(ConversationId conversation, IReadOnlyList<(long FromUserId, string ClientMessageId)> keys)
     {
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand($"""
-            SELECT {MessageColumns} FROM chat_message
-            WHERE service_id = $1 AND conversation_id = $2
-              AND (from_user_id, client_message_id) IN (SELECT * FROM unnest($3::bigint[], $4::text[]))
-            ORDER BY sequence
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. keys.Select(key => key.FromUserId)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(key => key.ClientMessageId)] });
-        return await ReadMessagesAsync(command);
+        return await database.RunAsync(async source =>
+        {
+            await using var command = source.CreateCommand($"""
+                SELECT {MessageColumns} FROM chat_message
+                WHERE service_id = $1 AND conversation_id = $2
+                  AND (from_user_id, client_message_id) IN (SELECT * FROM unnest($3::bigint[], $4::text[]))
+                ORDER BY sequence
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. keys.Select(key => key.FromUserId)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(key => key.ClientMessageId)] });
+            return await ReadMessagesAsync(command);
+        });
     }
 
     public async ValueTask DisposeAsync()
@@ -230,17 +248,20 @@ public sealed partial class MessageLog : IAsyncDisposable
     {
         // Two statements, not one with an optional filter: the activation's probe keeps its plain backward index probe.
         var database = _databases.ForConversation(conversation);
-        await using var command = database.DataSource.CreateCommand(fromUserId is null
-            ? "SELECT coalesce(max(sequence), 0) FROM chat_message WHERE service_id = $1 AND conversation_id = $2"
-            : "SELECT coalesce(max(sequence), 0) FROM chat_message WHERE service_id = $1 AND conversation_id = $2 AND from_user_id = $3");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
-        if (fromUserId is { } user)
+        return await database.RunAsync(async source =>
         {
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = user });
-        }
+            await using var command = source.CreateCommand(fromUserId is null
+                ? "SELECT coalesce(max(sequence), 0) FROM chat_message WHERE service_id = $1 AND conversation_id = $2"
+                : "SELECT coalesce(max(sequence), 0) FROM chat_message WHERE service_id = $1 AND conversation_id = $2 AND from_user_id = $3");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.ToString() });
+            if (fromUserId is { } user)
+            {
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = user });
+            }
 
-        return (long)(await command.ExecuteScalarAsync())!;
+            return (long)(await command.ExecuteScalarAsync())!;
+        });
     }
 
     private static async Task<IReadOnlyList<MessageRow>> ReadMessagesAsync(NpgsqlCommand command)

@@ -10,14 +10,17 @@ public sealed class UserDirectoryStore(ShardDatabases databases)
     public async Task AddAsync(DirectoryEntry entry)
     {
         var database = databases.ForUser(entry.UserId);
-        await using var command = database.DataSource.CreateCommand("""
-            INSERT INTO chat_user (service_id, user_id, display_name) VALUES ($1, $2, $3)
-            ON CONFLICT (service_id, user_id) DO UPDATE SET display_name = excluded.display_name
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.UserId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.DisplayName });
-        await command.ExecuteNonQueryAsync();
+        await database.RunAsync(async source =>
+        {
+            await using var command = source.CreateCommand("""
+                INSERT INTO chat_user (service_id, user_id, display_name) VALUES ($1, $2, $3)
+                ON CONFLICT (service_id, user_id) DO UPDATE SET display_name = excluded.display_name
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.UserId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.DisplayName });
+            await command.ExecuteNonQueryAsync();
+        });
     }
 
     /// <summary>
@@ -28,26 +31,29 @@ public sealed class UserDirectoryStore(ShardDatabases databases)
     {
         var database = databases.ForShard(shard);
         var prefix = EscapeLike(query.Trim()) + "%";
-        await using var command = database.DataSource.CreateCommand("""
-            SELECT user_id, display_name FROM chat_user
-            WHERE service_id = $1 AND user_id % $2 = $3
-              AND (user_id::text LIKE $4 OR lower(display_name) LIKE lower($4))
-            ORDER BY user_id
-            LIMIT $5
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = databases.ShardCount });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shard });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var entries = new List<DirectoryEntry>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        return await database.RunAsync(async source =>
         {
-            entries.Add(new DirectoryEntry(reader.GetInt64(0), reader.GetString(1)));
-        }
+            await using var command = source.CreateCommand("""
+                SELECT user_id, display_name FROM chat_user
+                WHERE service_id = $1 AND user_id % $2 = $3
+                  AND (user_id::text LIKE $4 OR lower(display_name) LIKE lower($4))
+                ORDER BY user_id
+                LIMIT $5
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = databases.ShardCount });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shard });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            var entries = new List<DirectoryEntry>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                entries.Add(new DirectoryEntry(reader.GetInt64(0), reader.GetString(1)));
+            }
 
-        return entries;
+            return entries;
+        });
     }
 
     private static string EscapeLike(string text) => text

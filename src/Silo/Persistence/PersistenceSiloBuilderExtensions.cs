@@ -60,7 +60,7 @@ public static class PersistenceSiloBuilderExtensions
         // lifecycle on.
         silo.Services.AddKeyedSingleton<IGrainStorage>(
             name,
-            (services, key) => new OutageTranslatingGrainStorage(AdoNetGrainStorageFactory.Create(services, (string)key!)));
+            (services, key) => new OutageTranslatingGrainStorage(AdoNetGrainStorageFactory.Create(services, (string)key!), connectionString));
         AddBinaryStateSerializer(silo, name);
         return name;
     }

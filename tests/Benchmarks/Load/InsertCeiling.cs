@@ -11,6 +11,8 @@ public static class InsertCeiling
 {
     public static async Task<double> InsertsPerSecondAsync(string connectionString, int connections, TimeSpan duration)
     {
+        // Connections of its own, opened for each measurement: a scenario may have restarted the server since the last.
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
         await using (var setup = new NpgsqlConnection(connectionString))
         {
             await setup.OpenAsync();

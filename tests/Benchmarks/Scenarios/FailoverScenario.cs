@@ -116,9 +116,6 @@ public sealed class FailoverScenario : Scenario
         await traffic.CountAsync("sends while the database is down", window * 2);
         await database.StartServerAsync();
 
-        // The benchmark's own pooled connections to the stopped server are dead: the scenarios after this one (the
-        // INSERT ceiling of each run) open new ones.
-        Npgsql.NpgsqlConnection.ClearAllPools();
         var backAt = traffic.Now;
         var recovered = await ScenarioContext.MeasureAsync(
             "started the database again: waiting for a send started after it to be acknowledged",
