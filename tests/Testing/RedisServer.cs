@@ -61,6 +61,14 @@ public sealed class RedisServer : IAsyncDisposable
         await WaitUntilReadyAsync();
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP), as a partition would: connections stay open and every command waits, unanswered,
+    /// until <see cref="ThawAsync"/>.
+    /// </summary>
+    public Task FreezeAsync() => ExternalProcess.RunAsync("kill", ["-STOP", ProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
+    public Task ThawAsync() => ExternalProcess.RunAsync("kill", ["-CONT", ProcessId.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -27,9 +27,12 @@ public sealed partial class SiloDepartureWatch(
             {
                 active = [.. (await ActiveSilosAsync().WaitAsync(options.Value.ClusterCallTimeout, stoppingToken)).Keys];
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // The cluster is unreachable for the moment (a whole-cluster restart): compare at the next tick.
+                // The cluster or its membership store is unreachable for the moment (a whole-cluster restart, Redis
+                // frozen: the management grain's read of the membership table then times out as a cancellation).
+                // Compare at the next tick; a loop that ended here would stop the gateway.
+                LogMembershipUnreadable(exception);
                 continue;
             }
 
@@ -45,6 +48,9 @@ public sealed partial class SiloDepartureWatch(
 
     private Task<Dictionary<SiloAddress, SiloStatus>> ActiveSilosAsync() => cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
 
-    [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "{Departed} silos left the cluster ({Active} active): every connection is told to catch up")]
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Debug, Message = "Could not read the cluster's active silos; trying again at the next tick")]
+    private partial void LogMembershipUnreadable(Exception exception);
+
+    [LoggerMessage(EventId = 8009, Level = LogLevel.Information, Message = "{Departed} silos left the cluster ({Active} active): every connection is told to catch up")]
     private partial void LogSilosLeft(int departed, int active);
 }
