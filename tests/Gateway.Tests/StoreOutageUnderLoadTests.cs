@@ -68,14 +68,28 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
     [Theory(Timeout = 600_000)]
     [InlineData(false)]
     [InlineData(true)]
-    public Task Redis_Away30sMidLoad_EveryProcessKeepsRunningSendsAreAcknowledgedThroughoutAndItRecovers(bool frozen) => FaultLoad.RunAsync(
+    public Task Redis_Away30sMidLoad_EveryProcessKeepsRunningHealthSaysWhySendsAreAcknowledgedThroughoutAndItRecovers(bool frozen) => FaultLoad.RunAsync(
         output, new ChatLoadPlan(Messages: 2500, MessagesPerSecond: 50), acknowledgedBeforeTheFault: 200,
         faultAndChecks: async (system, load) =>
         {
+            using var api = new ChatApi(system.GatewayUrl);
+            var healthMeanwhile = new List<GatewayHealth>();
+            var shardsMeanwhile = new List<ShardView>();
+            async Task CheckHealthAsync()
+            {
+                healthMeanwhile.Add(await Eventually.ReturnsAsync(
+                    () => api.GetJsonAsync<GatewayHealth>("/healthz"), health => health.Status == "degraded", TimeSpan.FromSeconds(20), "/healthz degraded while Redis is away"));
+                shardsMeanwhile.AddRange(await api.GetJsonAsync<List<ShardView>>("/api/health/shards"));
+            }
+
             var (goneAt, backAt) = frozen
-                ? await FaultLoad.OutageAsync(load, system.Redis.FreezeAsync, TimeSpan.FromSeconds(30), system.Redis.ThawAsync)
-                : await FaultLoad.OutageAsync(load, system.Redis.StopServerAsync, TimeSpan.FromSeconds(30), system.Redis.StartServerAsync);
+                ? await FaultLoad.OutageAsync(load, system.Redis.FreezeAsync, TimeSpan.FromSeconds(30), system.Redis.ThawAsync, CheckHealthAsync)
+                : await FaultLoad.OutageAsync(load, system.Redis.StopServerAsync, TimeSpan.FromSeconds(30), system.Redis.StartServerAsync, CheckHealthAsync);
             var outage = frozen ? "frozen" : "down";
+            var degraded = Assert.Single(healthMeanwhile);
+            Assert.Equal(3, degraded.ActiveSilos);
+            Assert.Contains("membership store (Redis)", degraded.Reason);
+            Assert.Equal(["active", "active", "active"], shardsMeanwhile.Select(shard => shard.Status));
 
             var duringOutage = load.Attempts.Where(attempt => attempt.Started > goneAt && attempt.Ended < backAt).ToList();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -85,7 +99,9 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
             Assert.All(duringOutage, attempt => Assert.True(attempt.Acknowledged, $"{attempt} failed while Redis was {outage}"));
 
             await load.VerifyAsync();
-            using var api = new ChatApi(system.GatewayUrl);
+            await Eventually.ReturnsAsync(
+                () => api.GetJsonAsync<GatewayHealth>("/healthz"), health => health is { Status: "ok", ActiveSilos: 3, Reason: null },
+                TimeSpan.FromSeconds(60), "/healthz ok again after Redis returned");
             await Eventually.ReturnsAsync(
                 () => api.GetJsonAsync<List<ShardView>>("/api/health/shards"), shards => shards.All(shard => shard.Status == "active"),
                 TimeSpan.FromSeconds(60), "every shard active after Redis returned");

@@ -15,18 +15,48 @@ public static class HealthApi
         return app;
     }
 
+    /// <summary>
+    /// 200 while the cluster answers: "ok", or "degraded" with the reason when the membership store does not answer
+    /// (the silos serve with the members they know; none can join or be declared dead until it is back). 503 when no
+    /// silo answers.
+    /// </summary>
     private static async Task<IResult> HealthzAsync(ChatCluster cluster)
     {
+        var storeAnswers = AnswersAsync(cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)); // reads the membership table
+        IReadOnlyList<ActiveSilo> silos;
         try
         {
-            var silos = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(ProbeTimeout);
-            return TypedResults.Ok(new { status = "ok", activeSilos = silos.Count });
+            silos = await cluster.Client.GetGrain<IMembershipViewGrain>(0).ActiveSilosAsync().WaitAsync(ProbeTimeout);
         }
-        catch (Exception exception) when (exception is TimeoutException or OrleansException or InvalidOperationException)
+        catch (Exception exception) when (IsUnanswered(exception))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "The chat cluster is not reachable.");
         }
+
+        return await storeAnswers
+            ? TypedResults.Ok(new { status = "ok", activeSilos = silos.Count })
+            : TypedResults.Ok(new { status = "degraded", activeSilos = silos.Count, reason = MembershipStoreAway });
     }
+
+    internal const string MembershipStoreAway =
+        "The membership store (Redis) does not answer: the cluster serves with the silos it knows, and no silo can join or leave until it is back.";
+
+    private static async Task<bool> AnswersAsync(Task call)
+    {
+        try
+        {
+            await call.WaitAsync(ProbeTimeout);
+            return true;
+        }
+        catch (Exception exception) when (IsUnanswered(exception))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>No answer in time, or an error Orleans reports for a call it could not complete (a membership read that timed out is a cancellation).</summary>
+    private static bool IsUnanswered(Exception exception) =>
+        exception is TimeoutException or OrleansException or InvalidOperationException or OperationCanceledException;
 
     /// <summary>
     /// Each shard: its silo, activations and database (<see cref="ShardHealthSnapshot"/>). Every open chat tab asks for
@@ -36,19 +66,19 @@ public static class HealthApi
         TypedResults.Ok(await snapshot.CurrentAsync(cancellationToken));
 
     /// <summary>
-    /// Each shard, the silo that owns it, and its activations, as the cluster's own membership table says (silos carry
-    /// their shard in their name), and its database as the silo serving the shard reaches it. A shard whose owner is
+    /// Each shard, the silo that owns it, and its activations, as the cluster's members know each other (silos carry
+    /// their shard in their name; this answers from a silo's own view, so also while the membership store is away), and its database as the silo serving the shard reaches it. A shard whose owner is
     /// down is served by the next shard's silo.
     /// </summary>
     internal static async Task<IReadOnlyList<ShardHealth>> ReadShardsAsync(ChatCluster cluster, int count, CancellationToken cancellationToken)
     {
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
-        var members = await cluster.RetryAsync(_ => management.GetDetailedHosts(onlyActive: true), cancellationToken);
+        var members = await cluster.RetryAsync(_ => cluster.Client.GetGrain<IMembershipViewGrain>(0).ActiveSilosAsync(), cancellationToken);
         var owners = members
-            .Select(member => (Shard: Shards.TryParseSiloName(member.SiloName, out var shard) ? shard : -1, member.SiloAddress))
+            .Select(member => (Shard: Shards.TryParseSiloName(member.Name, out var shard) ? shard : -1, member.Address))
             .Where(owner => owner.Shard >= 0)
             .GroupBy(owner => owner.Shard)
-            .ToDictionary(group => group.Key, group => group.MaxBy(owner => owner.SiloAddress.Generation).SiloAddress);
+            .ToDictionary(group => group.Key, group => group.MaxBy(owner => owner.Address.Generation).Address);
         var statistics = owners.Count == 0
             ? []
             : await cluster.RetryAsync(_ => management.GetRuntimeStatistics([.. owners.Values]), cancellationToken);

@@ -47,6 +47,8 @@ public sealed record ShardView(int Shard, string? Silo, string Status, int Activ
 
 public sealed record Problem(string? Title, int Status, string? Detail, string? Code);
 
+public sealed record GatewayHealth(string Status, int ActiveSilos, string? Reason);
+
 public static class ContractJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)

@@ -38,12 +38,21 @@ public static class FaultLoad
         }
     }
 
-    /// <summary>Stops a server for <paramref name="outage"/> and starts it again; returns when, on the load's clock, it was stopped and started.</summary>
-    public static async Task<(TimeSpan StoppedAt, TimeSpan StartedAt)> OutageAsync(ChatLoad load, Func<Task> stop, TimeSpan outage, Func<Task> start)
+    /// <summary>
+    /// Stops a server for <paramref name="outage"/> (running <paramref name="meanwhile"/>'s checks in that time) and starts
+    /// it again; returns when, on the load's clock, it was stopped and started.
+    /// </summary>
+    public static async Task<(TimeSpan StoppedAt, TimeSpan StartedAt)> OutageAsync(ChatLoad load, Func<Task> stop, TimeSpan outage, Func<Task> start, Func<Task>? meanwhile = null)
     {
         var stoppedAt = load.Elapsed;
         await stop();
-        await Task.Delay(outage);
+        var over = Task.Delay(outage);
+        if (meanwhile is not null)
+        {
+            await meanwhile();
+        }
+
+        await over;
         var startedAt = load.Elapsed;
         await start();
         return (stoppedAt, startedAt);

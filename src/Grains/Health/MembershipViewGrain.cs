@@ -1,0 +1,14 @@
+using Orleans.Concurrency;
+using WhatsApp.Grains.Abstractions.Health;
+
+namespace WhatsApp.Grains.Health;
+
+/// <summary>The answering silo's own view of the cluster's members. Stateless: any silo answers.</summary>
+[StatelessWorker(1)]
+public sealed class MembershipViewGrain(IClusterMembershipService membership) : Grain, IMembershipViewGrain
+{
+    public Task<IReadOnlyList<ActiveSilo>> ActiveSilosAsync() =>
+        Task.FromResult<IReadOnlyList<ActiveSilo>>([.. membership.CurrentSnapshot.Members.Values
+            .Where(member => member.Status == SiloStatus.Active)
+            .Select(member => new ActiveSilo(member.SiloAddress, member.Name))]);
+}
