@@ -12,15 +12,17 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     // What each load window reports about the cost of one acknowledged send (tests/Benchmarks/Reporting/LoadFigures.cs).
     private static readonly string[] CostsPerSend = [".orleans-messages-per-send", ".cpu-ms-per-send", ".loadgen-cpu-ms-per-send"];
 
+    private static readonly string[] FaultKinds = ["silo", "database", "redis", "gateway"];
+
+    private static readonly string Benchmark = Path.Combine(RepositoryLayout.Root, "tests", "Benchmarks", "bin", RepositoryLayout.Configuration, "net10.0", "WhatsApp.Benchmarks.dll");
+
     private readonly string _results = Directory.CreateTempSubdirectory("whatsapp-bench-").FullName;
 
     [Fact(Timeout = 300_000)]
     public async Task Benchmark_AllScenariosInSmokeMode_ExitsZeroAndReportsFiguresForEachAndWhatASendCost()
     {
-        var benchmark = Path.Combine(RepositoryLayout.Root, "tests", "Benchmarks", "bin", RepositoryLayout.Configuration, "net10.0", "WhatsApp.Benchmarks.dll");
-
         // ExternalProcess fails the test with the whole console output when the benchmark exits non-zero.
-        output.WriteLine(await ExternalProcess.RunAsync("dotnet", [benchmark, "all", "--smoke", "--out", _results], TimeSpan.FromMinutes(4)));
+        output.WriteLine(await ExternalProcess.RunAsync("dotnet", [Benchmark, "all", "--smoke", "--out", _results], TimeSpan.FromMinutes(4)));
 
         foreach (var scenario in Scenarios)
         {
@@ -39,9 +41,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     [Fact(Timeout = 300_000)]
     public async Task Benchmark_ThroughputWithADatabasePerShard_SumsTheCeilingOverTheShardDatabasesAndReportsIt()
     {
-        var benchmark = Path.Combine(RepositoryLayout.Root, "tests", "Benchmarks", "bin", RepositoryLayout.Configuration, "net10.0", "WhatsApp.Benchmarks.dll");
-
-        var console = await ExternalProcess.RunAsync("dotnet", [benchmark, "throughput", "--smoke", "--databases", "3", "--out", _results], TimeSpan.FromMinutes(4));
+        var console = await ExternalProcess.RunAsync("dotnet", [Benchmark, "throughput", "--smoke", "--databases", "3", "--out", _results], TimeSpan.FromMinutes(4));
         output.WriteLine(console);
 
         Assert.Contains("to each of 3 databases", console, StringComparison.Ordinal);
@@ -52,6 +52,28 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.True(ceiling.GetProperty("median").GetDouble() > 0, "no ceiling was measured");
     }
 
+    [Fact(Timeout = 600_000)]
+    public async Task Benchmark_ChaosInSmokeMode_OneFaultOfEachKind_LosesNothingAndNoProcessExitsUnkilled()
+    {
+        output.WriteLine(await ExternalProcess.RunAsync("dotnet", [Benchmark, "chaos", "--smoke", "--out", _results], TimeSpan.FromMinutes(8)));
+
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_results, "chaos.json")));
+        Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("failure").ValueKind);
+        var medians = Medians(report);
+        Assert.True(medians["sends"] > 0, "nothing was acknowledged");
+        Assert.Equal((0d, 0d, 0d, 0d), (medians["lost"], medians["duplicated"], medians["gaps"], medians["exited"]));
+        foreach (var kind in FaultKinds)
+        {
+            Assert.Equal(1, medians[$"{kind}.faults"]);
+            Assert.True(medians[$"{kind}.recovered"] > 0, $"no recovery time after the {kind} fault");
+        }
+    }
+
+    private static Dictionary<string, double?> Medians(JsonDocument report) =>
+        report.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(
+            figure => figure.GetProperty("key").GetString()!,
+            figure => figure.GetProperty("median") is { ValueKind: JsonValueKind.Number } median ? median.GetDouble() : (double?)null);
+
     /// <summary>
     /// A window of a smoke run lasts a second and may acknowledge nothing while the cluster warms up; each window that
     /// acknowledged sends must say what one cost.
@@ -59,9 +81,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     private async Task AssertEveryWindowThatAckedSendsReportsTheirCostAsync(string scenario)
     {
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_results, $"{scenario}.json")));
-        var medians = report.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(
-            figure => figure.GetProperty("key").GetString()!,
-            figure => figure.GetProperty("median") is { ValueKind: JsonValueKind.Number } median ? median.GetDouble() : (double?)null);
+        var medians = Medians(report);
         const string Acked = ".acked";
         var windows = medians.Keys.Where(key => key.EndsWith(Acked, StringComparison.Ordinal) && medians[key] > 0).Select(key => key[..^Acked.Length]).ToList();
         Assert.NotEmpty(windows);

@@ -65,6 +65,9 @@ public sealed record BenchmarkOptions
     /// <summary>PostgreSQL servers of the deployment: 1 (every shard in one, as ./run by default) or one per shard.</summary>
     public int Databases { get; init; } = 1;
 
+    /// <summary>How long the chaos scenario sends while faults strike (in smoke mode: one fault of each kind).</summary>
+    public TimeSpan ChaosDuration { get; init; } = TimeSpan.FromMinutes(10);
+
     public bool DatabasePerShard => Databases > 1;
 
     /// <summary>What to add to a scenario's command to deploy the same way (empty for the default).</summary>
@@ -72,12 +75,17 @@ public sealed record BenchmarkOptions
 
     public required string OutputDirectory { get; init; }
 
-    public static readonly IReadOnlyList<string> KnownScenarios =
+    /// <summary>What "all" runs: every scenario with figures to compare.</summary>
+    public static readonly IReadOnlyList<string> AllScenarios =
         ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups"];
+
+    /// <summary>Every scenario: those of "all", and chaos, which runs alone (its faults would spoil the others' figures).</summary>
+    public static readonly IReadOnlyList<string> KnownScenarios = [.. AllScenarios, "chaos"];
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
-          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, groups, all
+          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, groups, all,
+                     chaos (not in all: sends and hub clients under one fault at a time for --chaos-duration)
           --runs N                 runs per scenario; figures are medians over them (default 3)
           --duration S             seconds per measured window and per ceiling (default 10)
           --users N                users of throughput, latency, coldstart (default 1000)
@@ -89,6 +97,7 @@ public sealed record BenchmarkOptions
           --group-members N        members of each (default 64, at most --users)
           --connections N          idle hub connections (default 10000)
           --connection-users N     users holding them (default 2000)
+          --chaos-duration S       how long the chaos scenario runs (default 600)
           --databases N            1: one PostgreSQL for every shard (default); 3: one per shard, the ceiling summed over them
           --out DIR                results folder (default artifacts/benchmarks, or artifacts/benchmarks/databases-N)
           --smoke                  every scenario at tiny sizes, one run: proves the tool works in seconds
@@ -135,7 +144,7 @@ public sealed record BenchmarkOptions
         var outputGiven = values.Remove("--out", out var output);
         var options = (smoke ? SmokeSizes : new BenchmarkOptions { Scenarios = [], OutputDirectory = string.Empty }) with
         {
-            Scenarios = scenario == "all" ? KnownScenarios : [scenario],
+            Scenarios = scenario == "all" ? AllScenarios : [scenario],
             Smoke = smoke,
             Traced = traced,
             OutputDirectory = outputGiven ? Path.GetFullPath(output!) : defaultOutputDirectory,
@@ -154,6 +163,7 @@ public sealed record BenchmarkOptions
             Connections = Take(values, "--connections", options.Connections),
             ConnectionUsers = Take(values, "--connection-users", options.ConnectionUsers),
             Databases = Take(values, "--databases", options.Databases),
+            ChaosDuration = TimeSpan.FromSeconds(Take(values, "--chaos-duration", options.ChaosDuration.TotalSeconds)),
         };
         if (options.DatabasePerShard && !outputGiven)
         {
@@ -191,6 +201,7 @@ public sealed record BenchmarkOptions
         Connections = 60,
         ConnectionUsers = 10,
         ConnectionsPerSourceAddress = 25,
+        ChaosDuration = TimeSpan.FromSeconds(60),
     };
 
     private static int Take(Dictionary<string, string> values, string name, int fallback) =>

@@ -15,6 +15,7 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
     private const string Password = "benchmark password";
     /// <summary>Attempts of a registration or a group creation that the gateway answers 503.</summary>
     private const int RegisterAttempts = 5;
+    private const int HistoryPageSize = 100;
 
     // Up to 256 requests in flight each need a connection of their own (HTTP/1.1); the default pool would be enough,
     // but an explicit one says so and keeps idle connections for the next window.
@@ -90,7 +91,11 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
     }
 
     /// <summary>Sends to a group as <paramref name="from"/>; true when the gateway acknowledged it.</summary>
-    public async Task<bool> SendToGroupAsync(ChatUser from, long groupId, string content, string clientMessageId)
+    public async Task<bool> SendToGroupAsync(ChatUser from, long groupId, string content, string clientMessageId) =>
+        await SendToGroupForStatusAsync(from, groupId, content, clientMessageId) is HttpStatusCode.Created or HttpStatusCode.OK;
+
+    /// <summary>Sends to a group as <paramref name="from"/> and gives the gateway's answer.</summary>
+    public async Task<HttpStatusCode> SendToGroupForStatusAsync(ChatUser from, long groupId, string content, string clientMessageId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/groups/{groupId}/messages")
         {
@@ -98,7 +103,38 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", from.Token);
         using var response = await _http.SendAsync(request);
-        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Every stored message of a conversation (the target's 1:1 conversation or its group), oldest first, as its
+    /// sequence and clientMessageId: paged back from the newest.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Sequence, string? ClientMessageId)>> ReadWholeHistoryAsync(ChatUser reader, long? peerId, long? groupId)
+    {
+        var path = groupId is { } group
+            ? $"/api/groups/{group}/messages"
+            : $"/api/conversations/{Math.Min(reader.Id, peerId!.Value)}/{Math.Max(reader.Id, peerId.Value)}";
+        var messages = new List<(long Sequence, string? ClientMessageId)>();
+        long? before = null;
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?limit={HistoryPageSize}{(before is { } sequence ? $"&beforeSequence={sequence}" : string.Empty)}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.Token);
+            using var response = await _http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+            var page = body.RootElement.GetProperty("messages").EnumerateArray()
+                .Select(message => (message.GetProperty("sequence").GetInt64(), message.TryGetProperty("clientMessageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null))
+                .ToList();
+            messages.InsertRange(0, page);
+            if (page.Count < HistoryPageSize || page[0].Item1 <= 1)
+            {
+                return messages;
+            }
+
+            before = page[0].Item1;
+        }
     }
 
     /// <summary>The newest page of a 1:1 conversation; true when it answered 200.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using WhatsApp.Benchmarks.Deployment;
@@ -54,7 +52,7 @@ public sealed class FailoverScenario : Scenario
     {
         var api = context.Deployment.Api;
         var storedBefore = await StoredAsync(api);
-        await using var traffic = ShardTraffic.Start(api, _pairs);
+        await using var traffic = RetryingSenders.Start(api, _pairs.Select(pair => ChatTarget.Direct(pair.Sender, pair.Recipient.Id)), "failover");
         var window = context.Options.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
         var before = await traffic.CountAsync("sends before the kill", window);
 
@@ -72,7 +70,7 @@ public sealed class FailoverScenario : Scenario
         return figures;
     }
 
-    private async Task KillAndStartSiloAsync(ScenarioContext context, ShardTraffic traffic, TimeSpan window, FigureList figures)
+    private async Task KillAndStartSiloAsync(ScenarioContext context, RetryingSenders traffic, TimeSpan window, FigureList figures)
     {
         var system = context.Deployment.System;
 
@@ -107,7 +105,7 @@ public sealed class FailoverScenario : Scenario
     }
 
     /// <summary>The shard's database (the only one, or the shard's own) stopped for a while: sends are refused at once, then recover.</summary>
-    private static async Task StopAndStartDatabaseAsync(ScenarioContext context, ShardTraffic traffic, TimeSpan window, FigureList figures)
+    private static async Task StopAndStartDatabaseAsync(ScenarioContext context, RetryingSenders traffic, TimeSpan window, FigureList figures)
     {
         var databases = context.Deployment.System.Databases;
         var database = databases[databases.Count > 1 ? Shard : 0];
@@ -135,7 +133,7 @@ public sealed class FailoverScenario : Scenario
         figures.Add("database.recovered", "Database started to the first acknowledgement of a send started after it", Units.Seconds, recovered.TotalSeconds);
     }
 
-    private static async Task<TimeSpan> FirstAcknowledgementAfterAsync(ShardTraffic traffic, TimeSpan moment, string what) =>
+    private static async Task<TimeSpan> FirstAcknowledgementAfterAsync(RetryingSenders traffic, TimeSpan moment, string what) =>
         (await Eventually.ReturnsAsync(() => Task.FromResult(traffic.FirstAcknowledgementOfASendStartedAfter(moment)), first => first is not null, RecoveryBound, what))!.Value;
 
     /// <summary>The newest sequence of every pair's conversation.</summary>
@@ -144,116 +142,17 @@ public sealed class FailoverScenario : Scenario
 
     /// <summary>What each conversation stored in this run against what its sender had acknowledged: sequences have no
     /// gaps, so the two must match.</summary>
-    private (int Lost, int Duplicated) Compare(long[] storedBefore, long[] storedAfter, IReadOnlyList<Send> sends)
+    private (int Lost, int Duplicated) Compare(long[] storedBefore, long[] storedAfter, IReadOnlyList<AcknowledgedSend> sends)
     {
         var (lost, duplicated) = (0, 0);
         for (var i = 0; i < _pairs.Count; i++)
         {
             var stored = storedAfter[i] - storedBefore[i];
-            var acknowledged = sends.Count(send => send.Sender == _pairs[i].Sender);
+            var acknowledged = sends.Count(send => send.Target.Sender == _pairs[i].Sender);
             lost += (int)Math.Max(0, acknowledged - stored);
             duplicated += (int)Math.Max(0, stored - acknowledged);
         }
 
         return (lost, duplicated);
-    }
-
-    private sealed record Send(ChatUser Sender, TimeSpan Started, TimeSpan Acknowledged);
-
-    /// <summary>One HTTP attempt of a send; the status is null when no answer came (a connection error or a timeout).</summary>
-    private sealed record Attempt(TimeSpan Started, TimeSpan Ended, HttpStatusCode? Status);
-
-    /// <summary>
-    /// One sender per pair, each sending its next message only once the previous one is acknowledged, and retrying a
-    /// failed one after a short pause with the same clientMessageId, as the web client does.
-    /// </summary>
-    private sealed class ShardTraffic : IAsyncDisposable
-    {
-        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
-
-        private readonly ChatApi _api;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly ConcurrentQueue<Send> _sends = new();
-        private readonly ConcurrentQueue<Attempt> _attempts = new();
-        private readonly CancellationTokenSource _stop = new();
-        private List<Task> _senders = [];
-
-        private ShardTraffic(ChatApi api) => _api = api;
-
-        public TimeSpan Now => _clock.Elapsed;
-
-        /// <summary>The sends acknowledged so far.</summary>
-        public IReadOnlyList<Send> Sends => [.. _sends];
-
-        /// <summary>Every attempt so far.</summary>
-        public IReadOnlyList<Attempt> Attempts => [.. _attempts];
-
-        public static ShardTraffic Start(ChatApi api, IEnumerable<(ChatUser Sender, ChatUser Recipient)> pairs)
-        {
-            var traffic = new ShardTraffic(api);
-            traffic._senders = [.. pairs.Select(pair => traffic.SendUntilStoppedAsync(pair.Sender, pair.Recipient.Id))];
-            return traffic;
-        }
-
-        public TimeSpan? FirstAcknowledgementOfASendStartedAfter(TimeSpan moment)
-        {
-            var after = _sends.Where(send => send.Started > moment).ToList();
-            return after.Count == 0 ? null : after.Min(send => send.Acknowledged) - moment;
-        }
-
-        /// <summary>Acknowledged sends/s over a window, shown as it runs.</summary>
-        public Task<double> CountAsync(string what, TimeSpan window) => ScenarioContext.MeasureAsync(
-            what,
-            async () =>
-            {
-                var first = _sends.Count;
-                await Task.Delay(window);
-                return (_sends.Count - first) / window.TotalSeconds;
-            },
-            perSecond => $"{perSecond:F0} acknowledged/s");
-
-        public async Task StopAsync()
-        {
-            await _stop.CancelAsync();
-            await Task.WhenAll(_senders);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await StopAsync();
-            _stop.Dispose();
-        }
-
-        private async Task SendUntilStoppedAsync(ChatUser sender, long recipientId)
-        {
-            for (var index = 0; !_stop.IsCancellationRequested; index++)
-            {
-                var clientMessageId = Guid.NewGuid().ToString("N");
-                var started = Now;
-                while (await AttemptAsync(sender, recipientId, $"failover {index}", clientMessageId) is not (HttpStatusCode.Created or HttpStatusCode.OK))
-                {
-                    await Task.Delay(RetryPause, CancellationToken.None);
-                }
-
-                _sends.Enqueue(new Send(sender, started, Now));
-            }
-        }
-
-        private async Task<HttpStatusCode?> AttemptAsync(ChatUser sender, long recipientId, string content, string clientMessageId)
-        {
-            var started = Now;
-            HttpStatusCode? status;
-            try
-            {
-                status = await _api.SendForStatusAsync(sender, recipientId, content, clientMessageId);
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                status = null;
-            }
-
-            _attempts.Enqueue(new Attempt(started, Now, status));
-            return status;
-        }
     }
 }

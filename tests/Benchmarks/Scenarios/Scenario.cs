@@ -29,6 +29,7 @@ public abstract class Scenario
         "connections" => new ConnectionsScenario(),
         "failover" => new FailoverScenario(),
         "groups" => new GroupScenario(),
+        "chaos" => new ChaosScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 }
