@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using WhatsApp.Silo.Hosting;
 using WhatsApp.Silo.Persistence.Split;
 
-// A web application only to serve /metrics; the silo itself is configured by AddChatSilo.
+// A web application only to serve /metrics and /healthz; the silo itself is configured by AddChatSilo.
 var builder = WebApplication.CreateBuilder(args);
 if (args is [SplitDatabasesCommand.Name, ..])
 {
@@ -16,5 +16,6 @@ builder.AddSiloTraces();
 
 var app = builder.Build();
 app.MapSiloMetrics();
+app.MapSiloHealth();
 await app.RunAsync();
 return 0;

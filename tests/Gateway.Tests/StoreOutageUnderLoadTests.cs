@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
@@ -73,6 +74,7 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
         faultAndChecks: async (system, load) =>
         {
             using var api = new ChatApi(system.GatewayUrl);
+            using var silos = new HttpClient();
             var healthMeanwhile = new List<GatewayHealth>();
             var shardsMeanwhile = new List<ShardView>();
             async Task CheckHealthAsync()
@@ -80,15 +82,19 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
                 healthMeanwhile.Add(await Eventually.ReturnsAsync(
                     () => api.GetJsonAsync<GatewayHealth>("/healthz"), health => health.Status == "degraded", TimeSpan.FromSeconds(20), "/healthz degraded while Redis is away"));
                 shardsMeanwhile.AddRange(await api.GetJsonAsync<List<ShardView>>("/api/health/shards"));
+                for (var shard = 0; shard < ChatSystem.ShardCount; shard++)
+                {
+                    healthMeanwhile.Add(await SiloHealthAsync(silos, system, shard));
+                }
             }
 
             var (goneAt, backAt) = frozen
                 ? await FaultLoad.OutageAsync(load, system.Redis.FreezeAsync, TimeSpan.FromSeconds(30), system.Redis.ThawAsync, CheckHealthAsync)
                 : await FaultLoad.OutageAsync(load, system.Redis.StopServerAsync, TimeSpan.FromSeconds(30), system.Redis.StartServerAsync, CheckHealthAsync);
             var outage = frozen ? "frozen" : "down";
-            var degraded = Assert.Single(healthMeanwhile);
-            Assert.Equal(3, degraded.ActiveSilos);
-            Assert.Contains("membership store (Redis)", degraded.Reason);
+            Assert.Equal(1 + ChatSystem.ShardCount, healthMeanwhile.Count); // the gateway's, then each silo's
+            Assert.All(healthMeanwhile, degraded => Assert.Equal(("degraded", 3), (degraded.Status, degraded.ActiveSilos)));
+            Assert.All(healthMeanwhile, degraded => Assert.Contains("membership store (Redis)", degraded.Reason));
             Assert.Equal(["active", "active", "active"], shardsMeanwhile.Select(shard => shard.Status));
 
             var duringOutage = load.Attempts.Where(attempt => attempt.Started > goneAt && attempt.Ended < backAt).ToList();
@@ -105,6 +111,11 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
             await Eventually.ReturnsAsync(
                 () => api.GetJsonAsync<List<ShardView>>("/api/health/shards"), shards => shards.All(shard => shard.Status == "active"),
                 TimeSpan.FromSeconds(60), "every shard active after Redis returned");
+            for (var shard = 0; shard < ChatSystem.ShardCount; shard++)
+            {
+                Assert.Equal("ok", (await SiloHealthAsync(silos, system, shard)).Status);
+            }
+
             var (fresh, _) = await api.RegisterAsync();
             var (other, auth) = await api.RegisterAsync();
             using (fresh)
@@ -115,6 +126,40 @@ public sealed class StoreOutageUnderLoadTests(ITestOutputHelper output)
 
             Assert.All(system.Silos.Concat(system.Gateways), host => Assert.False(host.HasExited, $"{host.Name} exited after Redis returned"));
         });
+
+    [Fact(Timeout = 900_000)]
+    public Task Redis_Stopped2MinutesMidLoad_NothingStopsAndASiloRestartedOnceItIsBackJoinsTheCluster() => FaultLoad.RunAsync(
+        output, new ChatLoadPlan(Messages: 3000, MessagesPerSecond: 20), acknowledgedBeforeTheFault: 100,
+        faultAndChecks: async (system, load) =>
+        {
+            var (stoppedAt, startedAt) = await FaultLoad.OutageAsync(load, system.Redis.StopServerAsync, TimeSpan.FromMinutes(2), system.Redis.StartServerAsync);
+
+            var duringOutage = load.Attempts.Where(attempt => attempt.Started > stoppedAt && attempt.Ended < startedAt).ToList();
+            Assert.All(system.Silos.Concat(system.Gateways), host => Assert.False(host.HasExited, $"{host.Name} exited while Redis was down"));
+            Assert.True(duringOutage.Count > 1000, $"only {duringOutage.Count} sends were tried in the 2 minutes without Redis");
+            Assert.All(duringOutage, attempt => Assert.True(attempt.Acknowledged, $"{attempt} failed while Redis was down"));
+
+            // Joining needs the membership table: a silo restarted once Redis is back takes its shard again.
+            using var api = new ChatApi(system.GatewayUrl);
+            const int RestartedShard = 2;
+            var before = (await api.GetJsonAsync<List<ShardView>>("/api/health/shards"))[RestartedShard].Silo;
+            var killed = system.SiloOf(RestartedShard);
+            await killed.KillAsync();
+            system.StartSilo(RestartedShard);
+            await Eventually.ReturnsAsync(
+                () => api.GetJsonAsync<List<ShardView>>("/api/health/shards"),
+                shards => shards.All(shard => shard.Status == "active") && shards[RestartedShard].Silo != before,
+                TimeSpan.FromMinutes(2), $"shard {RestartedShard} served by its restarted silo");
+            await Eventually.ReturnsAsync(
+                () => api.GetJsonAsync<GatewayHealth>("/healthz"), health => health is { Status: "ok", ActiveSilos: 3 },
+                TimeSpan.FromMinutes(1), "/healthz ok with three silos");
+
+            await load.VerifyAsync();
+            Assert.All(system.Silos.Concat(system.Gateways).Where(host => host != killed), host => Assert.False(host.HasExited, $"{host.Name} exited"));
+        });
+
+    private static async Task<GatewayHealth> SiloHealthAsync(HttpClient http, ChatSystem system, int shard) =>
+        (await http.GetFromJsonAsync<GatewayHealth>(new Uri(system.SiloMetricsUrl(shard), "/healthz"), ContractJson.Options))!;
 
     private static string Median(List<SendAttempt> attempts) => attempts.Count == 0
         ? "n/a"

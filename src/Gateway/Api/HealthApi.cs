@@ -35,11 +35,8 @@ public static class HealthApi
 
         return await storeAnswers
             ? TypedResults.Ok(new { status = "ok", activeSilos = silos.Count })
-            : TypedResults.Ok(new { status = "degraded", activeSilos = silos.Count, reason = MembershipStoreAway });
+            : TypedResults.Ok(new { status = "degraded", activeSilos = silos.Count, reason = MembershipStoreHealth.Away });
     }
-
-    internal const string MembershipStoreAway =
-        "The membership store (Redis) does not answer: the cluster serves with the silos it knows, and no silo can join or leave until it is back.";
 
     private static async Task<bool> AnswersAsync(Task call)
     {
@@ -108,8 +105,10 @@ public static class HealthApi
         {
             return await cluster.Client.GetGrain<IGrainResidenceGrain>(0).ListAsync().WaitAsync(ProbeTimeout);
         }
-        catch (Exception exception) when (exception is TimeoutException or OrleansException)
+        catch (Exception exception) when (IsUnanswered(exception) || exception is Orleans.Serialization.SerializerException)
         {
+            // Only the panel's failover counts need it: without it the shards are still shown. (A silo's failure that
+            // Orleans cannot carry, such as a Redis client's timeout, arrives as a serializer exception.)
             return null;
         }
     }

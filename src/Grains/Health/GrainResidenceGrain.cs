@@ -9,11 +9,14 @@ namespace WhatsApp.Grains.Health;
 /// which only the silos know how to compute (<see cref="ShardMap"/>). Stateless: any silo answers.
 /// </summary>
 [StatelessWorker(1)]
-public sealed class GrainResidenceGrain(ShardMap shardMap) : Grain, IGrainResidenceGrain
+public sealed class GrainResidenceGrain(ShardMap shardMap, IClusterMembershipService membership) : Grain, IGrainResidenceGrain
 {
     public async Task<IReadOnlyList<GrainResidence>> ListAsync()
     {
-        var activations = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        // The silos named, as this silo knows them: without them the management grain reads the membership table
+        // first, and that waits for Redis while it is away.
+        SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(member => member.Status == SiloStatus.Active).Select(member => member.SiloAddress)];
+        var activations = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: silos);
         return [.. activations
             .Where(activation => GrainTypes.IsSharded(activation.GrainId.Type))
             .Select(activation => new GrainResidence(

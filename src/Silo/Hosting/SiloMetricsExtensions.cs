@@ -14,7 +14,7 @@ public static class SiloMetricsExtensions
     /// <summary>
     /// Serves this silo's OpenTelemetry metrics in Prometheus text format at /metrics on Metrics:Port (9400 + shard by
     /// default): Orleans' runtime meter, the chat grains' own meter, the .NET runtime's (GC heap, allocations, thread pool)
-    /// and Npgsql's (connections, commands). Kestrel serves nothing else here.
+    /// and Npgsql's (connections, commands). Kestrel serves nothing else here but /healthz (<see cref="SiloHealthExtensions"/>).
     /// </summary>
     public static WebApplicationBuilder AddSiloMetrics(this WebApplicationBuilder builder, SiloSettings settings)
     {
