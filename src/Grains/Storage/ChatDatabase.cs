@@ -25,19 +25,7 @@ public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string 
     /// that is no caller's error: the pool is cleared and the work runs once more, on a fresh connection. A server that
     /// is still down fails the second try at once, as before.
     /// </summary>
-    public async Task<T> RunAsync<T>(Func<NpgsqlDataSource, Task<T>> work)
-    {
-        try
-        {
-            return await work(dataSource);
-        }
-        catch (Exception exception) when (IsLostConnection(exception))
-        {
-            dataSource.Clear();
-        }
-
-        return await work(dataSource);
-    }
+    public Task<T> RunAsync<T>(Func<NpgsqlDataSource, Task<T>> work) => OnceMoreIfConnectionLostAsync(() => work(dataSource), dataSource.Clear);
 
     /// <inheritdoc cref="RunAsync{T}"/>
     public Task RunAsync(Func<NpgsqlDataSource, Task> work) => RunAsync(async source =>
@@ -45,6 +33,25 @@ public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string 
         await work(source);
         return true;
     });
+
+    /// <summary>
+    /// The one recovery every path to PostgreSQL shares: runs the work, and when its connection turns out to have been
+    /// lost (<see cref="IsLostConnection"/>) and <paramref name="mayRepeat"/> allows it, clears the pool the connection
+    /// came from and runs the work once more. A second failure is the caller's, as any first one otherwise.
+    /// </summary>
+    public static async Task<T> OnceMoreIfConnectionLostAsync<T>(Func<Task<T>> work, Action clearPool, Func<bool>? mayRepeat = null)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception exception) when (IsLostConnection(exception) && (mayRepeat?.Invoke() ?? true))
+        {
+            clearPool();
+        }
+
+        return await work();
+    }
 
     /// <summary>
     /// Whether a connection broke under the statement (the server closed it, restarted or went away) rather than the

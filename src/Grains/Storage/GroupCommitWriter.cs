@@ -144,19 +144,11 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
     /// the commit was sent (nothing of the transaction can have been stored then). A connection lost while committing
     /// leaves the outcome unknown: that fails the batch, and its senders retry with their clientMessageIds.
     /// </summary>
-    private async Task<HashSet<string>> TryCommitOnLiveConnectionAsync(IReadOnlyList<PendingWrite> batch)
+    private Task<HashSet<string>> TryCommitOnLiveConnectionAsync(IReadOnlyList<PendingWrite> batch)
     {
         var attempt = new CommitAttempt();
-        try
-        {
-            return await TryCommitAsync(batch, attempt);
-        }
-        catch (Exception exception) when (!attempt.CommitSent && ChatDatabase.IsLostConnection(exception))
-        {
-            _database.DataSource.Clear();
-        }
-
-        return await TryCommitAsync(batch, new CommitAttempt());
+        return ChatDatabase.OnceMoreIfConnectionLostAsync(
+            () => TryCommitAsync(batch, attempt = new CommitAttempt()), _database.DataSource.Clear, mayRepeat: () => !attempt.CommitSent);
     }
 
     /// <summary>One transaction, one round trip for the rows plus the commit; returns the conversations that conflicted (then nothing is stored).</summary>

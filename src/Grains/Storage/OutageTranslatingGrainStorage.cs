@@ -38,22 +38,24 @@ public sealed class OutageTranslatingGrainStorage(IGrainStorage storage, string 
     {
         try
         {
-            try
-            {
-                await operation();
-                return;
-            }
-            catch (Exception exception) when (ChatDatabase.IsLostConnection(exception))
-            {
-                using var samePool = new NpgsqlConnection(connectionString);
-                NpgsqlConnection.ClearPool(samePool);
-            }
-
-            await operation();
+            await ChatDatabase.OnceMoreIfConnectionLostAsync(
+                async () =>
+                {
+                    await operation();
+                    return true;
+                },
+                ClearProviderPool);
         }
         catch (DbException exception) when (exception.IsTransient)
         {
             throw new StorageUnavailableException($"The database did not answer: {exception.Message}");
         }
+    }
+
+    /// <summary>Clears the provider's pool: it holds its connections by connection string, not in a data source of ours.</summary>
+    private void ClearProviderPool()
+    {
+        using var samePool = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(samePool);
     }
 }
