@@ -64,8 +64,8 @@ public static class HealthApi
 
     /// <summary>
     /// Each shard, the silo that owns it, and its activations, as the cluster's members know each other (silos carry
-    /// their shard in their name; this answers from a silo's own view, so also while the membership store is away), and its database as the silo serving the shard reaches it. A shard whose owner is
-    /// down is served by the next shard's silo.
+    /// their shard in their name; a silo's own view answers also while the membership store is away), and its database
+    /// as the silo serving the shard reaches it. A shard whose owner is down is served by the next shard's silo.
     /// </summary>
     internal static async Task<IReadOnlyList<ShardHealth>> ReadShardsAsync(ChatCluster cluster, int count, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public sealed class GrainResidenceGrain(ShardMap shardMap, IClusterMembershipSer
     {
         // The silos named, as this silo knows them: without them the management grain reads the membership table
         // first, and that waits for Redis while it is away.
-        SiloAddress[] silos = [.. membership.CurrentSnapshot.Members.Values.Where(member => member.Status == SiloStatus.Active).Select(member => member.SiloAddress)];
+        SiloAddress[] silos = [.. membership.Active().Select(member => member.SiloAddress)];
         var activations = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: silos);
         return [.. activations
             .Where(activation => GrainTypes.IsSharded(activation.GrainId.Type))

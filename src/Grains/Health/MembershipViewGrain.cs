@@ -8,7 +8,5 @@ namespace WhatsApp.Grains.Health;
 public sealed class MembershipViewGrain(IClusterMembershipService membership) : Grain, IMembershipViewGrain
 {
     public Task<IReadOnlyList<ActiveSilo>> ActiveSilosAsync() =>
-        Task.FromResult<IReadOnlyList<ActiveSilo>>([.. membership.CurrentSnapshot.Members.Values
-            .Where(member => member.Status == SiloStatus.Active)
-            .Select(member => new ActiveSilo(member.SiloAddress, member.Name))]);
+        Task.FromResult<IReadOnlyList<ActiveSilo>>([.. membership.Active().Select(member => new ActiveSilo(member.SiloAddress, member.Name))]);
 }
