@@ -11,15 +11,17 @@ namespace WhatsApp.Grains.Conversations;
 /// </summary>
 internal sealed class ConversationLog(ConversationId conversation, MessageLog log, int shardCount) : ISequencedMessageStore
 {
+    private readonly ShardMessageStore _home = log.StoreOf(conversation);
+
     /// <summary>The newest sequence in storage (0 when the conversation has no message).</summary>
-    public Task<long> LastSequenceAsync() => log.LastSequenceAsync(conversation);
+    public Task<long> LastSequenceAsync() => _home.LastSequenceAsync(conversation);
 
     /// <summary>The messages from <paramref name="oldest"/> to <paramref name="newest"/>, both included, oldest first.</summary>
     public async Task<IReadOnlyList<ChatMessage>> ReadAsync(long oldest, long newest) =>
-        await WithQuotesAsync(await log.ReadAsync(conversation, oldest, newest));
+        await WithQuotesAsync(await _home.ReadAsync(conversation, oldest, newest));
 
     /// <summary>The message row at a sequence, as a chat-list line shows it.</summary>
-    public async Task<MessageRow> ReadRowAsync(long sequence) => (await log.ReadAsync(conversation, sequence, sequence))[0];
+    public async Task<MessageRow> ReadRowAsync(long sequence) => (await _home.ReadAsync(conversation, sequence, sequence))[0];
 
     /// <summary>A stored row as clients see it (with its quote, for a reply).</summary>
     public async Task<ChatMessage> MessageOfAsync(MessageRow row) => (await WithQuotesAsync([row]))[0];
@@ -28,7 +30,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     public async Task<GroupTimeline> ReadTimelineAsync()
     {
         var timeline = new GroupTimeline(conversation.First);
-        foreach (var change in await log.ReadGroupChangesAsync(conversation))
+        foreach (var change in await _home.ReadGroupChangesAsync(conversation))
         {
             timeline.Apply(change.Sequence, GroupChangeContent.Read(change.Content));
         }
@@ -42,12 +44,12 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
 
     /// <summary>The stored messages among those sent under these clientMessageIds.</summary>
     public async Task<IReadOnlyList<ChatMessage>> FindByClientMessageIdsAsync(IReadOnlyList<(long FromUserId, string ClientMessageId)> keys) =>
-        keys.Count == 0 ? [] : await WithQuotesAsync(await log.FindByClientMessageIdsAsync(conversation, keys));
+        keys.Count == 0 ? [] : await WithQuotesAsync(await _home.FindByClientMessageIdsAsync(conversation, keys));
 
     /// <summary>Changes a stored text (edit, delete, reaction); the message as it stands after, or null when it is not a text.</summary>
     public async Task<(MessageRow Row, ChatMessage Message)?> ChangeAsync(long sequence, MessageChange change)
     {
-        var row = await log.ChangeAsync(conversation, sequence, change);
+        var row = await _home.ChangeAsync(conversation, sequence, change);
         return row is null ? null : (row, await MessageOfAsync(row));
     }
 
@@ -84,7 +86,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
     public async Task RewriteChatListLineAsync(long userId, long lastSequence, ParticipantMarks marks)
     {
         var newest = await ReadRowAsync(lastSequence);
-        var ownNewest = await log.LastSequenceFromAsync(conversation, userId);
+        var ownNewest = await _home.LastSequenceFromAsync(conversation, userId);
         await log.RewriteChatListLineAsync(conversation, new ChatListUpdate(userId, newest, ownNewest), Marks(userId, marks));
     }
 
@@ -97,7 +99,7 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
         var missing = rows.Select(row => row.ReplyTo).OfType<long>().Where(sequence => !quotes.ContainsKey(sequence)).Distinct().ToList();
         if (missing.Count > 0)
         {
-            foreach (var quoted in await log.ReadSequencesAsync(conversation, missing))
+            foreach (var quoted in await _home.ReadSequencesAsync(conversation, missing))
             {
                 quotes[quoted.Sequence] = quoted;
             }
