@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;
@@ -127,5 +128,38 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
             count => count == 0,
             Bound,
             "the stale-line note removed after the rewrite");
+    }
+
+    [Fact]
+    public async Task Edit_ReadersDatabaseDownMidEdit_FailsAndItsRepeatFinishesTheRewriteOnceItIsBack()
+    {
+        await using var cluster = await ChatTestCluster.StartAsync(databases.ConnectionStrings);
+        var (alice, bob) = (TestIds.User(shard: 0), TestIds.User(shard: 1));
+        while (bob < alice)
+        {
+            bob = TestIds.User(shard: 1);
+        }
+
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(bob);
+        var sent = await cluster.Grains.SendAsync(alice, bob, "meet at the old place");
+        var conversation = cluster.Grains.Conversation(alice, bob);
+        Assert.Equal("meet at the old place", (await cluster.Grains.ChatListAsync(bob)).Single().LastMessage.Content);
+
+        await databases.Servers[1].StopServerAsync();
+        try
+        {
+            // The row (in alice's shard database) takes the edit; bob's line, in the stopped database, cannot.
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => conversation.EditAsync(alice, sent.Sequence, "meet at the new place"));
+        }
+        finally
+        {
+            await databases.Servers[1].StartServerAsync();
+        }
+
+        // An identical edit is silent, except when the first one was never told: this one finishes it.
+        var repeated = await conversation.EditAsync(alice, sent.Sequence, "meet at the new place");
+        Assert.True(repeated.IsSuccess, repeated.Error?.Detail);
+        Assert.Equal("meet at the new place", (await cluster.Grains.ChatListAsync(bob)).Single().LastMessage.Content);
     }
 }

@@ -84,8 +84,13 @@ public sealed class PostgresServer : IAsyncDisposable
             "start"]);
     }
 
-    /// <summary>Stops the server at once, as a crash would, keeping its data.</summary>
-    public Task<string> StopServerAsync() => RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
+    /// <summary>
+    /// Stops the server at once, cutting every connection. A server as shipped stops as a crash would (immediate mode:
+    /// what it acknowledged is on disk); a relaxed one, whose acknowledged commits may still be only in memory, writes
+    /// them out first (fast mode), or a test would see committed rows vanish that a real deployment keeps.
+    /// </summary>
+    public Task<string> StopServerAsync() =>
+        RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", Durability == PostgresDurability.Relaxed ? "fast" : "immediate", "-w", "stop"]);
 
     /// <summary>
     /// Freezes the server (SIGSTOP to the postmaster and every backend): connections stay open, every statement waits,

@@ -8,10 +8,14 @@ namespace WhatsApp.Grains.Conversations;
 /// What participants do to messages already stored: reply to one, edit or delete their own, react to any. Each action
 /// is one statement on the message's row; every participant who has the message is told how it stands now, and the
 /// chat-list lines that show it are rewritten, so an edit or a delete leaves no old text behind. Repeating an action
-/// changes nothing more, so a retry is safe.
+/// changes nothing and tells nobody (a repeat is free to make, so it must be free to answer), except when the first
+/// attempt stored its change and failed before it was told: then the repeat finishes the telling, so a retry is safe.
 /// </summary>
 public sealed partial class ConversationGrain
 {
+    // Sequences whose change is stored (or being stored) but not yet announced: only a repeat of one of these announces.
+    private readonly HashSet<long> _changesNotAnnounced = [];
+
     public Task<ChatResult<ChatMessage>> EditAsync(long userId, long sequence, string content)
     {
         var normalized = MessageLimits.NormalizeContent(content);
@@ -39,9 +43,12 @@ public sealed partial class ConversationGrain
             return ChatResult.Fail<ChatMessage>(invalid.Error);
         }
 
-        return await _log!.ChangeAsync(sequence, MessageChange.React(userId, emoji)) is { } changed
-            ? ChatResult.Success(await AnnounceChangeAsync(changed.Row, changed.Message))
-            : ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text (any more): nobody can react to it.");
+        var original = await _log!.ReadRowAsync(sequence);
+        var current = original.Reactions.FirstOrDefault(reaction => reaction.UserId == userId)?.Emoji;
+        return original.Kind == MessageKind.Text
+            && await ApplyChangeAsync(original, MessageChange.React(userId, emoji), unchanged: current == emoji) is { } result
+                ? result
+                : ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text (any more): nobody can react to it.");
     }
 
     /// <summary>A reply quotes a text of the same conversation that its sender may read.</summary>
@@ -63,8 +70,8 @@ public sealed partial class ConversationGrain
 
     /// <summary>
     /// An author's change of their own text. <paramref name="refuse"/> says why the stored message cannot take it;
-    /// <paramref name="unchanged"/> recognises a repeat, which is answered (and its lines and participants told again, in
-    /// case the first attempt failed after storing) without writing the row again.
+    /// <paramref name="unchanged"/> recognises a repeat, which is answered without writing or telling anything (see
+    /// <see cref="ApplyChangeAsync"/>). The refusal comes first: a repeat after the edit window is refused like any edit.
     /// </summary>
     private async Task<ChatResult<ChatMessage>> ChangeOwnMessageAsync(
         long userId, long sequence, MessageChange change, Func<MessageRow, string?> refuse, Func<MessageRow, bool> unchanged)
@@ -80,19 +87,38 @@ public sealed partial class ConversationGrain
             return ChatResult.Fail<ChatMessage>(ChatErrorCode.NotMessageAuthor, $"Only the author of message {sequence} may change it.");
         }
 
-        if (unchanged(original))
-        {
-            return ChatResult.Success(await AnnounceChangeAsync(original, await _log.MessageOfAsync(original)));
-        }
-
         if (refuse(original) is { } why)
         {
             return ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, why);
         }
 
-        return await _log.ChangeAsync(sequence, change) is { } changed
-            ? ChatResult.Success(await AnnounceChangeAsync(changed.Row, changed.Message))
-            : ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} was deleted meanwhile.");
+        return await ApplyChangeAsync(original, change, unchanged(original))
+            ?? ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} was deleted meanwhile.");
+    }
+
+    /// <summary>
+    /// Stores the change and announces it; a repeat (<paramref name="unchanged"/>) is answered with the message as it
+    /// stands, and announced only if its first attempt's announcement never completed. Null when the row stopped being
+    /// a text before the change reached it.
+    /// </summary>
+    private async Task<ChatResult<ChatMessage>?> ApplyChangeAsync(MessageRow original, MessageChange change, bool unchanged)
+    {
+        if (unchanged && !_changesNotAnnounced.Contains(original.Sequence))
+        {
+            return ChatResult.Success(WithStatusForSender(await _log!.MessageOfAsync(original)));
+        }
+
+        _changesNotAnnounced.Add(original.Sequence);
+        var changed = unchanged ? (original, await _log!.MessageOfAsync(original)) : await _log!.ChangeAsync(original.Sequence, change);
+        if (changed is not var (row, message))
+        {
+            _changesNotAnnounced.Remove(original.Sequence);
+            return null;
+        }
+
+        var announced = await AnnounceChangeAsync(row, message);
+        _changesNotAnnounced.Remove(original.Sequence);
+        return ChatResult.Success(announced);
     }
 
     /// <summary>
