@@ -92,14 +92,7 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
     {
         await using var cluster = await ChatTestCluster.StartAsync(databases.ConnectionStrings, configureSilo: silo =>
             silo.Services.Configure<Grains.ChatOptions>(chat => chat.StaleLineRepairInterval = TimeSpan.FromMilliseconds(200)));
-        var (alice, bob) = (TestIds.User(shard: 0), TestIds.User(shard: 1));
-        while (bob < alice)
-        {
-            bob = TestIds.User(shard: 1);
-        }
-
-        await cluster.Grains.RegisterAsync(alice);
-        await cluster.Grains.RegisterAsync(bob);
+        var (alice, bob) = await RegisterLowerOnShard0HigherOnShard1Async(cluster);
         var first = await cluster.Grains.SendAsync(bob, alice, "while all is well");
         Assert.True((await cluster.Grains.Conversation(alice, bob).MarkReadAsync(bob, first.Sequence)).IsSuccess);
 
@@ -134,14 +127,7 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
     public async Task Edit_ReadersDatabaseDownMidEdit_FailsAndItsRepeatFinishesTheRewriteOnceItIsBack()
     {
         await using var cluster = await ChatTestCluster.StartAsync(databases.ConnectionStrings);
-        var (alice, bob) = (TestIds.User(shard: 0), TestIds.User(shard: 1));
-        while (bob < alice)
-        {
-            bob = TestIds.User(shard: 1);
-        }
-
-        await cluster.Grains.RegisterAsync(alice);
-        await cluster.Grains.RegisterAsync(bob);
+        var (alice, bob) = await RegisterLowerOnShard0HigherOnShard1Async(cluster);
         var sent = await cluster.Grains.SendAsync(alice, bob, "meet at the old place");
         var conversation = cluster.Grains.Conversation(alice, bob);
         Assert.Equal("meet at the old place", (await cluster.Grains.ChatListAsync(bob)).Single().LastMessage.Content);
@@ -161,5 +147,19 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
         var repeated = await conversation.EditAsync(alice, sent.Sequence, "meet at the new place");
         Assert.True(repeated.IsSuccess, repeated.Error?.Detail);
         Assert.Equal("meet at the new place", (await cluster.Grains.ChatListAsync(bob)).Single().LastMessage.Content);
+    }
+
+    /// <summary>Two users whose conversation lives on shard 0 (alice's id is the lower) while bob's rows live on shard 1.</summary>
+    private static async Task<(long Alice, long Bob)> RegisterLowerOnShard0HigherOnShard1Async(ChatTestCluster cluster)
+    {
+        var (alice, bob) = (TestIds.User(shard: 0), TestIds.User(shard: 1));
+        while (bob < alice)
+        {
+            bob = TestIds.User(shard: 1);
+        }
+
+        await cluster.Grains.RegisterAsync(alice);
+        await cluster.Grains.RegisterAsync(bob);
+        return (alice, bob);
     }
 }
