@@ -10,7 +10,8 @@ public sealed class GatewaySettingsTests
     [InlineData("Dashboard__Host", "dashboard.example", "Dashboard:Host")]
     [InlineData("Dashboard__Port", "70000", "Dashboard:Port")]
     [InlineData("Hub__MaxConnectionsPerUser", "0", "Hub:MaxConnectionsPerUser")]
-    [InlineData("Hub__CallBurstPerUser", "0", "Hub:CallBurstPerUser")]
+    [InlineData("Allowance__CostBurstPerUser", "0", "Allowance:CostBurstPerUser")]
+    [InlineData("Allowance__TrustedProxies", "proxy.example", "Allowance:TrustedProxies")]
     public async Task Gateway_WithAWrongSetting_StopsAtStartNamingTheKey(string variable, string value, string key)
     {
         await using var gateway = HostProcess.Start("Gateway", "gateway-misconfigured", new Dictionary<string, string>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Gateway.Tests.Infrastructure;
@@ -19,7 +20,7 @@ public sealed class HubLimitsTests(HubLimitsTests.TightLimitsSystem fixture) : I
     {
         using var anonymous = fixture.Api();
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
-        var (_, bobAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
         await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
 
         var outcomes = await SendConcurrentlyAsync(aliceTab, bobAuth.UserId, TightLimitsSystem.ConnectionBurst * 3, "tab");
@@ -27,7 +28,8 @@ public sealed class HubLimitsTests(HubLimitsTests.TightLimitsSystem fixture) : I
         var refusals = outcomes.OfType<HubException>().ToList();
         Assert.NotEmpty(refusals);
         Assert.All(refusals, refusal => Assert.Contains("Too many calls on this connection", refusal.Message, StringComparison.Ordinal));
-        Assert.Equal(outcomes.Count - refusals.Count, await StoredCountAsync(alice, aliceAuth.UserId, bobAuth.UserId));
+        Assert.Equal(outcomes.Count - refusals.Count, await StoredCountAsync(bob, aliceAuth.UserId, bobAuth.UserId));
+        bob.Dispose();
 
         // The refusal is a pause, not a ban: the allowance comes back.
         await Eventually.SucceedsAsync(() => aliceTab.Connection.InvokeAsync<List<ConversationView>>("GetInbox"), Bound, "a call after the pause");
@@ -39,7 +41,7 @@ public sealed class HubLimitsTests(HubLimitsTests.TightLimitsSystem fixture) : I
     {
         using var anonymous = fixture.Api();
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
-        var (_, bobAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
         var tabs = new List<HubSession>();
         for (var i = 0; i < TightLimitsSystem.MaxConnections; i++)
         {
@@ -52,14 +54,44 @@ public sealed class HubLimitsTests(HubLimitsTests.TightLimitsSystem fixture) : I
         var outcomes = perTab.SelectMany(tab => tab).ToList();
         var refusals = outcomes.OfType<HubException>().ToList();
         Assert.NotEmpty(refusals);
-        Assert.All(refusals, refusal => Assert.Contains("Too many calls from your connections together", refusal.Message, StringComparison.Ordinal));
-        Assert.Equal(outcomes.Count - refusals.Count, await StoredCountAsync(alice, aliceAuth.UserId, bobAuth.UserId));
+        Assert.All(refusals, refusal => Assert.Contains("Too many requests from your account", refusal.Message, StringComparison.Ordinal));
+        Assert.Equal(outcomes.Count - refusals.Count, await StoredCountAsync(bob, aliceAuth.UserId, bobAuth.UserId)); // alice's allowance is spent
+        bob.Dispose();
         foreach (var tab in tabs)
         {
             await tab.DisposeAsync();
         }
 
         alice.Dispose();
+    }
+
+    [Fact]
+    public async Task RestAndHub_SpendOneAllowanceByCost_AGroupCreationBeyondItIsRefusedAndCreatesNothing()
+    {
+        using var anonymous = fixture.Api();
+        var (alice, aliceAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
+
+        // A group creation costs 20 of the user's 30; a second one finds only what the first left (and a second's refill).
+        using var first = await alice.PostJsonAsync("/api/groups", new { name = "Book club", memberIds = new[] { bobAuth.UserId } });
+        using var second = await alice.PostJsonAsync("/api/groups", new { name = "Second club", memberIds = new[] { bobAuth.UserId } });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var problem = await ChatApi.ReadAsync<Problem>(second, HttpStatusCode.TooManyRequests);
+        Assert.Equal("RateLimited", problem.Code);
+        Assert.NotNull(second.Headers.RetryAfter);
+        Assert.Single(await bob.InboxAsync()); // the refused group was never made
+        var hubCalls = new List<Exception?>();
+        for (var i = 0; i < TightLimitsSystem.UserBurst; i++)
+        {
+            hubCalls.Add(await Record.ExceptionAsync(() => aliceTab.Connection.InvokeAsync<List<ConversationView>>("GetInbox")));
+        }
+
+        // The hub spends what REST left: refused within far fewer calls than a fresh allowance holds.
+        Assert.Contains(hubCalls.Take(TightLimitsSystem.UserBurst - 20 + 5), call => call is HubException refusal && refusal.Message.Contains("Too many requests from your account", StringComparison.Ordinal));
+        alice.Dispose();
+        bob.Dispose();
     }
 
     [Fact]
@@ -147,8 +179,8 @@ public sealed class HubLimitsTests(HubLimitsTests.TightLimitsSystem fixture) : I
         {
             ["Hub__CallBurstPerConnection"] = ConnectionBurst.ToString(CultureInfo.InvariantCulture),
             ["Hub__CallsPerSecondPerConnection"] = "1",
-            ["Hub__CallBurstPerUser"] = UserBurst.ToString(CultureInfo.InvariantCulture),
-            ["Hub__CallsPerSecondPerUser"] = "1",
+            ["Allowance__CostBurstPerUser"] = UserBurst.ToString(CultureInfo.InvariantCulture),
+            ["Allowance__CostPerSecondPerUser"] = "1",
             ["Hub__MaxConnectionsPerUser"] = MaxConnections.ToString(CultureInfo.InvariantCulture),
             ["Gateway__SendBurst"] = "1000",
             ["Gateway__SendsPerSecond"] = "1000",

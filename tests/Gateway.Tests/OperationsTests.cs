@@ -110,7 +110,7 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
     {
         using var anonymous = fixture.Api();
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
-        var (_, bobAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
 
         // A wave of more sends than the burst allows, at once. A slow machine may take longer over a wave than the
         // bucket takes to refill, so waves go on until one is refused (within a bound).
@@ -127,8 +127,9 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
         Assert.NotEmpty(refused);
         Assert.All(refused, response => Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType));
         Assert.True(refused[0].Headers.Contains("Retry-After"));
-        var stored = (await alice.HistoryAsync(aliceAuth.UserId, bobAuth.UserId, limit: 100)).Messages;
+        var stored = (await bob.HistoryAsync(aliceAuth.UserId, bobAuth.UserId, limit: 100)).Messages;
         Assert.Equal(statuses.Count(status => status == 201), (int)stored[^1].Sequence);
+        bob.Dispose();
         foreach (var response in responses)
         {
             response.Dispose();

@@ -257,6 +257,13 @@ public sealed class ChatSystem : IAsyncDisposable
             // Tests and the benchmark register thousands of users: a password hash far cheaper than the shipped
             // OWASP cost (600,000), said here on purpose. Tests of the hash itself start a gateway with their own cost.
             ["Passwords__Iterations"] = "1000",
+
+            // ...and all from one address (loopback): registrations and sign-ins per address far above the shipped ones,
+            // said here on purpose. Tests of those allowances start a gateway with the shipped values.
+            ["Allowance__RegistrationBurstPerAddress"] = "1000000",
+            ["Allowance__RegistrationsPerMinutePerAddress"] = "1000000",
+            ["Allowance__SignInBurstPerAddress"] = "1000000",
+            ["Allowance__SignInsPerMinutePerAddress"] = "1000000",
         };
         foreach (var (key, value) in _gatewaySettings.Concat(ownSettings))
         {

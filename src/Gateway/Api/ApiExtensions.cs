@@ -1,3 +1,4 @@
+using WhatsApp.Gateway.Allowances;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace WhatsApp.Gateway.Api;
@@ -12,6 +13,7 @@ public static class ApiExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
 
         builder.AddRequestLimits();
+        builder.AddChatAllowances();
         builder.Services.Configure<JsonOptions>(options => ContractJson.Configure(options.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
@@ -27,11 +29,13 @@ public static class ApiExtensions
 
     public static WebApplication UseChatApi(this WebApplication app)
     {
+        app.UseClientAddresses();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors(ClientCors.PolicyName);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseUserAllowance();
         app.UseRateLimiter();
         app.MapOpenApi();
         return app;

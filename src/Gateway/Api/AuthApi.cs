@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
@@ -16,12 +17,13 @@ public static partial class AuthApi
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
         auth.MapPost("/register", RegisterAsync);
         auth.MapPost("/login", LoginAsync);
-        auth.MapPost("/logout-all", LogoutEverywhereAsync).RequireAuthorization();
+        auth.MapPost("/logout-all", LogoutEverywhereAsync).RequireAuthorization().WithCost(5);
         return app;
     }
 
     /// <summary>What sign-in needs besides the request: one parameter, so the handlers' signatures stay short.</summary>
-    private sealed record SignInServices(ChatCluster Cluster, TokenIssuer Tokens, PasswordHasher Hasher, SignInThrottle Throttle, ILogger<SignInServices> Logger);
+    private sealed record SignInServices(
+        ChatCluster Cluster, TokenIssuer Tokens, PasswordHasher Hasher, SignInThrottle Throttle, SignInAllowance Allowance, ILogger<SignInServices> Logger);
 
     private static async Task<IResult> RegisterAsync(RegisterRequest request, [AsParameters] SignInServices services, HttpContext http)
     {
@@ -40,12 +42,17 @@ public static partial class AuthApi
 
         var userId = request.UserId!.Value;
         var address = http.Connection.RemoteIpAddress;
+        if (!services.Allowance.TryRegister(address))
+        {
+            return OverAllowance(http, services.Allowance.RegistrationRefusal);
+        }
+
         if (services.Throttle.RetryAfter(address, userId) is { } wait)
         {
             return Throttled(http, wait);
         }
 
-        var hash = await services.Hasher.HashAsync(request.Password!, http.RequestAborted);
+        var hash = await services.Hasher.HashAsync(request.Password!, HashTurn.Registration, http.RequestAborted);
         var registered = await services.Cluster.OnceAsync(grains => grains.GetGrain<IUserGrain>(userId).RegisterAsync(name.Value!, hash));
         if (!registered.IsSuccess)
         {
@@ -69,6 +76,11 @@ public static partial class AuthApi
         }
 
         var address = http.Connection.RemoteIpAddress;
+        if (!services.Allowance.TrySignIn(address))
+        {
+            return OverAllowance(http, services.Allowance.SignInRefusal);
+        }
+
         if (services.Throttle.RetryAfter(address, userId) is { } wait)
         {
             return Throttled(http, wait);
@@ -84,7 +96,7 @@ public static partial class AuthApi
             return ChatProblems.From(new ChatError(ChatErrorCode.WrongCredentials, "Wrong user id or password."));
         }
 
-        services.Throttle.RecordSuccess(userId);
+        services.Throttle.RecordSuccess(address, userId);
         if (services.Hasher.NeedsUpgrade(credentials!.Password))
         {
             await UpgradeHashAsync(credentials, request.Password, services, http.RequestAborted);
@@ -110,15 +122,15 @@ public static partial class AuthApi
     /// </summary>
     private static async Task UpgradeHashAsync(UserCredentials credentials, string password, SignInServices services, CancellationToken cancellationToken)
     {
-        var upgraded = await services.Hasher.HashAsync(password, cancellationToken);
         try
         {
+            var upgraded = await services.Hasher.HashAsync(password, HashTurn.SignIn, cancellationToken);
             if (await services.Cluster.OnceAsync(grains => grains.GetGrain<IUserGrain>(credentials.Profile.UserId).UpgradePasswordHashAsync(credentials.Password, upgraded)))
             {
                 LogHashUpgraded(services.Logger, credentials.Profile.UserId, credentials.Password.Iterations, upgraded.Iterations);
             }
         }
-        catch (ClusterUnavailableException exception)
+        catch (Exception exception) when (exception is ClusterUnavailableException or HashQueueFullException)
         {
             LogHashUpgradeFailed(services.Logger, exception, credentials.Profile.UserId);
         }
@@ -126,6 +138,15 @@ public static partial class AuthApi
 
     private static AuthResponse Answer(UserCredentials credentials, TokenIssuer tokens) =>
         new(credentials.Profile.UserId, credentials.Profile.DisplayName, tokens.Issue(credentials));
+
+    private static ProblemHttpResult OverAllowance(HttpContext http, (string Detail, TimeSpan RetryAfter) refusal)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(refusal.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            detail: refusal.Detail,
+            extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" });
+    }
 
     private static ProblemHttpResult Throttled(HttpContext http, TimeSpan wait)
     {

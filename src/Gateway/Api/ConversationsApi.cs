@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Grains.Abstractions.Messages;
@@ -16,11 +17,11 @@ public static class ConversationsApi
         conversations.MapGet("/{a:long}/{b:long}", HistoryAsync);
         conversations.MapPost("/{conversationId}/read", MarkReadAsync);
         conversations.MapGet("/{conversationId}/messages/{sequence:long}/info", MessageInfoAsync);
-        conversations.MapGet("/{conversationId}/messages/{sequence:long}/path", MessagePathAsync);
-        conversations.MapPut("/{conversationId}/messages/{sequence:long}", EditAsync);
-        conversations.MapDelete("/{conversationId}/messages/{sequence:long}", DeleteAsync);
-        conversations.MapPut("/{conversationId}/messages/{sequence:long}/reaction", ReactAsync);
-        conversations.MapDelete("/{conversationId}/messages/{sequence:long}/reaction", RemoveReactionAsync);
+        conversations.MapGet("/{conversationId}/messages/{sequence:long}/path", MessagePathAsync).WithCost(5);
+        conversations.MapPut("/{conversationId}/messages/{sequence:long}", EditAsync).WithCost(2);
+        conversations.MapDelete("/{conversationId}/messages/{sequence:long}", DeleteAsync).WithCost(2);
+        conversations.MapPut("/{conversationId}/messages/{sequence:long}/reaction", ReactAsync).WithCost(2);
+        conversations.MapDelete("/{conversationId}/messages/{sequence:long}/reaction", RemoveReactionAsync).WithCost(2);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Metrics;
@@ -17,12 +18,12 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/api/groups").WithTags("Groups").RequireAuthorization();
-        groups.MapPost("/", CreateAsync);
+        groups.MapPost("/", CreateAsync).WithCost(20);
         groups.MapGet("/{groupId:long}", GetAsync);
-        groups.MapPut("/{groupId:long}/name", RenameAsync);
-        groups.MapPost("/{groupId:long}/members", AddMembersAsync);
-        groups.MapDelete("/{groupId:long}/members/{userId:long}", RemoveMemberAsync);
-        groups.MapPost("/{groupId:long}/admins/{userId:long}", PromoteAsync);
+        groups.MapPut("/{groupId:long}/name", RenameAsync).WithCost(5);
+        groups.MapPost("/{groupId:long}/members", AddMembersAsync).WithCost(10);
+        groups.MapDelete("/{groupId:long}/members/{userId:long}", RemoveMemberAsync).WithCost(5);
+        groups.MapPost("/{groupId:long}/admins/{userId:long}", PromoteAsync).WithCost(5);
         groups.MapPost("/{groupId:long}/messages", SendAsync).RequireRateLimiting(MessagesApi.SendPolicy);
         groups.MapGet("/{groupId:long}/messages", HistoryAsync);
         return app;

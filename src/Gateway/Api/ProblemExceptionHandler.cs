@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 
 namespace WhatsApp.Gateway.Api;
@@ -19,6 +20,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => (bad.StatusCode, RequestLimits.BodyTooLargeDetail),
             BadHttpRequestException bad => (bad.StatusCode, BadRequestDetail(bad)),
             ClusterUnavailableException unavailable => (StatusCodes.Status503ServiceUnavailable, $"{unavailable.Message} Try again in a few seconds."),
+            HashQueueFullException full => (StatusCodes.Status503ServiceUnavailable, full.Message),
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side."),
         };
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
 using WhatsApp.Grains.Abstractions.Users;
@@ -18,7 +19,7 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
-        users.MapGet("/", SearchAsync);
+        users.MapGet("/", SearchAsync).WithCost(5);
         users.MapGet("/{userId:long}", GetAsync);
         return app;
     }

@@ -9,12 +9,12 @@ namespace WhatsApp.Gateway.Auth;
 /// Derives and checks password hashes in the gateway. A hash costs a fifth of a second of CPU on purpose; run in the user
 /// grain it would hold the grain's turn (the victim's own sends wait behind every guess) and burn the silo's CPU, while
 /// here it runs on the gateway's thread pool, a bounded number at a time, behind the sign-in throttle. The grain only
-/// hands out and stores hashes.
+/// hands out and stores hashes. The queue for a turn is bounded too (<see cref="HashQueue"/>), and sign-ins go first.
 /// </summary>
-public sealed class PasswordHasher : IDisposable
+public sealed class PasswordHasher
 {
     private readonly int _iterations;
-    private readonly SemaphoreSlim _slots;
+    private readonly HashQueue _queue;
     private readonly GatewayMetrics _metrics;
 
     // Checked when the id has no account, so that an unknown id costs exactly what a wrong password does and the time of
@@ -25,12 +25,13 @@ public sealed class PasswordHasher : IDisposable
     {
         _metrics = metrics;
         _iterations = options.Value.Iterations;
-        _slots = new SemaphoreSlim(options.Value.MaxConcurrentHashes);
+        _queue = new HashQueue(options.Value.MaxConcurrentHashes, options.Value.MaxQueuedHashes);
         _decoy = PasswordHash.Create(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)), _iterations);
     }
 
-    public Task<PasswordHash> HashAsync(string password, CancellationToken cancellationToken) =>
-        RunAsync(() =>
+    /// <summary>A new hash of the password at the configured cost; throws <see cref="HashQueueFullException"/> when too many wait.</summary>
+    public Task<PasswordHash> HashAsync(string password, HashTurn turn, CancellationToken cancellationToken) =>
+        RunAsync(turn, () =>
         {
             _metrics.PasswordHashed(_iterations);
             return PasswordHash.Create(password, _iterations);
@@ -38,12 +39,10 @@ public sealed class PasswordHasher : IDisposable
 
     /// <summary>Whether the password is the stored one's; with nothing stored, spends the same time and answers no.</summary>
     public Task<bool> VerifyAsync(string password, PasswordHash? stored, CancellationToken cancellationToken) =>
-        RunAsync(() => stored is null ? MatchesNoAccount(password) : Matches(stored, password), cancellationToken);
+        RunAsync(HashTurn.SignIn, () => stored is null ? MatchesNoAccount(password) : Matches(stored, password), cancellationToken);
 
     /// <summary>Whether a stored hash is cheaper than the configured cost and should be replaced after a successful sign-in.</summary>
     public bool NeedsUpgrade(PasswordHash stored) => stored.IsWeakerThan(_iterations);
-
-    public void Dispose() => _slots.Dispose();
 
     private bool MatchesNoAccount(string password)
     {
@@ -57,16 +56,16 @@ public sealed class PasswordHasher : IDisposable
         return stored.Matches(password);
     }
 
-    private async Task<T> RunAsync<T>(Func<T> hash, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(HashTurn turn, Func<T> hash, CancellationToken cancellationToken)
     {
-        await _slots.WaitAsync(cancellationToken);
+        await _queue.EnterAsync(turn, cancellationToken);
         try
         {
             return hash();
         }
         finally
         {
-            _slots.Release();
+            _queue.Leave();
         }
     }
 }

@@ -19,4 +19,11 @@ public sealed class PasswordOptions
 
     /// <summary>How many hashes may run at once (Passwords__MaxConcurrentHashes); more wait their turn, so sign-ins cannot starve the API of threads.</summary>
     public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How many hashes may wait for a turn (Passwords__MaxQueuedHashes); beyond it a request is answered 503 at once
+    /// instead of queueing for ever. Registrations may take only half of the places, and sign-ins go first, so a flood
+    /// of registrations cannot keep people from signing in.
+    /// </summary>
+    public int MaxQueuedHashes { get; set; } = 32;
 }

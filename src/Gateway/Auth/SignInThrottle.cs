@@ -1,15 +1,19 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Allowances;
 
 namespace WhatsApp.Gateway.Auth;
 
 /// <summary>
-/// Slows down password guessing, per account and per client address: after the free failures, each further failure makes
-/// that key wait FirstBackoff, then twice as long, up to MaxBackoff. A successful login clears the account (not the
-/// address: one known password must not buy an address fresh guesses at other accounts). Unknown ids are tracked like
-/// real ones, so the throttle does not tell which numbers exist either. The memory is per gateway process: a deployment
-/// of N gateways gives a guesser N times the attempts, still a few per quarter hour.
+/// Slows down password guessing without letting a guesser lock the owner out: failures count for an account from one
+/// client address (<see cref="ClientAddress"/>: IPv6 by /64), for an address whatever the accounts, and for an account
+/// from everywhere together, with a ceiling far above what a person types, against guessing spread over many addresses.
+/// After a key's free failures, each further failure makes it wait FirstBackoff, then twice as long, up to MaxBackoff.
+/// So the owner, from their own address, signs in with the right password while a guesser elsewhere waits. A successful
+/// login clears the account's keys (not the address's: one known password must not buy an address fresh guesses at
+/// other accounts). Unknown ids are tracked like real ones, so the throttle does not tell which numbers exist either.
+/// The memory is per gateway process: a deployment of N gateways gives a guesser N times the attempts.
 /// </summary>
 public sealed class SignInThrottle(IOptions<SignInThrottleOptions> options, TimeProvider time)
 {
@@ -38,8 +42,9 @@ public sealed class SignInThrottle(IOptions<SignInThrottleOptions> options, Time
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        RecordFailure(AccountKey(userId), settings.FreeFailuresPerAccount, settings, now);
+        RecordFailure(AccountFromAddressKey(address, userId), settings.FreeFailuresPerAccount, settings, now);
         RecordFailure(AddressKey(address), settings.FreeFailuresPerAddress, settings, now);
+        RecordFailure(AccountKey(userId), settings.FreeFailuresPerAccountFromEverywhere, settings, now);
         if (_failures.Count > SweepAbove)
         {
             foreach (var (key, failures) in _failures)
@@ -52,7 +57,11 @@ public sealed class SignInThrottle(IOptions<SignInThrottleOptions> options, Time
         }
     }
 
-    public void RecordSuccess(long userId) => _failures.TryRemove(AccountKey(userId), out _);
+    public void RecordSuccess(IPAddress? address, long userId)
+    {
+        _failures.TryRemove(AccountFromAddressKey(address, userId), out _);
+        _failures.TryRemove(AccountKey(userId), out _);
+    }
 
     private void RecordFailure(string key, int freeFailures, SignInThrottleOptions settings, DateTimeOffset now) =>
         _failures.AddOrUpdate(
@@ -60,11 +69,13 @@ public sealed class SignInThrottle(IOptions<SignInThrottleOptions> options, Time
             _ => Failures.First(now, freeFailures, settings),
             (_, previous) => previous.Next(now, freeFailures, settings));
 
-    private static string[] Keys(IPAddress? address, long userId) => [AccountKey(userId), AddressKey(address)];
+    private static string[] Keys(IPAddress? address, long userId) => [AccountFromAddressKey(address, userId), AddressKey(address), AccountKey(userId)];
+
+    private static string AccountFromAddressKey(IPAddress? address, long userId) => $"user:{userId}@{ClientAddress.KeyOf(address)}";
 
     private static string AccountKey(long userId) => $"user:{userId}";
 
-    private static string AddressKey(IPAddress? address) => $"address:{address}";
+    private static string AddressKey(IPAddress? address) => $"address:{ClientAddress.KeyOf(address)}";
 
     private sealed record Failures(int Count, DateTimeOffset LastFailure, DateTimeOffset BlockedUntil)
     {

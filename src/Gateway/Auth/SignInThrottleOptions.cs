@@ -5,8 +5,15 @@ public sealed class SignInThrottleOptions
 {
     public const string SectionName = "SignIn";
 
-    /// <summary>Failed attempts on one account (user id) that cost nothing but the failure (SignIn__FreeFailuresPerAccount).</summary>
+    /// <summary>Failed attempts on one account from one address that cost nothing but the failure (SignIn__FreeFailuresPerAccount).</summary>
     public int FreeFailuresPerAccount { get; set; } = 5;
+
+    /// <summary>
+    /// Failed attempts on one account from all addresses together before every attempt on it waits
+    /// (SignIn__FreeFailuresPerAccountFromEverywhere): far above what the owner types, so only guessing spread over many
+    /// addresses reaches it.
+    /// </summary>
+    public int FreeFailuresPerAccountFromEverywhere { get; set; } = 100;
 
     /// <summary>
     /// Failed attempts from one client address before it waits too (SignIn__FreeFailuresPerAddress): more than per account,

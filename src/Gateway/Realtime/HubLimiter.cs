@@ -1,16 +1,17 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Auth;
 
 namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
-/// Every hub call and connection passes here before the hub sees it: a call beyond the connection's or the user's
-/// allowance, or a connection beyond the user's cap, is refused with a <see cref="HubException"/> that says why, and
+/// Every hub call and connection passes here before the hub sees it: a call beyond the connection's allowance or the
+/// user's (<see cref="UserAllowance"/>, shared with REST), or a connection beyond the user's cap, is refused with a <see cref="HubException"/> that says why, and
 /// never reaches the cluster.
 /// </summary>
-public sealed class HubLimiter(IOptions<HubLimitOptions> options) : IHubFilter, IDisposable
+public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance userAllowance) : IHubFilter, IDisposable
 {
     private readonly HubLimitOptions _limits = options.Value;
     private readonly Dictionary<long, int> _connectionsPerUser = [];
@@ -18,9 +19,6 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options) : IHubFilter, 
     // Partitions replenish on the partitioned limiter's one timer (not one timer each) and go away once idle and full.
     private readonly PartitionedRateLimiter<string> _perConnection = PartitionedRateLimiter.Create<string, string>(connectionId =>
         RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => Bucket(options.Value.CallBurstPerConnection, options.Value.CallsPerSecondPerConnection)));
-
-    private readonly PartitionedRateLimiter<long> _perUser = PartitionedRateLimiter.Create<long, long>(userId =>
-        RateLimitPartition.GetTokenBucketLimiter(userId, _ => Bucket(options.Value.CallBurstPerUser, options.Value.CallsPerSecondPerUser)));
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -33,12 +31,11 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options) : IHubFilter, 
             }
         }
 
-        using (var userLease = _perUser.AttemptAcquire(caller.User!.UserId()))
+        // The user's allowance is the one their REST requests spend too, at the same costs.
+        var cost = invocationContext.HubMethod.GetCustomAttributes(typeof(CostAttribute), inherit: false) is [CostAttribute method] ? method.Cost : CostAttribute.Default;
+        if (!userAllowance.TryTake(caller.User!.UserId(), cost))
         {
-            if (!userLease.IsAcquired)
-            {
-                throw new HubException($"Too many calls from your connections together: at most {_limits.CallsPerSecondPerUser} a second (bursts of {_limits.CallBurstPerUser}). Nothing was done; try again in a moment.");
-            }
+            throw new HubException(userAllowance.Refusal);
         }
 
         return await next(invocationContext);
@@ -79,7 +76,6 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options) : IHubFilter, 
     public void Dispose()
     {
         _perConnection.Dispose();
-        _perUser.Dispose();
     }
 
     private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()

@@ -11,8 +11,6 @@ public static class RealtimeExtensions
         builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.SectionName)
             .Validate(limits => limits.CallsPerSecondPerConnection >= 1, "Hub:CallsPerSecondPerConnection must be at least 1.")
             .Validate(limits => limits.CallBurstPerConnection >= 1, "Hub:CallBurstPerConnection must be at least 1.")
-            .Validate(limits => limits.CallsPerSecondPerUser >= 1, "Hub:CallsPerSecondPerUser must be at least 1.")
-            .Validate(limits => limits.CallBurstPerUser >= 1, "Hub:CallBurstPerUser must be at least 1.")
             .Validate(limits => limits.MaxConnectionsPerUser >= 1, "Hub:MaxConnectionsPerUser must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton<HubLimiter>();

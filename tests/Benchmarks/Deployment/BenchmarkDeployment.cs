@@ -42,8 +42,8 @@ public sealed class BenchmarkDeployment : IAsyncDisposable
             ["Gateway__SendBurst"] = "1000000",
             ["Hub__CallsPerSecondPerConnection"] = "1000000",
             ["Hub__CallBurstPerConnection"] = "1000000",
-            ["Hub__CallsPerSecondPerUser"] = "1000000",
-            ["Hub__CallBurstPerUser"] = "1000000",
+            ["Allowance__CostPerSecondPerUser"] = "1000000",
+            ["Allowance__CostBurstPerUser"] = "1000000",
 
             // As ./run: no per-request logging, which would cost the gateway more than the sends it measures.
             ["Logging__LogLevel__Default"] = "Warning",

@@ -15,6 +15,18 @@ public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? client
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => _http.PostAsJsonAsync(path, body, ContractJson.Options);
 
+    /// <summary>A POST with headers of its own (what a proxy adds, say).</summary>
+    public Task<HttpResponseMessage> PostJsonAsync(string path, object body, IEnumerable<(string Name, string Value)> headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ContractJson.Options) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return _http.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> PostRawAsync(string path, string body, string contentType = "application/json") =>
         _http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
 

@@ -1,0 +1,30 @@
+using WhatsApp.Gateway.Auth;
+
+namespace WhatsApp.Gateway.Allowances;
+
+/// <summary>
+/// Charges every request of a signed-in user the cost of its route before the route runs; a request the allowance
+/// cannot cover is answered 429 with Retry-After and never reaches the cluster.
+/// </summary>
+public sealed class UserAllowanceMiddleware(RequestDelegate next, UserAllowance allowance)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (http.User.Identity?.IsAuthenticated == true && http.GetEndpoint() is { } endpoint)
+        {
+            var cost = endpoint.Metadata.GetMetadata<CostAttribute>()?.Cost ?? CostAttribute.Default;
+            if (!allowance.TryTake(http.User.UserId(), cost))
+            {
+                http.Response.Headers.RetryAfter = "1";
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    detail: allowance.Refusal,
+                    extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" })
+                    .ExecuteAsync(http);
+                return;
+            }
+        }
+
+        await next(http);
+    }
+}
