@@ -247,8 +247,15 @@ public sealed partial class GroupGrain(
             : new ChatError(ChatErrorCode.UnknownUser, $"Not registered: {string.Join(", ", unregistered)}.");
     }
 
+    /// <summary>A group id nobody created: this activation was made for nothing, so it goes as soon as the call ends.</summary>
+    private ChatError NoSuchGroup()
+    {
+        this.DeactivateOnIdle();
+        return new ChatError(ChatErrorCode.UnknownGroup, $"There is no group {GroupId}.");
+    }
+
     private ChatError? RefuseUnlessMember(long userId) =>
-        state.State.Name is null ? new ChatError(ChatErrorCode.UnknownGroup, $"There is no group {GroupId}.")
+        state.State.Name is null ? NoSuchGroup()
         : MemberOf(userId) is null ? new ChatError(ChatErrorCode.NotParticipant, $"User {userId} is not a member of group {GroupId}.")
         : null;
 

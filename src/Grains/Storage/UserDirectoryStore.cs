@@ -56,8 +56,46 @@ public sealed class UserDirectoryStore(ShardDatabases databases)
         });
     }
 
+    /// <summary>
+    /// Which of these users the directory lists: one query per database, whatever the count. The users of a database
+    /// that did not answer (it is down) are named apart: whether they are listed is not known.
+    /// </summary>
+    public async Task<DirectoryAnswer> ListedAmongAsync(IReadOnlyCollection<long> userIds)
+    {
+        var perDatabase = await Task.WhenAll(userIds.GroupBy(databases.ForUser).Select(async users =>
+        {
+            try
+            {
+                return (Listed: await ListedInAsync(users.Key, [.. users]), Unanswered: Array.Empty<long>());
+            }
+            catch (NpgsqlException exception) when (exception.IsTransient)
+            {
+                return (Listed: [], Unanswered: users.ToArray());
+            }
+        }));
+        return new DirectoryAnswer([.. perDatabase.SelectMany(answer => answer.Listed)], [.. perDatabase.SelectMany(answer => answer.Unanswered)]);
+    }
+
+    private static Task<List<long>> ListedInAsync(ChatDatabase database, long[] userIds) => database.RunAsync(async source =>
+    {
+        await using var command = source.CreateCommand("SELECT user_id FROM chat_user WHERE service_id = $1 AND user_id = ANY($2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = userIds });
+        var listed = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            listed.Add(reader.GetInt64(0));
+        }
+
+        return listed;
+    });
+
     private static string EscapeLike(string text) => text
         .Replace(@"\", @"\\", StringComparison.Ordinal)
         .Replace("%", @"\%", StringComparison.Ordinal)
         .Replace("_", @"\_", StringComparison.Ordinal);
 }
+
+/// <summary>What the directory said of some users: those it lists, and those whose database did not answer.</summary>
+public sealed record DirectoryAnswer(IReadOnlyList<long> Listed, IReadOnlyList<long> Unanswered);

@@ -93,7 +93,7 @@ public sealed partial class UserGrain(
     }
 
     public Task<UserCredentials?> GetCredentialsAsync() =>
-        Task.FromResult(state.State.Password is { } password ? Credentials(password) : null);
+        Task.FromResult(state.State.Password is { } password ? Credentials(password) : NobodyHere<UserCredentials>());
 
     public async Task<bool> UpgradePasswordHashAsync(PasswordHash verified, PasswordHash upgraded)
     {
@@ -128,13 +128,13 @@ public sealed partial class UserGrain(
         return state.State.TokenVersion;
     }
 
-    public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.IsRegistered ? Profile() : null);
+    public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.IsRegistered ? Profile() : NobodyHere<UserProfile>());
 
     public async Task<UserProfile?> GetProfileSeenByAsync(long viewerId)
     {
         if (!state.State.IsRegistered)
         {
-            return null;
+            return NobodyHere<UserProfile>();
         }
 
         // Presence is read before the lookup, so what is returned is what the viewer was entitled to at that moment.
@@ -329,6 +329,16 @@ public sealed partial class UserGrain(
 
         _contacts.Add(viewerId);
         return true;
+    }
+
+    /// <summary>
+    /// The answer to a lookup of an id nobody registered: this activation was made for nothing (a typo, a scan of ids),
+    /// so it goes as soon as the call ends instead of holding memory until idle collection.
+    /// </summary>
+    private T? NobodyHere<T>() where T : class
+    {
+        this.DeactivateOnIdle();
+        return null;
     }
 
     private UserProfile Profile() => new(
