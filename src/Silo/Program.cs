@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Builder;
 using WhatsApp.Silo.Hosting;
 using WhatsApp.Silo.Persistence.Split;
@@ -6,10 +7,10 @@ using WhatsApp.Silo.Persistence.Split;
 var builder = WebApplication.CreateBuilder(args);
 if (args is [SplitDatabasesCommand.Name, ..])
 {
-    return await SplitDatabasesCommand.RunAsync(builder.Configuration, CancellationToken.None);
+    return await SplitDatabasesCommand.RunAsync(builder.Configuration, builder.Environment.IsDevelopment(), CancellationToken.None);
 }
 
-var settings = SiloSettings.Read(builder.Configuration);
+var settings = SiloSettings.Read(builder.Configuration, builder.Environment.IsDevelopment());
 builder.AddChatSilo(settings);
 builder.AddSiloMetrics(settings);
 builder.AddSiloTraces();

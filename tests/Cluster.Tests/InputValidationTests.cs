@@ -21,6 +21,9 @@ public sealed class InputValidationTests(PostgresFixture postgres)
         { TestIds.User(), "   ", ChatErrorCode.InvalidDisplayName },
         { TestIds.User(), new string('n', 65), ChatErrorCode.InvalidDisplayName },
         { TestIds.User(), "bell\a", ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), "Ada \u202Eevol\u202C", ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), "A\u200Bda", ChatErrorCode.InvalidDisplayName },
+        { TestIds.User(), "\u2066Ada\u2069", ChatErrorCode.InvalidDisplayName },
     };
 
     [Theory]

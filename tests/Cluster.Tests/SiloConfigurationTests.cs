@@ -29,6 +29,16 @@ public sealed class SiloConfigurationTests
         Assert.DoesNotContain("not-shown", silo.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SiloProcess_OutsideDevelopmentWithNoDatabaseSet_StopsRatherThanTryADefaultLogin()
+    {
+        await using var silo = HostProcess.Start("Silo", "silo-no-database", new Dictionary<string, string>(), environmentName: "Production");
+
+        Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the silo did not stop");
+        Assert.NotEqual(0, silo.ExitCode);
+        Assert.Contains("ConnectionStrings:Postgres is not set, and outside Development a silo has no default database login", silo.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ConnectionStrings__Postgres", "Host=127.0.0.1;Database=whatsapp", "split-databases: every shard uses ConnectionStrings:Postgres; set ConnectionStrings:Postgres_1 (and the others) to the new databases.", 2)]
     [InlineData("ConnectionStrings__Postgres_7", "Host=127.0.0.1;Database=whatsapp", "split-databases: ConnectionStrings:Postgres_7 names no shard", 2)]

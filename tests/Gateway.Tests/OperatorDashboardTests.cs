@@ -41,6 +41,23 @@ public sealed class OperatorDashboardTests(ChatSystemFixture fixture)
     }
 
     [Fact]
+    public async Task DashboardPort_ReachedByAnotherSitesName_IsRefused_ItsOwnNamesServe()
+    {
+        using var http = new HttpClient();
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, DashboardUrl);
+        rebound.Headers.Host = $"attacker.example:{DashboardUrl.Port}";
+        using var byName = new HttpRequestMessage(HttpMethod.Get, DashboardUrl);
+        byName.Headers.Host = $"localhost:{DashboardUrl.Port}";
+
+        using var refused = await http.SendAsync(rebound);
+        using var served = await http.SendAsync(byName);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain("Orleans", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Fact]
     public void DashboardPort_ByDefault_ListensOnLoopbackOnly()
     {
         // The test system sets only Dashboard__Port, so this is the default address.

@@ -23,6 +23,8 @@ public static class StoreLockdown
         Assert.Equal(expected, Directory.GetFiles(secrets).Select(Path.GetFileName).Order());
         Assert.All(expected, name => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(secrets, name))));
         Assert.All(expected, name => Assert.Matches("^[A-Za-z0-9_-]{32}$", Secret(dataFolder, name)));
+        // The logs name users and client addresses: only whoever runs the cluster (and PostgreSQL writing its own) reads them.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(dataFolder, "logs")));
         foreach (var log in Directory.GetFiles(Path.Combine(dataFolder, "logs")))
         {
             var text = await File.ReadAllTextAsync(log);

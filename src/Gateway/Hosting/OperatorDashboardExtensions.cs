@@ -30,15 +30,24 @@ public static class OperatorDashboardExtensions
     /// <summary>
     /// Maps the dashboard under /dashboard and keeps each port to its own endpoints. Call it first after Build: its gate
     /// must run before anything else answers. The gate looks at the port the connection arrived on, not at the Host
-    /// header, which any client may set.
+    /// header, which any client may set; on the dashboard's port the Host header must name the dashboard too, so a
+    /// page of another site cannot read it through a name of its own that resolves to this machine.
     /// </summary>
     public static WebApplication MapOperatorDashboard(this WebApplication app)
     {
-        var dashboardPort = app.Services.GetRequiredService<IOptions<OperatorDashboardOptions>>().Value.Port;
+        var dashboard = app.Services.GetRequiredService<IOptions<OperatorDashboardOptions>>().Value;
         app.Use(async (context, next) =>
         {
-            var onDashboardPort = context.Connection.LocalPort == dashboardPort;
+            var onDashboardPort = context.Connection.LocalPort == dashboard.Port;
             var isDashboard = context.GetEndpoint()?.Metadata.GetMetadata<OperatorDashboardEndpoint>() is not null;
+            if (onDashboardPort && !dashboard.Answers(context.Request.Host.Host))
+            {
+                await Results.Problem(
+                    statusCode: StatusCodes.Status400BadRequest,
+                    detail: "The dashboard answers only to its own address (localhost, loopback, Dashboard:Host or Dashboard:AllowedHosts).").ExecuteAsync(context);
+                return;
+            }
+
             if (onDashboardPort == isDashboard)
             {
                 await next(context);

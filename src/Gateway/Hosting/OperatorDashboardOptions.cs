@@ -20,6 +20,20 @@ public sealed class OperatorDashboardOptions
     /// <summary>The dashboard's port (Dashboard__Port); the API's port never serves it.</summary>
     public int Port { get; set; } = 3001;
 
+    /// <summary>
+    /// Host names, besides loopback ones and Host itself, that browsers may reach the dashboard by
+    /// (Dashboard__AllowedHosts, comma-separated): a page of another site that resolves its own name to this machine
+    /// (DNS rebinding) sends its own name, and is refused.
+    /// </summary>
+    public string AllowedHosts { get; set; } = string.Empty;
+
+    /// <summary>Whether a request that names this host (its Host header, without the port) may see the dashboard.</summary>
+    public bool Answers(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && (IPAddress.IsLoopback(address) || address.ToString() == Host))
+        || host.Equals(Host, StringComparison.OrdinalIgnoreCase)
+        || AllowedHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(host, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>What Kestrel listens on for the dashboard, e.g. http://127.0.0.1:3001.</summary>
     public string ListenUrl => $"http://{(IPAddress.TryParse(Host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : Host)}:{Port}";
 

@@ -91,7 +91,8 @@ public sealed record SiloSettings(
     public const string PostgresKey = "ConnectionStrings:Postgres";
     public const string RedisKey = ClusterDefaults.RedisKey;
 
-    private const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres";
+    // Development only: outside it a silo with no connection string stops rather than try a well-known login.
+    private const string DevelopmentPostgres = "Host=127.0.0.1;Port=5432;Database=whatsapp;Username=postgres;Password=postgres";
 
     /// <summary>Shard i's own database ("ConnectionStrings:Postgres_0", env ConnectionStrings__Postgres_0, ...).</summary>
     public static string ShardPostgresKey(int shard) => $"{PostgresKey}_{shard.ToString(CultureInfo.InvariantCulture)}";
@@ -105,7 +106,9 @@ public sealed record SiloSettings(
 
     public int MetricsPort => Metrics.Port ?? 9400 + Shard.Index;
 
-    public static SiloSettings Read(IConfiguration configuration)
+    /// <param name="configuration">The host's configuration: settings, environment variables, command line.</param>
+    /// <param name="isDevelopment">Whether a missing connection string may fall back to the local development login.</param>
+    public static SiloSettings Read(IConfiguration configuration, bool isDevelopment)
     {
         var shard = configuration.GetSection(ShardOptions.SectionName).Get<ShardOptions>() ?? new ShardOptions();
         var orleans = configuration.GetSection(OrleansEndpointOptions.SectionName).Get<OrleansEndpointOptions>() ?? new OrleansEndpointOptions();
@@ -115,10 +118,15 @@ public sealed record SiloSettings(
             orleans,
             MembershipSettings.Apply(configuration, new ClusterMembershipOptions()),
             metrics,
-            PostgresByShard(configuration, shard.Count),
+            PostgresByShard(configuration, shard.Count, isDevelopment),
             configuration[RedisKey] ?? ClusterDefaults.Redis);
 
         var problems = settings.Problems().Concat(UnknownShardDatabaseKeys(configuration, shard.Count)).ToList();
+        if (settings.PostgresConnectionStrings.Any(entry => entry.Value.Length == 0))
+        {
+            problems.Add($"{PostgresKey} is not set, and outside Development a silo has no default database login: set it (or {ShardPostgresKey(0)} and the others for each shard).");
+        }
+
         return problems.Count == 0
             ? settings
             : throw new OptionsValidationException(nameof(SiloSettings), typeof(SiloSettings), problems);
@@ -200,9 +208,9 @@ public sealed record SiloSettings(
     }
 
     /// <summary>Shard i's own connection string where one is set, the shared one otherwise, with the key it came from.</summary>
-    private static IReadOnlyList<(string Key, string Value)> PostgresByShard(IConfiguration configuration, int shardCount)
+    private static IReadOnlyList<(string Key, string Value)> PostgresByShard(IConfiguration configuration, int shardCount, bool isDevelopment)
     {
-        var shared = (Key: PostgresKey, Value: configuration[PostgresKey] ?? DefaultPostgres);
+        var shared = (Key: PostgresKey, Value: configuration[PostgresKey] ?? (isDevelopment ? DevelopmentPostgres : string.Empty));
         return [.. Enumerable.Range(0, Math.Max(shardCount, 0)).Select(shard =>
             configuration[ShardPostgresKey(shard)] is { } own ? (ShardPostgresKey(shard), own) : shared)];
     }

@@ -24,4 +24,14 @@ public sealed class StorableTextTests
         Assert.False(StorableText.IsStorable("low \ude00 first", allowLineBreaks: true));
         Assert.False(StorableText.IsStorable("ends high \ud83d", allowLineBreaks: true));
     }
+
+    [Fact]
+    public void TrimmedName_DirectionOverridesAndInvisibleSeparators_AreRefused_JoinersForEmojiAndScriptsStay()
+    {
+        Assert.Null(StorableText.TrimmedName("Ada \u202Eevol\u202C", 64));
+        Assert.Null(StorableText.TrimmedName("\u200FAda", 64));
+        Assert.Null(StorableText.TrimmedName("A\u2060da\uFEFF", 64));
+        Assert.Equal("Family \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67", StorableText.TrimmedName(" Family \ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67 ", 64));
+        Assert.Equal("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", StorableText.TrimmedName("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", 64));
+    }
 }

@@ -15,12 +15,12 @@ public static class SplitDatabasesCommand
 {
     public const string Name = "split-databases";
 
-    public static async Task<int> RunAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IConfiguration configuration, bool isDevelopment, CancellationToken cancellationToken)
     {
         SiloSettings settings;
         try
         {
-            settings = SiloSettings.Read(configuration);
+            settings = SiloSettings.Read(configuration, isDevelopment);
         }
         catch (OptionsValidationException exception)
         {
