@@ -35,6 +35,12 @@ public sealed class ChatOptions
     public TimeSpan NotificationRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often at most one group member's typing state reaches the other members (Chat__GroupTypingInterval); a change
+    /// within it is told when it ends. Clients show "typing" for six seconds after the last word of it.
+    /// </summary>
+    public TimeSpan GroupTypingInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// How often a silo looks for chat-list lines that another shard's database could not take (it was down) and
     /// rewrites them from their conversations. Only a database outage leaves such lines.
     /// </summary>

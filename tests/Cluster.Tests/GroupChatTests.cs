@@ -98,12 +98,13 @@ public sealed class GroupChatTests(PostgresFixture postgres)
         var (group, ada, bob, carol) = await NewGroupAsync(cluster);
         await using var carolsPhone = await ObservedDevice.ConnectAsync(cluster, carol);
         await SendAsync(group, bob, "before");
+        var carolsOwn = await SendAsync(group, carol, "carol's own");
 
         Assert.True((await group.Grain.RemoveMemberAsync(ada, carol)).IsSuccess);
         var after = await SendAsync(group, ada, "after carol left");
 
         var carolReads = await group.Conversation.HistoryAsync(carol);
-        Assert.Equal(["", "before", ""], carolReads.Select(message => message.Content));
+        Assert.Equal(["", "before", "carol's own", ""], carolReads.Select(message => message.Content));
         AssertChange(new GroupChange(GroupChangeKind.Removed, ada, [carol], null), carolReads[^1].Change);
         Assert.Equal(ChatErrorCode.NotParticipant, (await group.Conversation.SendAsync(carol, "still here?", null)).Error?.Code);
         Assert.Equal(ChatErrorCode.NotParticipant, (await group.Conversation.MarkReadAsync(carol, after.Sequence)).Error?.Code);
@@ -126,6 +127,32 @@ public sealed class GroupChatTests(PostgresFixture postgres)
         await cluster.Cluster.DeactivateAsync(group.Conversation);
         Assert.Equal(carolReads.Select(message => message.Id), (await group.Conversation.HistoryAsync(carol)).Select(message => message.Id));
         Assert.Equal(ChatErrorCode.NotParticipant, (await group.Conversation.SendAsync(carol, "after a restart?", null)).Error?.Code);
+
+        // Nothing more of the group reaches her, not even of her own old message: not a reaction to it, not who read it.
+        await using var adasPhone = await ObservedDevice.ConnectAsync(cluster, ada);
+        Assert.True((await group.Conversation.ReactAsync(bob, carolsOwn.Sequence, "👍")).IsSuccess);
+        await adasPhone.NextAsync<ChangedMessage>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => carolsPhone.NextAsync<ChangedMessage>(within: TimeSpan.FromSeconds(1)));
+        Assert.Equal(ChatErrorCode.NotParticipant, (await group.Conversation.GetMessageInfoAsync(carol, carolsOwn.Sequence)).Error?.Code);
+    }
+
+    [Fact]
+    public async Task Typing_FortyChangesFromOneMemberAtOnce_ReachTheOthersAtMostOncePerInterval_TheLatestStateLast()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (group, ada, bob, _) = await NewGroupAsync(cluster);
+        await SendAsync(group, ada, "typing needs a first message");
+        await using var adasPhone = await ObservedDevice.ConnectAsync(cluster, ada);
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.True((await group.Conversation.SetTypingAsync(bob, isTyping: i % 2 == 0)).IsSuccess);
+        }
+
+        // The first is told at once; the thirty-nine after it within the interval make one, the last state, when it ends.
+        Assert.True((await adasPhone.NextAsync<TypingEvent>()).IsTyping);
+        Assert.False((await adasPhone.NextAsync<TypingEvent>()).IsTyping);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => adasPhone.NextAsync<TypingEvent>(within: TimeSpan.FromSeconds(1)));
     }
 
     [Fact]

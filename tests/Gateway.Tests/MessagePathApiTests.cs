@@ -49,6 +49,34 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
     }
 
     [Fact]
+    public async Task Path_InAGroup_TellsThePathNotTheCluster_NoOtherMembersGrainNoAddressNoException()
+    {
+        using var anonymous = fixture.Api();
+        var (ada, adaAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        var (carol, carolAuth) = await anonymous.RegisterAsync();
+        using var created = await ada.PostJsonAsync("/api/groups", new { name = "Path club", memberIds = new[] { bobAuth.UserId, carolAuth.UserId } });
+        var group = await ChatApi.ReadAsync<GroupView>(created, HttpStatusCode.Created);
+        using var posted = await ada.PostJsonAsync($"/api/groups/{group.GroupId}/messages", new { content = "Who is here?", clientMessageId = "path-g1" });
+        var sent = await ChatApi.ReadAsync<Message>(posted, HttpStatusCode.Created);
+
+        var path = await Eventually.ReturnsAsync(
+            () => bob.GetJsonAsync<MessagePathView>($"/api/conversations/{sent.ConversationId}/messages/{sent.Sequence}/path"),
+            path => path.Spans.Count(span => span is { Name: "IUserGrain/OnMessagesAsync", Kind: "Server" }) >= 3,
+            TimeSpan.FromSeconds(10),
+            "the deliveries to every member in the path");
+
+        var tags = path.Spans.SelectMany(span => span.Tags).ToList();
+        Assert.All(tags, tag => Assert.True(tag.Key.StartsWith("whatsapp.", StringComparison.Ordinal) || tag.Key.StartsWith("rpc.", StringComparison.Ordinal)
+            || tag.Key.StartsWith("db.", StringComparison.Ordinal) || tag.Key == "orleans.rpc.target_id", $"the path shows the tag {tag.Key}"));
+        Assert.DoesNotContain(tags, tag => tag.Value.Contains($"user/{adaAuth.UserId:x}", StringComparison.Ordinal) || tag.Value.Contains($"user/{carolAuth.UserId:x}", StringComparison.Ordinal));
+        Assert.Contains(tags, tag => tag.Key == "orleans.rpc.target_id" && tag.Value == "user");
+        ada.Dispose();
+        bob.Dispose();
+        carol.Dispose();
+    }
+
+    [Fact]
     public async Task Path_ForSomeoneOutsideTheChatOrOfNoSuchMessage_IsAProblemAndShowsNothing()
     {
         using var anonymous = fixture.Api();

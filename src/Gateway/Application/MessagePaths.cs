@@ -9,8 +9,9 @@ namespace WhatsApp.Gateway.Application;
 
 /// <summary>
 /// A message's path, put together from the spans this gateway and every live silo keep in memory: first the traces
-/// that name the message (the send that stored it), then every span of those traces, wherever it ran. A silo that is
-/// down or slow to answer leaves its spans out rather than holding the answer.
+/// that name the message (the send that stored it), then every span of those traces, wherever it ran, with the tags
+/// the caller may see (<see cref="PathTags"/>). A silo that is down or slow to answer leaves its spans out rather than
+/// holding the answer.
 /// </summary>
 public sealed class MessagePaths(ChatCluster cluster, ChatService chat, RecentSpans gatewaySpans, IOptions<ShardOptions> shards)
 {
@@ -34,10 +35,12 @@ public sealed class MessagePaths(ChatCluster cluster, ChatService chat, RecentSp
                 "This message's path is not kept: with tracing on (Tracing__Enabled; ./run turns it on), each process keeps its spans for a few minutes after a send.");
         }
 
+        var conversation = ConversationId.Parse(conversationId);
         var spans = gatewaySpans.SpansOf(traces)
             .Concat(await FromEverySiloAsync(silos, silo => silo.SpansAsync([.. traces])))
             .DistinctBy(span => span.SpanId)
             .OrderBy(span => span.Start)
+            .Select(span => span with { Tags = PathTags.Visible(span.Tags, caller, conversation) })
             .ToList();
         return ChatResult.Success(new MessagePath(conversationId, sequence, [.. traces], spans));
     }

@@ -6,7 +6,8 @@ namespace WhatsApp.Grains.Conversations;
 /// <summary>
 /// What a conversation does differently as a group's: it knows its members from the changes recorded in its history
 /// (<see cref="GroupTimeline"/>), tells each of them on their own, moves their chat-list lines after the
-/// acknowledgement (<see cref="GroupChatListLines"/>), and turns an author's ticks once every member has got that far.
+/// acknowledgement (<see cref="GroupChatListLines"/>), coalesces its members' typing (<see cref="GroupTyping"/>), and
+/// turns an author's ticks once every member has got that far.
 /// </summary>
 public sealed partial class ConversationGrain
 {
@@ -18,6 +19,7 @@ public sealed partial class ConversationGrain
     {
         _timeline = await conversationLog.ReadTimelineAsync();
         _groupLines = new GroupChatListLines(this, conversationLog, chatOptions.Value.NotificationRetryInterval, logger);
+        _groupTyping = new GroupTyping(this.RetryTimer(), chatOptions.Value.GroupTypingInterval, time, TellTypingAsync);
         if (LastSequence > 0)
         {
             var newest = await conversationLog.ReadRowAsync(LastSequence);

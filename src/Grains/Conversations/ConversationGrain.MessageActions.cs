@@ -140,7 +140,7 @@ public sealed partial class ConversationGrain
         }
 
         var current = WithStatusForSender(message);
-        _outbox.QueueChange(_access!.ReadersOf(current).Append(current.FromUserId).Distinct(), current);
+        _outbox.QueueChange(AudienceOf(current), current);
         return current;
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class ConversationGrain(
     private IConversationAccess? _access;
     private GroupTimeline? _timeline;
     private GroupChatListLines? _groupLines;
+    private GroupTyping? _groupTyping;
     private ConversationId? _id;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -174,15 +175,21 @@ public sealed partial class ConversationGrain(
             return new ChatResult(refusal);
         }
 
-        var typing = new TypingEvent(_id!.Value.ToString(), userId, isTyping);
-        await Task.WhenAll(_access!.Participants.Where(participant => participant != userId)
-            .Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).OnTypingAsync(typing)));
+        await (_groupTyping?.SetAsync(userId, isTyping) ?? TellTypingAsync(userId, isTyping));
         return ChatResult.Ok;
+    }
+
+    private Task TellTypingAsync(long userId, bool isTyping)
+    {
+        var typing = new TypingEvent(_id!.Value.ToString(), userId, isTyping);
+        return Task.WhenAll(_access!.Participants.Where(participant => participant != userId)
+            .Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).OnTypingAsync(typing)));
     }
 
     public async Task<ChatResult<MessageInfo>> GetMessageInfoAsync(long userId, long sequence)
     {
-        if (RefuseUnlessReader(userId) is { } refusal)
+        // Current participants only: the info tells the current members' progress, nothing a former member may follow.
+        if (RefuseUnlessParticipant(userId) is { } refusal)
         {
             return ChatResult.Fail<MessageInfo>(refusal);
         }
@@ -212,7 +219,14 @@ public sealed partial class ConversationGrain(
     /// silo died), so they are told again; user grains push it again, and clients keep a message once by its id.
     /// </summary>
     private void AnnounceAgain(ChatMessage message) =>
-        _outbox.QueueMessages(_access!.ReadersOf(message).Append(message.FromUserId).Distinct(), [message]);
+        _outbox.QueueMessages(AudienceOf(message), [message]);
+
+    /// <summary>
+    /// Who is told of a message or its change: its readers, and its author while they are still a participant (someone
+    /// who left a group hears nothing more of it, not even of their own old messages).
+    /// </summary>
+    private IEnumerable<long> AudienceOf(ChatMessage message) =>
+        _access!.RefuseWriter(message.FromUserId) is null ? _access.ReadersOf(message).Append(message.FromUserId).Distinct() : _access.ReadersOf(message);
 
     /// <summary>The participant's line as this conversation knows it. Moves the line forward only, like every other write of it.</summary>
     public async Task RewriteChatListLineAsync(long userId)
