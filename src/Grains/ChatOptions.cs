@@ -41,6 +41,12 @@ public sealed class ChatOptions
     public TimeSpan GroupTypingInterval { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
+    /// Groups one user may create in a UTC day (Chat__MaxGroupsCreatedPerDay): far above what a person makes, far below
+    /// what a script putting strangers into groups would.
+    /// </summary>
+    public int MaxGroupsCreatedPerDay { get; set; } = 50;
+
+    /// <summary>
     /// How often a silo looks for chat-list lines that another shard's database could not take (it was down) and
     /// rewrites them from their conversations. Only a database outage leaves such lines.
     /// </summary>

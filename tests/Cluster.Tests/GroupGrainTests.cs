@@ -1,4 +1,5 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
+using WhatsApp.Grains;
 using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Results;
@@ -43,6 +44,26 @@ public sealed class GroupGrainTests(PostgresFixture postgres)
         Assert.True((await group.CreateAsync(ada, "Club", [bob])).IsSuccess);
         Assert.Equal(ChatErrorCode.GroupIdTaken, (await group.CreateAsync(bob, "Taken over", [])).Error?.Code);
         Assert.Equal("Club", (await group.GetAsync(bob)).Value!.Name);
+    }
+
+    [Fact]
+    public async Task Create_BeyondTheCreatorsDailyCap_IsRefusedAndCreatesNothing_AnotherCreatorStillCreates()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var (ada, bob) = await cluster.Grains.RegisterPairAsync();
+        var dailyCap = new ChatOptions().MaxGroupsCreatedPerDay;
+        for (var i = 0; i < dailyCap; i++)
+        {
+            var created = await cluster.Grains.GetGrain<IGroupGrain>(TestIds.User()).CreateAsync(ada, $"Group {i}", [bob]);
+            Assert.True(created.IsSuccess, created.Error?.Detail);
+        }
+
+        var refusedGroup = cluster.Grains.GetGrain<IGroupGrain>(TestIds.User());
+        var refused = await refusedGroup.CreateAsync(ada, "One too many", [bob]);
+
+        Assert.Equal(ChatErrorCode.TooManyGroupsToday, refused.Error?.Code);
+        Assert.Equal(ChatErrorCode.UnknownGroup, (await refusedGroup.GetAsync(bob)).Error?.Code);
+        Assert.True((await cluster.Grains.GetGrain<IGroupGrain>(TestIds.User()).CreateAsync(bob, "Bob's own", [ada])).IsSuccess);
     }
 
     [Fact]

@@ -39,6 +39,9 @@ public enum ChatErrorCode
 
     /// <summary>No span of the message's path is kept any more: paths are kept for a few minutes after the send.</summary>
     NoMessagePath,
+
+    /// <summary>The user has created as many groups today as one user may in a day.</summary>
+    TooManyGroupsToday,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

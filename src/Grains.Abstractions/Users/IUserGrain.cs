@@ -37,6 +37,12 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// </summary>
     Task<int> RevokeTokensAsync();
 
+    /// <summary>
+    /// Counts a group this user is creating against their daily cap: false, and nothing counted, when today's are used
+    /// up (the day is UTC's).
+    /// </summary>
+    Task<bool> TryCountGroupCreationAsync(int dailyCap);
+
     /// <summary>The whole profile, presence included, or null when nobody registered this id (for the cluster's own use and the user's contacts).</summary>
     [AlwaysInterleave]
     Task<UserProfile?> GetProfileAsync();

@@ -6,6 +6,7 @@ using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
+using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Users;
 
@@ -64,6 +65,13 @@ public sealed partial class GroupGrain(
         if (await RefuseNewMembersAsync(members, already: 0) is { } refusal)
         {
             return ChatResult.Fail<GroupView>(refusal);
+        }
+
+        // Counted last, so a refused creation costs nothing of the creator's day.
+        var dailyCap = chatOptions.Value.MaxGroupsCreatedPerDay;
+        if (!await GrainFactory.GetGrain<IUserGrain>(creatorId).TryCountGroupCreationAsync(dailyCap))
+        {
+            return Refuse(ChatErrorCode.TooManyGroupsToday, $"You have created {dailyCap} groups today, the most one user may in a day; try again tomorrow (UTC).");
         }
 
         var now = time.GetUtcNow();

@@ -128,6 +128,25 @@ public sealed partial class UserGrain(
         return state.State.TokenVersion;
     }
 
+    public async Task<bool> TryCountGroupCreationAsync(int dailyCap)
+    {
+        var today = time.GetUtcNow().UtcDateTime.Date;
+        if (state.State.GroupCreationDay != today)
+        {
+            state.State.GroupCreationDay = today;
+            state.State.GroupsCreatedThatDay = 0;
+        }
+
+        if (state.State.GroupsCreatedThatDay >= dailyCap)
+        {
+            return false;
+        }
+
+        state.State.GroupsCreatedThatDay++;
+        await WriteStateOrReloadAsync(state);
+        return true;
+    }
+
     public Task<UserProfile?> GetProfileAsync() => Task.FromResult(state.State.IsRegistered ? Profile() : NobodyHere<UserProfile>());
 
     public async Task<UserProfile?> GetProfileSeenByAsync(long viewerId)

@@ -30,5 +30,10 @@ public sealed class UserState
     /// <summary>Carried in every token; bumped by signing out everywhere, which makes every older token invalid.</summary>
     [Id(6)] public int TokenVersion { get; set; }
 
+    /// <summary>The UTC day <see cref="GroupsCreatedThatDay"/> counts, for the cap on groups one user creates a day.</summary>
+    [Id(8)] public DateTime GroupCreationDay { get; set; }
+
+    [Id(9)] public int GroupsCreatedThatDay { get; set; }
+
     public bool IsRegistered => Password is not null;
 }
