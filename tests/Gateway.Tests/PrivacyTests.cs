@@ -47,6 +47,47 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         carol.Dispose();
     }
 
+    [Fact]
+    public async Task Block_TheirMessagesAndGroupAddsAreRefused_YourPresenceHiddenFromThem_YourChatStays_UnblockRestores()
+    {
+        using var anonymous = fixture.Api();
+        var (ada, adaAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        var (carol, carolAuth) = await anonymous.RegisterAsync();
+        await bob.SendAsync(adaAuth.UserId, "hi Ada");
+        await ada.SendAsync(bobAuth.UserId, "hi Bob");
+        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
+        await Eventually.ReturnsAsync(() => bob.GetJsonAsync<UserView>($"/api/users/{adaAuth.UserId}"), seen => seen.Online == true, Bound, "Ada online to Bob");
+
+        using (var blocked = await ada.PostJsonAsync($"/api/users/{bobAuth.UserId}/block", new { }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, blocked.StatusCode);
+        }
+
+        using var message = await bob.PostJsonAsync("/api/messages", new { toUserId = adaAuth.UserId, content = "let me in" });
+        using var group = await bob.PostJsonAsync("/api/groups", new { name = "Trap", memberIds = new[] { adaAuth.UserId, carolAuth.UserId } });
+        var seenByBob = await bob.GetJsonAsync<JsonElement>($"/api/users/{adaAuth.UserId}");
+
+        Assert.Equal([bobAuth.UserId], await ada.GetJsonAsync<List<long>>("/api/users/blocked"));
+        Assert.Equal("Blocked", (await ChatApi.ReadAsync<Problem>(message, HttpStatusCode.Forbidden)).Code);
+        Assert.Equal("Blocked", (await ChatApi.ReadAsync<Problem>(group, HttpStatusCode.Forbidden)).Code);
+        Assert.False(seenByBob.TryGetProperty("online", out _), seenByBob.ToString());
+        Assert.False(seenByBob.TryGetProperty("lastSeen", out _), seenByBob.ToString());
+        Assert.Equal(["hi Ada", "hi Bob"], (await ada.HistoryAsync(adaAuth.UserId, bobAuth.UserId)).Messages.Select(sent => sent.Content));
+        Assert.Empty(await carol.InboxAsync()); // the refused group was never made
+
+        using (var unblocked = await ada.DeleteAsync($"/api/users/{bobAuth.UserId}/block"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, unblocked.StatusCode);
+        }
+
+        Assert.Equal("welcome back", (await bob.SendAsync(adaAuth.UserId, "welcome back")).Content);
+        Assert.Empty(await ada.GetJsonAsync<List<long>>("/api/users/blocked"));
+        ada.Dispose();
+        bob.Dispose();
+        carol.Dispose();
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("?query=")]

@@ -23,7 +23,7 @@ public static class ChatProblems
         ChatErrorCode.UserAlreadyRegistered or ChatErrorCode.GroupIdTaken or ChatErrorCode.GroupFull or ChatErrorCode.MessageNotChangeable => StatusCodes.Status409Conflict,
         ChatErrorCode.WrongCredentials => StatusCodes.Status401Unauthorized,
         ChatErrorCode.TooManyGroupsToday => StatusCodes.Status429TooManyRequests,
-        ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin or ChatErrorCode.NotMessageAuthor => StatusCodes.Status403Forbidden,
+        ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin or ChatErrorCode.NotMessageAuthor or ChatErrorCode.Blocked => StatusCodes.Status403Forbidden,
         ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient or ChatErrorCode.UnknownGroup or ChatErrorCode.UnknownMessage or ChatErrorCode.NoMessagePath
             => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status400BadRequest,

@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Api;
 
 /// <summary>
-/// Looking people up. Anyone signed in may learn that a number is registered and its name; presence comes only from the
-/// user grain, which shows it to the people the user shares a conversation with.
+/// Looking people up, and choosing who reaches you. Anyone signed in may learn that a number is registered and its
+/// name; presence comes only from the user grain, which shows it to the people the user shares a conversation with and
+/// has not blocked.
 /// </summary>
 public static class UsersApi
 {
@@ -21,6 +23,9 @@ public static class UsersApi
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
         users.MapGet("/", SearchAsync).WithCost(5);
         users.MapGet("/{userId:long}", GetAsync);
+        users.MapGet("/blocked", BlockedAsync);
+        users.MapPost("/{userId:long}/block", BlockAsync).WithCost(5);
+        users.MapDelete("/{userId:long}/block", UnblockAsync).WithCost(5);
         return app;
     }
 
@@ -40,6 +45,16 @@ public static class UsersApi
 
         return TypedResults.Ok(found.Value.Users);
     }
+
+    private static async Task<Ok<IReadOnlyList<long>>> BlockedAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).GetBlockedAsync(), cancellationToken));
+
+    /// <summary>Blocking and unblocking are idempotent, so they are retried through a silo failure like reads.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> BlockAsync(long userId, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
+        (await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).BlockAsync(userId), cancellationToken)).NoContentOrProblem();
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnblockAsync(long userId, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
+        (await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).UnblockAsync(userId), cancellationToken)).NoContentOrProblem();
 
     private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetAsync(long userId, ClaimsPrincipal caller, ChatService chat, CancellationToken cancellationToken) =>
         (await chat.UserAsync(caller.UserId(), userId, cancellationToken)).OkOrProblem();

@@ -42,6 +42,9 @@ public enum ChatErrorCode
 
     /// <summary>The user has created as many groups today as one user may in a day.</summary>
     TooManyGroupsToday,
+
+    /// <summary>The other user blocked the caller: no messages to them, no adding them to groups.</summary>
+    Blocked,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

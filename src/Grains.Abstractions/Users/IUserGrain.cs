@@ -38,6 +38,23 @@ public interface IUserGrain : IGrainWithIntegerKey
     Task<int> RevokeTokensAsync();
 
     /// <summary>
+    /// Blocks another user: they can no longer message this user, see their presence, or add them to groups; the chat
+    /// with them stays. Blocking someone blocked already changes nothing.
+    /// </summary>
+    Task<ChatResult> BlockAsync(long userId);
+
+    /// <summary>Lets a blocked user reach this user again; unblocking someone not blocked changes nothing.</summary>
+    Task<ChatResult> UnblockAsync(long userId);
+
+    /// <summary>The users this user blocked, ascending.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<long>> GetBlockedAsync();
+
+    /// <summary>Whether this user blocked that one (asked before adding this user to someone's group).</summary>
+    [AlwaysInterleave]
+    Task<bool> HasBlockedAsync(long userId);
+
+    /// <summary>
     /// Counts a group this user is creating against their daily cap: false, and nothing counted, when today's are used
     /// up (the day is UTC's).
     /// </summary>

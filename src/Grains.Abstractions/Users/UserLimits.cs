@@ -7,6 +7,9 @@ namespace WhatsApp.Grains.Abstractions.Users;
 public static class UserLimits
 {
     public const int MaxDisplayNameLength = 64;
+
+    /// <summary>How many users one user may block: far above what a person needs, and a bound on the user's state.</summary>
+    public const int MaxBlocked = 1_000;
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
 

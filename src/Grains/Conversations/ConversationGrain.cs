@@ -30,7 +30,7 @@ public sealed partial class ConversationGrain(
     IOptions<ChatOptions> chatOptions,
     ChatMetrics metrics,
     TimeProvider time,
-    ILogger<ConversationGrain> logger) : ShardedGrain(shardMap), IConversationGrain, IChatListLineRepair
+    ILogger<ConversationGrain> logger) : ShardedGrain(shardMap), IConversationGrain, IChatListLineRepair, IConversationBlocks
 {
     private ParticipantOutbox _outbox = null!;
     private ConversationLog? _log;
@@ -65,7 +65,7 @@ public sealed partial class ConversationGrain(
     public async Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null)
     {
         var started = Stopwatch.GetTimestamp();
-        if (RefuseUnlessParticipant(fromUserId) is { } refusal)
+        if ((RefuseUnlessParticipant(fromUserId) ?? RefuseIfBlocked(fromUserId)) is { } refusal)
         {
             return ChatResult.Fail<SendReceipt>(refusal);
         }
@@ -175,7 +175,11 @@ public sealed partial class ConversationGrain(
             return new ChatResult(refusal);
         }
 
-        await (_groupTyping?.SetAsync(userId, isTyping) ?? TellTypingAsync(userId, isTyping));
+        if (RefuseIfBlocked(userId) is null)
+        {
+            await (_groupTyping?.SetAsync(userId, isTyping) ?? TellTypingAsync(userId, isTyping));
+        }
+
         return ChatResult.Ok;
     }
 

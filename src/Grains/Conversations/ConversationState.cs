@@ -11,6 +11,9 @@ public sealed class ConversationState
 {
     /// <summary>Each participant's delivered and read marks.</summary>
     [Id(1)] public Dictionary<long, ParticipantMarks> Marks { get; set; } = [];
+
+    /// <summary>In a direct conversation, the participants who blocked the other one.</summary>
+    [Id(3)] public HashSet<long> BlockedBy { get; set; } = [];
 }
 
 /// <summary>A participant has received (delivered) and read every message up to these sequences.</summary>

@@ -62,7 +62,7 @@ public sealed partial class GroupGrain(
         }
 
         var members = memberIds.Prepend(creatorId).Distinct().ToList();
-        if (await RefuseNewMembersAsync(members, already: 0) is { } refusal)
+        if (await RefuseNewMembersAsync(members, already: 0, addedBy: creatorId) is { } refusal)
         {
             return ChatResult.Fail<GroupView>(refusal);
         }
@@ -122,7 +122,7 @@ public sealed partial class GroupGrain(
             return ChatResult.Success(View());
         }
 
-        if (await RefuseNewMembersAsync(joining, already: state.State.Members.Count) is { } invalid)
+        if (await RefuseNewMembersAsync(joining, already: state.State.Members.Count, addedBy: callerId) is { } invalid)
         {
             return ChatResult.Fail<GroupView>(invalid);
         }
@@ -237,7 +237,7 @@ public sealed partial class GroupGrain(
     private Task RetryRecordAsync(CancellationToken cancellationToken) => TryRecordChangeAsync();
 
     /// <summary>Why these users cannot join a group of <paramref name="already"/> members: an invalid or unregistered id, or too many.</summary>
-    private async Task<ChatError?> RefuseNewMembersAsync(List<long> joining, int already)
+    private async Task<ChatError?> RefuseNewMembersAsync(List<long> joining, int already, long addedBy)
     {
         if (joining.Where(userId => !UserIds.IsValid(userId)).Select(userId => (long?)userId).FirstOrDefault() is { } invalid)
         {
@@ -250,9 +250,18 @@ public sealed partial class GroupGrain(
         }
 
         var unregistered = await registeredUsers.UnregisteredAmongAsync(joining);
-        return unregistered.Count == 0
+        if (unregistered.Count > 0)
+        {
+            return new ChatError(ChatErrorCode.UnknownUser, $"Not registered: {string.Join(", ", unregistered)}.");
+        }
+
+        // People choose who reaches them: whoever blocked the one adding them is not added, by them, to anything.
+        var others = joining.Where(userId => userId != addedBy).ToList();
+        var blocks = await Task.WhenAll(others.Select(userId => GrainFactory.GetGrain<IUserGrain>(userId).HasBlockedAsync(addedBy)));
+        var refusing = others.Where((_, index) => blocks[index]).ToList();
+        return refusing.Count == 0
             ? null
-            : new ChatError(ChatErrorCode.UnknownUser, $"Not registered: {string.Join(", ", unregistered)}.");
+            : new ChatError(ChatErrorCode.Blocked, $"These users do not accept being added by you: {string.Join(", ", refusing)}.");
     }
 
     /// <summary>A group id nobody created: this activation was made for nothing, so it goes as soon as the call ends.</summary>

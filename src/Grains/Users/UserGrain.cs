@@ -128,6 +128,30 @@ public sealed partial class UserGrain(
         return state.State.TokenVersion;
     }
 
+    public async Task<ChatResult> BlockAsync(long userId)
+    {
+        if (!UserIds.IsValid(userId) || userId == UserId)
+        {
+            return ChatResult.Fail(ChatErrorCode.InvalidUserId, $"userId must be 1 to {UserIds.MaxValue}, and not your own.");
+        }
+
+        if (state.State.Blocked.Count >= UserLimits.MaxBlocked && !state.State.Blocked.Contains(userId))
+        {
+            return ChatResult.Fail(ChatErrorCode.InvalidRequest, $"You can block at most {UserLimits.MaxBlocked} users; unblock someone first.");
+        }
+
+        return await SetBlockedAsync(userId, blocked: true);
+    }
+
+    public Task<ChatResult> UnblockAsync(long userId) =>
+        UserIds.IsValid(userId)
+            ? SetBlockedAsync(userId, blocked: false)
+            : Task.FromResult(ChatResult.Fail(ChatErrorCode.InvalidUserId, $"userId must be 1 to {UserIds.MaxValue}."));
+
+    public Task<IReadOnlyList<long>> GetBlockedAsync() => Task.FromResult<IReadOnlyList<long>>([.. state.State.Blocked.Order()]);
+
+    public Task<bool> HasBlockedAsync(long userId) => Task.FromResult(state.State.Blocked.Contains(userId));
+
     public async Task<bool> TryCountGroupCreationAsync(int dailyCap)
     {
         var today = time.GetUtcNow().UtcDateTime.Date;
@@ -158,7 +182,7 @@ public sealed partial class UserGrain(
 
         // Presence is read before the lookup, so what is returned is what the viewer was entitled to at that moment.
         var profile = Profile();
-        return viewerId == UserId || await SharesConversationWithAsync(viewerId) ? profile : profile.WithoutPresence();
+        return viewerId == UserId || (!state.State.Blocked.Contains(viewerId) && await SharesConversationWithAsync(viewerId)) ? profile : profile.WithoutPresence();
     }
 
     public async Task<ChatResult<ChatListPage>> GetChatListAsync(string? before, int limit)
@@ -309,12 +333,27 @@ public sealed partial class UserGrain(
         var presence = new PresenceEvent(UserId, IsOnline, state.State.LastSeen);
         foreach (var conversationId in conversations)
         {
-            if (ConversationId.TryParse(conversationId, out var conversation) && conversation.Includes(UserId))
+            if (ConversationId.TryParse(conversationId, out var conversation) && conversation.Includes(UserId) && !state.State.Blocked.Contains(conversation.PeerOf(UserId)))
             {
                 // One-way: two contacts announcing to each other at once must not wait on each other.
                 _ = GrainFactory.GetGrain<IUserGrain>(conversation.PeerOf(UserId)).OnContactPresenceAsync(presence);
             }
         }
+    }
+
+    /// <summary>
+    /// Records the block in this user's state, then in the direct conversation with them, which is where a send from
+    /// them is refused. Both are idempotent: a failure between the two is mended by repeating the request.
+    /// </summary>
+    private async Task<ChatResult> SetBlockedAsync(long userId, bool blocked)
+    {
+        if (blocked ? state.State.Blocked.Add(userId) : state.State.Blocked.Remove(userId))
+        {
+            await WriteStateOrReloadAsync(state);
+        }
+
+        await GrainFactory.GetGrain<IConversationBlocks>(ConversationId.Direct(UserId, userId).ToString()).SetBlockedAsync(UserId, blocked);
+        return ChatResult.Ok;
     }
 
     private async Task TryListInDirectoryAsync()

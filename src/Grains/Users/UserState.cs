@@ -35,5 +35,8 @@ public sealed class UserState
 
     [Id(9)] public int GroupsCreatedThatDay { get; set; }
 
+    /// <summary>The users this user blocked.</summary>
+    [Id(10)] public HashSet<long> Blocked { get; set; } = [];
+
     public bool IsRegistered => Password is not null;
 }
