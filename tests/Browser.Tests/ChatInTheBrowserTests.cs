@@ -44,6 +44,32 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Block_FromTheChat_RefusesTheirMessages_UnblockLetsThemIn()
+    {
+        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
+        await alice.RegisterAsync(aliceId, "Alice");
+        await bob.RegisterAsync(bobId, "Bob");
+        await bob.OpenChatWithAsync(aliceId);
+        await bob.SendAsync("Hi Alice");
+        await alice.OpenChatWithAsync(bobId);
+
+        await alice.Page.ClickAsync("#block");
+        await Expect(alice.Page.Locator("#block")).ToHaveTextAsync("Unblock");
+        await Expect(alice.Page.Locator("#blocked-note")).ToBeVisibleAsync();
+        await bob.Page.FillAsync("#input", "Are you there?");
+        await bob.Page.PressAsync("#input", "Enter");
+
+        await Expect(bob.Page.Locator("#chat-error")).ToContainTextAsync("You cannot message this user");
+        await Expect(alice.Bubbles).ToHaveCountAsync(1);
+
+        await alice.Page.ClickAsync("#block");
+        await Expect(alice.Page.Locator("#block")).ToHaveTextAsync("Block");
+        await bob.SendAsync("Now?");
+        await Expect(alice.Bubbles.Last.Locator(".text")).ToHaveTextAsync("Now?");
+    }
+
+    [Fact]
     public async Task MessageContent_ThatLooksLikeHtml_IsShownAsTextAndRunsNothing()
     {
         var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());

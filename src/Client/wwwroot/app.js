@@ -24,6 +24,7 @@ const state = {
   hub: null,
   users: new Map(),          // userId -> {userId, displayName, shard, online, lastSeen}
   groups: new Map(),         // groupId -> {groupId, name, isMember, members?}
+  blocked: new Set(),        // the userIds this user blocked
   inbox: new Map(),          // conversationId -> {conversationId, peer or groupId and group, lastMessage, unreadCount}
   open: null,                // {conversationId, peerId or groupId, messages: Map(sequence -> message), pending: Map,
                              //  hasMore, loading, replyTo, editing}
@@ -90,6 +91,7 @@ function logout(message) {
   state.hub?.stop();
   state.hub = null;
   state.session = null;
+  state.blocked = new Set();
   sessionStorage.removeItem(SESSION_KEY);
   location.hash = "";
   view.showSignedOut(message);
@@ -305,6 +307,30 @@ async function openConversation(chat, hash, load) {
   renderShards();
   await loadNewest();
   $("input").focus();
+}
+
+// Blocking is the user's own choice: the gateway refuses the blocked one's messages; the page only shows the state.
+$("block").onclick = async () => {
+  const open = state.open;
+  if (!open || open.peerId == null) return;
+  const blocking = !state.blocked.has(open.peerId);
+  try {
+    await request(blocking ? "POST" : "DELETE", `/api/users/${open.peerId}/block`);
+    if (blocking) state.blocked.add(open.peerId);
+    else state.blocked.delete(open.peerId);
+    if (state.open === open) view.renderChatHeader(state);
+  } catch (error) {
+    view.showChatError(error.message);
+  }
+};
+
+async function refreshBlocked() {
+  try {
+    state.blocked = new Set(await request("GET", "/api/users/blocked"));
+    if (state.open) view.renderChatHeader(state);
+  } catch {
+    // The chat works without it; the header shows "Block" until the next sign-in reads it.
+  }
 }
 
 $("back").onclick = () => {
@@ -683,6 +709,7 @@ async function start() {
   view.renderMe(state);
   renderInbox();
   refreshShards();
+  refreshBlocked();
   await connect();
   const [, kind, id] = location.hash.match(/^#(chat|group)\/(\d+)$/) ?? [];
   if (kind === "chat") await openChat(Number(id));

@@ -138,9 +138,13 @@ export function renderChatHeader(state) {
   avatar(face, $("peer-avatar"));
   $("peer-name").textContent = face?.displayName ?? String(peerId);
   $("show-members").hidden = groupId == null || !group?.isMember;
+  const blocked = groupId == null && state.blocked.has(peerId);
+  $("block").hidden = groupId != null;
+  $("block").textContent = blocked ? "Unblock" : "Block";
+  $("blocked-note").hidden = !blocked;
   const readOnly = groupId != null && group?.isMember === false;
   $("not-member").hidden = !readOnly;
-  $("composer").hidden = readOnly;
+  $("composer").hidden = readOnly || blocked;
   renderPeerShard(state);
   renderPeerStatus(state, null);
 }
