@@ -70,6 +70,26 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task LastSeenAndOnline_SetToNobody_IsGoneFromTheContactsChatAtOnce_AndBackWhenShownAgain()
+    {
+        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
+        await alice.RegisterAsync(aliceId, "Alice");
+        await bob.RegisterAsync(bobId, "Bob");
+        await alice.OpenChatWithAsync(bobId);
+        await alice.SendAsync("Hi Bob");
+        await bob.OpenChatWithAsync(aliceId);
+        await bob.SendAsync("Hi Alice");
+        await Expect(bob.PeerStatus).ToHaveTextAsync("online");
+
+        await alice.Page.SelectOptionAsync("#presence-visibility", "nobody");
+        await Expect(bob.PeerStatus).ToHaveTextAsync("");
+
+        await alice.Page.SelectOptionAsync("#presence-visibility", "contacts");
+        await Expect(bob.PeerStatus).ToHaveTextAsync("online");
+    }
+
+    [Fact]
     public async Task MessageContent_ThatLooksLikeHtml_IsShownAsTextAndRunsNothing()
     {
         var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());

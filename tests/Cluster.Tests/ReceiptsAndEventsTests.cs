@@ -115,15 +115,19 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task GetProfileSeenBy_StrangerContactAndSelf_OnlyTheContactAndTheUserSeePresence()
+    public async Task GetProfileSeenBy_StrangerContactAndSelf_OnlySomeoneTheUserWroteToAndTheUserSeePresence()
     {
         var cluster = await postgres.SharedClusterAsync();
         var (alice, bob) = await cluster.Grains.RegisterPairAsync();
         var stranger = TestIds.User();
         await cluster.Grains.RegisterAsync(stranger);
-        await cluster.Grains.SendAsync(alice, bob, "we are contacts");
+        await cluster.Grains.SendAsync(alice, bob, "hello, stranger");
         await using var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
         var bobGrain = cluster.Grains.GetGrain<IUserGrain>(bob);
+
+        // Writing to someone does not make you their contact: bob has not written to alice yet.
+        Assert.Null((await bobGrain.GetProfileSeenByAsync(alice))!.Online);
+        await cluster.Grains.SendAsync(bob, alice, "now we are contacts");
 
         var seenByStranger = await bobGrain.GetProfileSeenByAsync(stranger);
         var seenByContact = await bobGrain.GetProfileSeenByAsync(alice);
@@ -141,6 +145,7 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
         var cluster = await postgres.SharedClusterAsync();
         var (alice, bob) = await cluster.Grains.RegisterPairAsync();
         await cluster.Grains.SendAsync(alice, bob, "we are contacts now");
+        await cluster.Grains.SendAsync(bob, alice, "we are");
         await using var aliceDevice = await ObservedDevice.ConnectAsync(cluster, alice);
 
         var bobDevice = await ObservedDevice.ConnectAsync(cluster, bob);
@@ -171,14 +176,15 @@ public sealed class ReceiptsAndEventsTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Presence_StrangerConnects_IsNotAnnouncedToPeopleWithoutAConversation()
+    public async Task Presence_StrangerConnects_IsNotAnnouncedToPeopleTheyHaveNotWrittenTo()
     {
         var cluster = await postgres.SharedClusterAsync();
         var (alice, stranger, bob) = (TestIds.User(), TestIds.User(), TestIds.User());
         await cluster.Grains.RegisterAsync(alice);
         await cluster.Grains.RegisterAsync(stranger);
         await cluster.Grains.RegisterAsync(bob);
-        await cluster.Grains.SendAsync(alice, bob, "contacts");
+        await cluster.Grains.SendAsync(bob, alice, "contacts");
+        await cluster.Grains.SendAsync(stranger, bob, "a stranger to alice, who has written to bob only");
         await using var aliceDevice = await ObservedDevice.ConnectAsync(cluster, alice);
 
         await using var strangerDevice = await ObservedDevice.ConnectAsync(cluster, stranger);

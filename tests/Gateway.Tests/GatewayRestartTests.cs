@@ -91,8 +91,10 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
         {
             using var anonymous = new ChatApi(system.GatewayUrl);
             var (alice, aliceAuth) = await RegisterAsync(anonymous);
-            var (_, bobAuth) = await RegisterAsync(anonymous);
+            var (bobApi, bobAuth) = await RegisterAsync(anonymous);
             await alice.SendAsync(bobAuth.UserId, "so that they are contacts", "contacts-1");
+            await bobApi.SendAsync(aliceAuth.UserId, "both ways", "contacts-2");
+            bobApi.Dispose();
             var bobTab = await HubSession.ConnectAsync(system.GatewayUrl, bobAuth.Token);
             Assert.True((await alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}")).Online == true);
 

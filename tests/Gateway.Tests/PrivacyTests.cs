@@ -21,10 +21,12 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
     {
         using var anonymous = fixture.Api();
         var marker = "Pv" + Guid.NewGuid().ToString("N")[..8];
-        var (alice, _) = await anonymous.RegisterAsync();
-        var (_, bobAuth) = await anonymous.RegisterAsync(name: $"{marker} Bob");
+        var (alice, aliceAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync(name: $"{marker} Bob");
         var (carol, _) = await anonymous.RegisterAsync();
         await alice.SendAsync(bobAuth.UserId, "we are contacts");
+        await bob.SendAsync(aliceAuth.UserId, "we are");
+        bob.Dispose();
         await (await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token)).DisposeAsync();
         var seenByContact = await Eventually.ReturnsAsync(
             () => alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}"), bob => bob.LastSeen is not null, Bound, "Bob's last seen");
@@ -44,6 +46,44 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         }
 
         alice.Dispose();
+        carol.Dispose();
+    }
+
+    [Fact]
+    public async Task LastSeenAndOnline_Nobody_HidesItFromContactsAtOnce_Everyone_ShowsItToStrangers()
+    {
+        using var anonymous = fixture.Api();
+        var (ada, adaAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
+        var (carol, _) = await anonymous.RegisterAsync();
+        await ada.SendAsync(bobAuth.UserId, "hi Bob");
+        await bob.SendAsync(adaAuth.UserId, "hi Ada");
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
+        await bobsTab.NextAsync<PresenceEvent>(presence => presence is { Online: true } && presence.UserId == adaAuth.UserId);
+        Assert.Equal("contacts", (await ada.GetJsonAsync<JsonElement>("/api/users/me/privacy")).GetProperty("presence").GetString());
+
+        using (var hidden = await ada.PutJsonAsync("/api/users/me/privacy", new { presence = "nobody" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, hidden.StatusCode);
+        }
+
+        Assert.True((await bobsTab.NextAsync<PresenceEvent>(presence => presence.UserId == adaAuth.UserId)).Hidden);
+        var seenByContact = await bob.GetJsonAsync<JsonElement>($"/api/users/{adaAuth.UserId}");
+        Assert.False(seenByContact.TryGetProperty("online", out _), seenByContact.ToString());
+        Assert.False(seenByContact.TryGetProperty("lastSeen", out _), seenByContact.ToString());
+
+        using (var shown = await ada.PutJsonAsync("/api/users/me/privacy", new { presence = "everyone" }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, shown.StatusCode);
+        }
+
+        Assert.True((await carol.GetJsonAsync<UserView>($"/api/users/{adaAuth.UserId}")).Online);
+        using var nonsense = await ada.PutJsonAsync("/api/users/me/privacy", new { presence = "friends" });
+        Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+        Assert.Equal("everyone", (await ada.GetJsonAsync<JsonElement>("/api/users/me/privacy")).GetProperty("presence").GetString());
+        ada.Dispose();
+        bob.Dispose();
         carol.Dispose();
     }
 

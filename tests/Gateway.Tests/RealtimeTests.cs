@@ -107,8 +107,10 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
     {
         using var anonymous = fixture.Api();
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
-        var (_, bobAuth) = await anonymous.RegisterAsync();
+        var (bob, bobAuth) = await anonymous.RegisterAsync();
         await alice.SendAsync(bobAuth.UserId, "we are contacts");
+        await bob.SendAsync(aliceAuth.UserId, "we are");
+        bob.Dispose();
         await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
 
         var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);

@@ -213,7 +213,10 @@ function onTyping(typing) {
 
 function onPresence(presence) {
   const user = state.users.get(presence.userId);
-  if (user) Object.assign(user, { online: presence.online, lastSeen: presence.lastSeen ?? user.lastSeen });
+  // "hidden": they stopped showing it to this user (their setting, or a block): forget what was shown.
+  if (user) Object.assign(user, presence.hidden
+    ? { online: undefined, lastSeen: undefined }
+    : { online: presence.online, lastSeen: presence.lastSeen ?? user.lastSeen });
   renderInbox();
   if (state.open?.peerId === presence.userId) view.renderPeerStatus(state, null);
 }
@@ -323,6 +326,24 @@ $("block").onclick = async () => {
     view.showChatError(error.message);
   }
 };
+
+// Who sees this user's presence: the gateway keeps the setting; the page shows it and changes it.
+$("presence-visibility").onchange = async () => {
+  try {
+    await request("PUT", "/api/users/me/privacy", { presence: $("presence-visibility").value });
+  } catch (error) {
+    view.showChatError(error.message);
+    await refreshPrivacy();
+  }
+};
+
+async function refreshPrivacy() {
+  try {
+    $("presence-visibility").value = (await request("GET", "/api/users/me/privacy")).presence;
+  } catch {
+    // Shown as the default until the next sign-in reads it; changing it still works.
+  }
+}
 
 async function refreshBlocked() {
   try {
@@ -710,6 +731,7 @@ async function start() {
   renderInbox();
   refreshShards();
   refreshBlocked();
+  refreshPrivacy();
   await connect();
   const [, kind, id] = location.hash.match(/^#(chat|group)\/(\d+)$/) ?? [];
   if (kind === "chat") await openChat(Number(id));

@@ -1,3 +1,5 @@
+using WhatsApp.Grains.Abstractions.Users;
+
 namespace WhatsApp.Gateway.Api;
 
 // Request bodies: every field is nullable so a missing one gets a clear 400 naming it, not a binding failure.
@@ -11,6 +13,9 @@ public sealed record SendMessageRequest(long? ToUserId, string? Content, string?
 public sealed record MarkReadRequest(long? UpToSequence);
 
 public sealed record CreateGroupRequest(string? Name, IReadOnlyList<long>? MemberIds);
+
+/// <summary>The caller's privacy settings: who sees their online status and last seen.</summary>
+public sealed record PrivacySettings(PresenceVisibility? Presence);
 
 public sealed record RenameGroupRequest(string? Name);
 

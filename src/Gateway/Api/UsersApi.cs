@@ -24,6 +24,8 @@ public static class UsersApi
         users.MapGet("/", SearchAsync).WithCost(5);
         users.MapGet("/{userId:long}", GetAsync);
         users.MapGet("/blocked", BlockedAsync);
+        users.MapGet("/me/privacy", PrivacyAsync);
+        users.MapPut("/me/privacy", SetPrivacyAsync).WithCost(5);
         users.MapPost("/{userId:long}/block", BlockAsync).WithCost(5);
         users.MapDelete("/{userId:long}/block", UnblockAsync).WithCost(5);
         return app;
@@ -44,6 +46,24 @@ public static class UsersApi
         }
 
         return TypedResults.Ok(found.Value.Users);
+    }
+
+    private static async Task<Ok<PrivacySettings>> PrivacyAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new PrivacySettings(await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).GetPresenceVisibilityAsync(), cancellationToken)));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetPrivacyAsync(PrivacySettings settings, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
+    {
+        if (settings.Presence is not { } presence || !Enum.IsDefined(presence))
+        {
+            return ChatProblems.BadRequest("presence is required: everyone, contacts or nobody.");
+        }
+
+        await cluster.RetryAsync(async grains =>
+        {
+            await grains.GetGrain<IUserGrain>(caller.UserId()).SetPresenceVisibilityAsync(presence);
+            return true;
+        }, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<IReadOnlyList<long>>> BlockedAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>

@@ -24,4 +24,9 @@ public sealed record TypingEvent(
 public sealed record PresenceEvent(
     [property: Id(0)] long UserId,
     [property: Id(1)] bool Online,
-    [property: Id(2)] DateTimeOffset? LastSeen);
+    [property: Id(2)] DateTimeOffset? LastSeen,
+    [property: Id(3)] bool Hidden = false)
+{
+    /// <summary>The user stopped showing their presence to the receiver: whatever was shown of it goes.</summary>
+    public static PresenceEvent HiddenFrom(long userId) => new(userId, Online: false, LastSeen: null, Hidden: true);
+}

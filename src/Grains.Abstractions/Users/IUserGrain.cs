@@ -54,6 +54,13 @@ public interface IUserGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<bool> HasBlockedAsync(long userId);
 
+    /// <summary>Who sees this user's online status and last seen.</summary>
+    [AlwaysInterleave]
+    Task<PresenceVisibility> GetPresenceVisibilityAsync();
+
+    /// <summary>Changes who sees this user's presence; the people who no longer may are told to forget it at once.</summary>
+    Task SetPresenceVisibilityAsync(PresenceVisibility visibility);
+
     /// <summary>
     /// Counts a group this user is creating against their daily cap: false, and nothing counted, when today's are used
     /// up (the day is UTC's).

@@ -53,14 +53,14 @@ public sealed class ChatListStore(ShardDatabases databases)
         });
     }
 
-    /// <summary>Whether the user has this conversation in their chat list, i.e. it holds a message: one primary-key lookup.</summary>
-    public async Task<bool> HasConversationAsync(long userId, string conversationId)
+    /// <summary>Whether the user has written in this conversation (its line counts a message of theirs): one primary-key lookup.</summary>
+    public async Task<bool> HasWrittenInAsync(long userId, string conversationId)
     {
         var database = databases.ForUser(userId);
         return await database.RunAsync(async source =>
         {
             await using var command = source.CreateCommand(
-                "SELECT EXISTS (SELECT 1 FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND conversation_id = $3)");
+                "SELECT EXISTS (SELECT 1 FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND conversation_id = $3 AND last_own_sequence > 0)");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
@@ -68,14 +68,14 @@ public sealed class ChatListStore(ShardDatabases databases)
         });
     }
 
-    /// <summary>Every conversation the user has (for presence, which goes only to the people they chat with).</summary>
-    public async Task<IReadOnlyList<string>> ConversationsOfAsync(long userId)
+    /// <summary>Every conversation the user has written in (for presence, which goes only to the people they wrote to).</summary>
+    public async Task<IReadOnlyList<string>> ConversationsWrittenInAsync(long userId)
     {
         var database = databases.ForUser(userId);
         return await database.RunAsync(async source =>
         {
             await using var command = source.CreateCommand(
-                "SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2");
+                "SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND last_own_sequence > 0");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
             var conversations = new List<string>();

@@ -33,8 +33,8 @@ public sealed partial class UserGrain(
     // forgotten after the expiry, or at the first push after one to it failed, if that comes sooner.
     private readonly GatewayListeners _gateways = new(chatOptions.Value.ObserverExpiry, time);
 
-    // People found to share a conversation with this user. Only found ones are kept: a conversation, once it holds a
-    // message, never goes away, while someone not found may start one a moment later.
+    // People this user has written to (their contacts, who may see their presence). Only found ones are kept: a message
+    // once written never goes away, while someone not found may be written to a moment later.
     private readonly HashSet<long> _contacts = [];
     private IGrainTimer? _expiryTimer;
 
@@ -152,6 +152,20 @@ public sealed partial class UserGrain(
 
     public Task<bool> HasBlockedAsync(long userId) => Task.FromResult(state.State.Blocked.Contains(userId));
 
+    public Task<PresenceVisibility> GetPresenceVisibilityAsync() => Task.FromResult(state.State.PresenceVisibility);
+
+    public async Task SetPresenceVisibilityAsync(PresenceVisibility visibility)
+    {
+        if (state.State.PresenceVisibility == visibility)
+        {
+            return;
+        }
+
+        state.State.PresenceVisibility = visibility;
+        await WriteStateOrReloadAsync(state);
+        await (visibility == PresenceVisibility.Nobody ? TellContactsAsync(PresenceEvent.HiddenFrom(UserId)) : AnnouncePresenceAsync());
+    }
+
     public async Task<bool> TryCountGroupCreationAsync(int dailyCap)
     {
         var today = time.GetUtcNow().UtcDateTime.Date;
@@ -182,7 +196,7 @@ public sealed partial class UserGrain(
 
         // Presence is read before the lookup, so what is returned is what the viewer was entitled to at that moment.
         var profile = Profile();
-        return viewerId == UserId || (!state.State.Blocked.Contains(viewerId) && await SharesConversationWithAsync(viewerId)) ? profile : profile.WithoutPresence();
+        return await ShowsPresenceToAsync(viewerId) ? profile : profile.WithoutPresence();
     }
 
     public async Task<ChatResult<ChatListPage>> GetChatListAsync(string? before, int limit)
@@ -315,13 +329,21 @@ public sealed partial class UserGrain(
         _expiryTimer ??= this.RegisterGrainTimer(ForgetExpiredGatewaysAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
-    /// <summary>Presence goes to the people the user shares a conversation with, not to everyone.</summary>
-    private async Task AnnouncePresenceAsync()
+    /// <summary>
+    /// Presence goes to the people the user has written to, not to everyone, and to nobody while the user hides it (not
+    /// even as a "hidden" event, whose timing would tell when they come and go).
+    /// </summary>
+    private Task AnnouncePresenceAsync() =>
+        state.State.PresenceVisibility == PresenceVisibility.Nobody
+            ? Task.CompletedTask
+            : TellContactsAsync(new PresenceEvent(UserId, IsOnline, state.State.LastSeen));
+
+    private async Task TellContactsAsync(PresenceEvent presence)
     {
         IReadOnlyList<string> conversations;
         try
         {
-            conversations = await chatLists.ConversationsOfAsync(UserId);
+            conversations = await chatLists.ConversationsWrittenInAsync(UserId);
         }
         catch (Exception exception)
         {
@@ -330,7 +352,6 @@ public sealed partial class UserGrain(
             return;
         }
 
-        var presence = new PresenceEvent(UserId, IsOnline, state.State.LastSeen);
         foreach (var conversationId in conversations)
         {
             if (ConversationId.TryParse(conversationId, out var conversation) && conversation.Includes(UserId) && !state.State.Blocked.Contains(conversation.PeerOf(UserId)))
@@ -350,6 +371,11 @@ public sealed partial class UserGrain(
         if (blocked ? state.State.Blocked.Add(userId) : state.State.Blocked.Remove(userId))
         {
             await WriteStateOrReloadAsync(state);
+            if (blocked)
+            {
+                // One-way, as every presence event: the blocked one's pages forget what they were shown of it.
+                _ = GrainFactory.GetGrain<IUserGrain>(userId).OnContactPresenceAsync(PresenceEvent.HiddenFrom(UserId));
+            }
         }
 
         await GrainFactory.GetGrain<IConversationBlocks>(ConversationId.Direct(UserId, userId).ToString()).SetBlockedAsync(UserId, blocked);
@@ -373,14 +399,24 @@ public sealed partial class UserGrain(
 
     private UserCredentials Credentials(PasswordHash password) => new(Profile(), password, state.State.TokenVersion);
 
-    private async Task<bool> SharesConversationWithAsync(long viewerId)
+    /// <summary>Whether the viewer may see this user's presence: never when blocked, then as the user's setting says.</summary>
+    private async Task<bool> ShowsPresenceToAsync(long viewerId) =>
+        viewerId == UserId
+        || (!state.State.Blocked.Contains(viewerId) && state.State.PresenceVisibility switch
+        {
+            PresenceVisibility.Everyone => true,
+            PresenceVisibility.Nobody => false,
+            _ => await HasWrittenToAsync(viewerId),
+        });
+
+    private async Task<bool> HasWrittenToAsync(long viewerId)
     {
         if (_contacts.Contains(viewerId))
         {
             return true;
         }
 
-        if (!UserIds.IsValid(viewerId) || !await chatLists.HasConversationAsync(UserId, ConversationId.Direct(UserId, viewerId).ToString()))
+        if (!UserIds.IsValid(viewerId) || !await chatLists.HasWrittenInAsync(UserId, ConversationId.Direct(UserId, viewerId).ToString()))
         {
             return false;
         }

@@ -38,5 +38,8 @@ public sealed class UserState
     /// <summary>The users this user blocked.</summary>
     [Id(10)] public HashSet<long> Blocked { get; set; } = [];
 
+    /// <summary>Who sees the user's presence (the default, 0, is their contacts).</summary>
+    [Id(11)] public PresenceVisibility PresenceVisibility { get; set; }
+
     public bool IsRegistered => Password is not null;
 }

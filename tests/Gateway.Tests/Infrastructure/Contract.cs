@@ -38,7 +38,7 @@ public sealed record ReceiptEvent(string ConversationId, long UserId, string Kin
 
 public sealed record TypingEvent(string ConversationId, long UserId, bool IsTyping);
 
-public sealed record PresenceEvent(long UserId, bool Online, DateTimeOffset? LastSeen);
+public sealed record PresenceEvent(long UserId, bool Online, DateTimeOffset? LastSeen, bool Hidden = false);
 
 /// <summary>The hub's payload-less "resync" event: catch up, events may have been lost with a silo.</summary>
 public sealed record ResyncEvent;
