@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -8,13 +10,16 @@ namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
 /// Every hub call and connection passes here before the hub sees it: a call beyond the connection's allowance or the
-/// user's (<see cref="UserAllowance"/>, shared with REST), or a connection beyond the user's cap, is refused with a <see cref="HubException"/> that says why, and
-/// never reaches the cluster.
+/// user's (<see cref="UserAllowance"/>, shared with REST), or a connection beyond the user's cap, is refused with a
+/// <see cref="HubException"/> that says why, and never reaches the cluster.
 /// </summary>
 public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance userAllowance) : IHubFilter, IDisposable
 {
     private readonly HubLimitOptions _limits = options.Value;
     private readonly Dictionary<long, int> _connectionsPerUser = [];
+
+    // Each hub method's cost, read from its attribute once rather than by reflection on every call.
+    private readonly ConcurrentDictionary<MethodInfo, int> _costs = new();
 
     // Partitions replenish on the partitioned limiter's one timer (not one timer each) and go away once idle and full.
     private readonly PartitionedRateLimiter<string> _perConnection = PartitionedRateLimiter.Create<string, string>(connectionId =>
@@ -32,7 +37,7 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance 
         }
 
         // The user's allowance is the one their REST requests spend too, at the same costs.
-        var cost = invocationContext.HubMethod.GetCustomAttributes(typeof(CostAttribute), inherit: false) is [CostAttribute method] ? method.Cost : CostAttribute.Default;
+        var cost = _costs.GetOrAdd(invocationContext.HubMethod, method => method.GetCustomAttribute<CostAttribute>()?.Cost ?? CostAttribute.Default);
         if (!userAllowance.TryTake(caller.User!.UserId(), cost))
         {
             throw new HubException(userAllowance.Refusal);
@@ -73,10 +78,7 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance 
         }
     }
 
-    public void Dispose()
-    {
-        _perConnection.Dispose();
-    }
+    public void Dispose() => _perConnection.Dispose();
 
     private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
     {

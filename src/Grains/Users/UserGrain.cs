@@ -33,9 +33,6 @@ public sealed partial class UserGrain(
     // forgotten after the expiry, or at the first push after one to it failed, if that comes sooner.
     private readonly GatewayListeners _gateways = new(chatOptions.Value.ObserverExpiry, time);
 
-    // People this user has written to (their contacts, who may see their presence). Only found ones are kept: a message
-    // once written never goes away, while someone not found may be written to a moment later.
-    private readonly HashSet<long> _contacts = [];
     private IGrainTimer? _expiryTimer;
 
     private long UserId => this.GetPrimaryKeyLong();
@@ -126,44 +123,6 @@ public sealed partial class UserGrain(
         }
 
         return state.State.TokenVersion;
-    }
-
-    public async Task<ChatResult> BlockAsync(long userId)
-    {
-        if (!UserIds.IsValid(userId) || userId == UserId)
-        {
-            return ChatResult.Fail(ChatErrorCode.InvalidUserId, $"userId must be 1 to {UserIds.MaxValue}, and not your own.");
-        }
-
-        if (state.State.Blocked.Count >= UserLimits.MaxBlocked && !state.State.Blocked.Contains(userId))
-        {
-            return ChatResult.Fail(ChatErrorCode.InvalidRequest, $"You can block at most {UserLimits.MaxBlocked} users; unblock someone first.");
-        }
-
-        return await SetBlockedAsync(userId, blocked: true);
-    }
-
-    public Task<ChatResult> UnblockAsync(long userId) =>
-        UserIds.IsValid(userId)
-            ? SetBlockedAsync(userId, blocked: false)
-            : Task.FromResult(ChatResult.Fail(ChatErrorCode.InvalidUserId, $"userId must be 1 to {UserIds.MaxValue}."));
-
-    public Task<IReadOnlyList<long>> GetBlockedAsync() => Task.FromResult<IReadOnlyList<long>>([.. state.State.Blocked.Order()]);
-
-    public Task<bool> HasBlockedAsync(long userId) => Task.FromResult(state.State.Blocked.Contains(userId));
-
-    public Task<PresenceVisibility> GetPresenceVisibilityAsync() => Task.FromResult(state.State.PresenceVisibility);
-
-    public async Task SetPresenceVisibilityAsync(PresenceVisibility visibility)
-    {
-        if (state.State.PresenceVisibility == visibility)
-        {
-            return;
-        }
-
-        state.State.PresenceVisibility = visibility;
-        await WriteStateOrReloadAsync(state);
-        await (visibility == PresenceVisibility.Nobody ? TellContactsAsync(PresenceEvent.HiddenFrom(UserId)) : AnnouncePresenceAsync());
     }
 
     public async Task<bool> TryCountGroupCreationAsync(int dailyCap)
@@ -354,32 +313,13 @@ public sealed partial class UserGrain(
 
         foreach (var conversationId in conversations)
         {
-            if (ConversationId.TryParse(conversationId, out var conversation) && conversation.Includes(UserId) && !state.State.Blocked.Contains(conversation.PeerOf(UserId)))
+            if (ConversationId.TryParse(conversationId, out var conversation) && conversation.Includes(UserId)
+                && !state.State.Blocked.Contains(conversation.PeerOf(UserId)))
             {
                 // One-way: two contacts announcing to each other at once must not wait on each other.
                 _ = GrainFactory.GetGrain<IUserGrain>(conversation.PeerOf(UserId)).OnContactPresenceAsync(presence);
             }
         }
-    }
-
-    /// <summary>
-    /// Records the block in this user's state, then in the direct conversation with them, which is where a send from
-    /// them is refused. Both are idempotent: a failure between the two is mended by repeating the request.
-    /// </summary>
-    private async Task<ChatResult> SetBlockedAsync(long userId, bool blocked)
-    {
-        if (blocked ? state.State.Blocked.Add(userId) : state.State.Blocked.Remove(userId))
-        {
-            await WriteStateOrReloadAsync(state);
-            if (blocked)
-            {
-                // One-way, as every presence event: the blocked one's pages forget what they were shown of it.
-                _ = GrainFactory.GetGrain<IUserGrain>(userId).OnContactPresenceAsync(PresenceEvent.HiddenFrom(UserId));
-            }
-        }
-
-        await GrainFactory.GetGrain<IConversationBlocks>(ConversationId.Direct(UserId, userId).ToString()).SetBlockedAsync(UserId, blocked);
-        return ChatResult.Ok;
     }
 
     private async Task TryListInDirectoryAsync()
@@ -398,32 +338,6 @@ public sealed partial class UserGrain(
     }
 
     private UserCredentials Credentials(PasswordHash password) => new(Profile(), password, state.State.TokenVersion);
-
-    /// <summary>Whether the viewer may see this user's presence: never when blocked, then as the user's setting says.</summary>
-    private async Task<bool> ShowsPresenceToAsync(long viewerId) =>
-        viewerId == UserId
-        || (!state.State.Blocked.Contains(viewerId) && state.State.PresenceVisibility switch
-        {
-            PresenceVisibility.Everyone => true,
-            PresenceVisibility.Nobody => false,
-            _ => await HasWrittenToAsync(viewerId),
-        });
-
-    private async Task<bool> HasWrittenToAsync(long viewerId)
-    {
-        if (_contacts.Contains(viewerId))
-        {
-            return true;
-        }
-
-        if (!UserIds.IsValid(viewerId) || !await chatLists.HasWrittenInAsync(UserId, ConversationId.Direct(UserId, viewerId).ToString()))
-        {
-            return false;
-        }
-
-        _contacts.Add(viewerId);
-        return true;
-    }
 
     /// <summary>
     /// The answer to a lookup of an id nobody registered: this activation was made for nothing (a typo, a scan of ids),
