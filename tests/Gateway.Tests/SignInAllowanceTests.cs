@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
@@ -122,9 +123,9 @@ public sealed class SignInAllowanceTests(ChatSystemFixture fixture)
     {
         var shipped = new Dictionary<string, string>
         {
-            ["Allowance__RegistrationBurstPerAddress"] = RegistrationBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Allowance__RegistrationBurstPerAddress"] = RegistrationBurst.ToString(CultureInfo.InvariantCulture),
             ["Allowance__RegistrationsPerMinutePerAddress"] = "2",
-            ["Allowance__SignInBurstPerAddress"] = SignInBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Allowance__SignInBurstPerAddress"] = SignInBurst.ToString(CultureInfo.InvariantCulture),
             ["Allowance__SignInsPerMinutePerAddress"] = "10",
             ["Allowance__TrustedProxies"] = Proxy.ToString(),
         };

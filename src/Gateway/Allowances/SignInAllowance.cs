@@ -29,9 +29,9 @@ public sealed class SignInAllowance : IDisposable
     /// <summary>What a refused sign-in is told, and when one more is allowed at the latest.</summary>
     public (string Detail, TimeSpan RetryAfter) SignInRefusal { get; }
 
-    public bool TryRegister(IPAddress? address) => TryTake(_registrations, address);
+    public bool TryRegister(IPAddress? address) => _registrations.TryTake(ClientAddress.KeyOf(address));
 
-    public bool TrySignIn(IPAddress? address) => TryTake(_signIns, address);
+    public bool TrySignIn(IPAddress? address) => _signIns.TryTake(ClientAddress.KeyOf(address));
 
     public void Dispose()
     {
@@ -39,21 +39,8 @@ public sealed class SignInAllowance : IDisposable
         _signIns.Dispose();
     }
 
-    private static bool TryTake(PartitionedRateLimiter<string> limiter, IPAddress? address)
-    {
-        using var lease = limiter.AttemptAcquire(ClientAddress.KeyOf(address));
-        return lease.IsAcquired;
-    }
-
     private static TimeSpan OneTokenOf(int perMinute) => TimeSpan.FromMinutes(1) / perMinute;
 
     private static PartitionedRateLimiter<string> PerAddress(int burst, int perMinute) =>
-        PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = OneTokenOf(perMinute),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        }));
+        TokenBuckets.PerKey<string>(() => TokenBuckets.Of(burst, tokensPerPeriod: 1, OneTokenOf(perMinute)));
 }

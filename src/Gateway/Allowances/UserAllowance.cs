@@ -10,23 +10,14 @@ namespace WhatsApp.Gateway.Allowances;
 /// </summary>
 public sealed class UserAllowance(IOptions<AllowanceOptions> options) : IDisposable
 {
-    // Partitions replenish on the partitioned limiter's one timer and go away once idle and full.
-    private readonly PartitionedRateLimiter<long> _perUser = PartitionedRateLimiter.Create<long, long>(userId =>
-        RateLimitPartition.GetTokenBucketLimiter(userId, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.CostBurstPerUser,
-            TokensPerPeriod = options.Value.CostPerSecondPerUser,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        }));
+    /// <summary>How often a user's bucket gets its tokens back: after a refusal, the wait before one more request.</summary>
+    public static readonly TimeSpan RefillPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly PartitionedRateLimiter<long> _perUser = TokenBuckets.PerKey<long>(() =>
+        TokenBuckets.Of(options.Value.CostBurstPerUser, options.Value.CostPerSecondPerUser, RefillPeriod));
 
     /// <summary>Takes <paramref name="cost"/> from the user's bucket; false (and nothing taken) when it holds less.</summary>
-    public bool TryTake(long userId, int cost)
-    {
-        using var lease = _perUser.AttemptAcquire(userId, cost);
-        return lease.IsAcquired;
-    }
+    public bool TryTake(long userId, int cost) => _perUser.TryTake(userId, cost);
 
     /// <summary>Why a request was refused, for the 429 or the hub error.</summary>
     public string Refusal => $"Too many requests from your account: at most {options.Value.CostPerSecondPerUser} a second (bursts of {options.Value.CostBurstPerUser}), where some cost more than one. Nothing was done; try again in a moment.";

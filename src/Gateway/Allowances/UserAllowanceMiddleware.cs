@@ -1,3 +1,4 @@
+using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
 
 namespace WhatsApp.Gateway.Allowances;
@@ -12,15 +13,10 @@ public sealed class UserAllowanceMiddleware(RequestDelegate next, UserAllowance 
     {
         if (http.User.Identity?.IsAuthenticated == true && http.GetEndpoint() is { } endpoint)
         {
-            var cost = endpoint.Metadata.GetMetadata<CostAttribute>()?.Cost ?? CostAttribute.Default;
+            var cost = endpoint.Metadata.GetMetadata<CostAttribute>()?.Cost ?? Costs.Plain;
             if (!allowance.TryTake(http.User.UserId(), cost))
             {
-                http.Response.Headers.RetryAfter = "1";
-                await Results.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    detail: allowance.Refusal,
-                    extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" })
-                    .ExecuteAsync(http);
+                await ChatProblems.TooManyRequests(http.Response, "RateLimited", allowance.Refusal, UserAllowance.RefillPeriod).ExecuteAsync(http);
                 return;
             }
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
@@ -17,7 +16,7 @@ public static partial class AuthApi
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
         auth.MapPost("/register", RegisterAsync);
         auth.MapPost("/login", LoginAsync);
-        auth.MapPost("/logout-all", LogoutEverywhereAsync).RequireAuthorization().WithCost(5);
+        auth.MapPost("/logout-all", LogoutEverywhereAsync).RequireAuthorization().WithCost(Costs.Wide);
         return app;
     }
 
@@ -139,24 +138,14 @@ public static partial class AuthApi
     private static AuthResponse Answer(UserCredentials credentials, TokenIssuer tokens) =>
         new(credentials.Profile.UserId, credentials.Profile.DisplayName, tokens.Issue(credentials));
 
-    private static ProblemHttpResult OverAllowance(HttpContext http, (string Detail, TimeSpan RetryAfter) refusal)
-    {
-        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(refusal.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            detail: refusal.Detail,
-            extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" });
-    }
+    private static ProblemHttpResult OverAllowance(HttpContext http, (string Detail, TimeSpan RetryAfter) refusal) =>
+        ChatProblems.TooManyRequests(http.Response, "RateLimited", refusal.Detail, refusal.RetryAfter);
 
-    private static ProblemHttpResult Throttled(HttpContext http, TimeSpan wait)
-    {
-        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            detail: $"Too many failed sign-ins for this account or from this address; try again in {seconds} s.",
-            extensions: new Dictionary<string, object?> { ["code"] = "SignInThrottled" });
-    }
+    private static ProblemHttpResult Throttled(HttpContext http, TimeSpan wait) => ChatProblems.TooManyRequests(
+        http.Response,
+        "SignInThrottled",
+        $"Too many failed sign-ins for this account or from this address; try again in {ChatProblems.WholeSeconds(wait)} s.",
+        wait);
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Upgraded the password hash of user {UserId} from {OldIterations} to {NewIterations} iterations")]
     private static partial void LogHashUpgraded(ILogger logger, long userId, int oldIterations, int newIterations);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WhatsApp.Grains.Abstractions.Results;
 
@@ -9,6 +10,19 @@ public static class ChatProblems
     public static ProblemHttpResult From(ChatError error) => Problem(StatusOf(error.Code), error.Code.ToString(), error.Detail);
 
     public static ProblemHttpResult BadRequest(string detail) => From(new ChatError(ChatErrorCode.InvalidRequest, detail));
+
+    /// <summary>
+    /// How every allowance and throttle refuses: 429 with the code that names which, and Retry-After in whole seconds
+    /// (at least one), the wait after which one more request is allowed.
+    /// </summary>
+    public static ProblemHttpResult TooManyRequests(HttpResponse response, string code, string detail, TimeSpan retryAfter)
+    {
+        response.Headers.RetryAfter = WholeSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status429TooManyRequests, code, detail);
+    }
+
+    /// <summary>A wait as the whole seconds a client is told (rounded up, at least one).</summary>
+    public static int WholeSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>The value as 200, or the refusal as its problem response.</summary>
     public static Results<Ok<T>, ProblemHttpResult> OkOrProblem<T>(this ChatResult<T> result) =>

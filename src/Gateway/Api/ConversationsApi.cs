@@ -17,11 +17,11 @@ public static class ConversationsApi
         conversations.MapGet("/{a:long}/{b:long}", HistoryAsync);
         conversations.MapPost("/{conversationId}/read", MarkReadAsync);
         conversations.MapGet("/{conversationId}/messages/{sequence:long}/info", MessageInfoAsync);
-        conversations.MapGet("/{conversationId}/messages/{sequence:long}/path", MessagePathAsync).WithCost(5);
-        conversations.MapPut("/{conversationId}/messages/{sequence:long}", EditAsync).WithCost(2);
-        conversations.MapDelete("/{conversationId}/messages/{sequence:long}", DeleteAsync).WithCost(2);
-        conversations.MapPut("/{conversationId}/messages/{sequence:long}/reaction", ReactAsync).WithCost(2);
-        conversations.MapDelete("/{conversationId}/messages/{sequence:long}/reaction", RemoveReactionAsync).WithCost(2);
+        conversations.MapGet("/{conversationId}/messages/{sequence:long}/path", MessagePathAsync).WithCost(Costs.Wide);
+        conversations.MapPut("/{conversationId}/messages/{sequence:long}", EditAsync).WithCost(Costs.MessageAction);
+        conversations.MapDelete("/{conversationId}/messages/{sequence:long}", DeleteAsync).WithCost(Costs.MessageAction);
+        conversations.MapPut("/{conversationId}/messages/{sequence:long}/reaction", ReactAsync).WithCost(Costs.MessageAction);
+        conversations.MapDelete("/{conversationId}/messages/{sequence:long}/reaction", RemoveReactionAsync).WithCost(Costs.MessageAction);
         return app;
     }
 

@@ -18,12 +18,12 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/api/groups").WithTags("Groups").RequireAuthorization();
-        groups.MapPost("/", CreateAsync).WithCost(20);
+        groups.MapPost("/", CreateAsync).WithCost(Costs.GroupCreation);
         groups.MapGet("/{groupId:long}", GetAsync);
-        groups.MapPut("/{groupId:long}/name", RenameAsync).WithCost(5);
-        groups.MapPost("/{groupId:long}/members", AddMembersAsync).WithCost(10);
-        groups.MapDelete("/{groupId:long}/members/{userId:long}", RemoveMemberAsync).WithCost(5);
-        groups.MapPost("/{groupId:long}/admins/{userId:long}", PromoteAsync).WithCost(5);
+        groups.MapPut("/{groupId:long}/name", RenameAsync).WithCost(Costs.Wide);
+        groups.MapPost("/{groupId:long}/members", AddMembersAsync).WithCost(Costs.MemberAddition);
+        groups.MapDelete("/{groupId:long}/members/{userId:long}", RemoveMemberAsync).WithCost(Costs.Wide);
+        groups.MapPost("/{groupId:long}/admins/{userId:long}", PromoteAsync).WithCost(Costs.Wide);
         groups.MapPost("/{groupId:long}/messages", SendAsync).RequireRateLimiting(MessagesApi.SendPolicy);
         groups.MapGet("/{groupId:long}/messages", HistoryAsync);
         return app;

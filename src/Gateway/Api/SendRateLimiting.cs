@@ -21,12 +21,11 @@ public static class SendRateLimiting
                 http.User.UserId(), _ => SendAllowance.Bucket(gateway)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Results.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    detail: $"Too many messages: at most {gateway.SendsPerSecond} a second (bursts of {gateway.SendBurst}).",
-                    extensions: new Dictionary<string, object?> { ["code"] = "RateLimited" })
-                    .ExecuteAsync(context.HttpContext);
+                await ChatProblems.TooManyRequests(
+                    context.HttpContext.Response,
+                    "RateLimited",
+                    $"Too many messages: at most {gateway.SendsPerSecond} a second (bursts of {gateway.SendBurst}).",
+                    TimeSpan.FromSeconds(1)).ExecuteAsync(context.HttpContext);
             };
         });
         return services;

@@ -21,13 +21,13 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
-        users.MapGet("/", SearchAsync).WithCost(5);
+        users.MapGet("/", SearchAsync).WithCost(Costs.Wide);
         users.MapGet("/{userId:long}", GetAsync);
         users.MapGet("/blocked", BlockedAsync);
         users.MapGet("/me/privacy", PrivacyAsync);
-        users.MapPut("/me/privacy", SetPrivacyAsync).WithCost(5);
-        users.MapPost("/{userId:long}/block", BlockAsync).WithCost(5);
-        users.MapDelete("/{userId:long}/block", UnblockAsync).WithCost(5);
+        users.MapPut("/me/privacy", SetPrivacyAsync).WithCost(Costs.Wide);
+        users.MapPost("/{userId:long}/block", BlockAsync).WithCost(Costs.Wide);
+        users.MapDelete("/{userId:long}/block", UnblockAsync).WithCost(Costs.Wide);
         return app;
     }
 

@@ -45,16 +45,16 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
     public Task<ChatMessage> Reply(string conversationId, long replyToSequence, string content, string? clientMessageId) =>
         SendWithinAllowanceAsync(() => chat.SendToConversationAsync(Caller, conversationId, new OutgoingMessage(content, clientMessageId, replyToSequence), GatewayMetrics.Hub));
 
-    [Cost(2)]
+    [Cost(Costs.MessageAction)]
     public async Task<ChatMessage> EditMessage(string conversationId, long sequence, string content) =>
         ValueOrThrow(await Guard(() => chat.EditAsync(Caller, conversationId, sequence, content)));
 
-    [Cost(2)]
+    [Cost(Costs.MessageAction)]
     public async Task<ChatMessage> DeleteMessage(string conversationId, long sequence) =>
         ValueOrThrow(await Guard(() => chat.DeleteAsync(Caller, conversationId, sequence)));
 
     /// <summary>Sets the caller's reaction, or removes it when emoji is null.</summary>
-    [Cost(2)]
+    [Cost(Costs.MessageAction)]
     public async Task<ChatMessage> React(string conversationId, long sequence, string? emoji) =>
         ValueOrThrow(await Guard(() => chat.ReactAsync(Caller, conversationId, sequence, emoji)));
 

@@ -21,23 +21,19 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance 
     // Each hub method's cost, read from its attribute once rather than by reflection on every call.
     private readonly ConcurrentDictionary<MethodInfo, int> _costs = new();
 
-    // Partitions replenish on the partitioned limiter's one timer (not one timer each) and go away once idle and full.
-    private readonly PartitionedRateLimiter<string> _perConnection = PartitionedRateLimiter.Create<string, string>(connectionId =>
-        RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => Bucket(options.Value.CallBurstPerConnection, options.Value.CallsPerSecondPerConnection)));
+    private readonly PartitionedRateLimiter<string> _perConnection = TokenBuckets.PerKey<string>(() =>
+        TokenBuckets.Of(options.Value.CallBurstPerConnection, options.Value.CallsPerSecondPerConnection, TimeSpan.FromSeconds(1)));
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var caller = invocationContext.Context;
-        using (var connectionLease = _perConnection.AttemptAcquire(caller.ConnectionId))
+        if (!_perConnection.TryTake(caller.ConnectionId))
         {
-            if (!connectionLease.IsAcquired)
-            {
-                throw new HubException($"Too many calls on this connection: at most {_limits.CallsPerSecondPerConnection} a second (bursts of {_limits.CallBurstPerConnection}). Nothing was done; try again in a moment.");
-            }
+            throw new HubException($"Too many calls on this connection: at most {_limits.CallsPerSecondPerConnection} a second (bursts of {_limits.CallBurstPerConnection}). Nothing was done; try again in a moment.");
         }
 
         // The user's allowance is the one their REST requests spend too, at the same costs.
-        var cost = _costs.GetOrAdd(invocationContext.HubMethod, method => method.GetCustomAttribute<CostAttribute>()?.Cost ?? CostAttribute.Default);
+        var cost = _costs.GetOrAdd(invocationContext.HubMethod, method => method.GetCustomAttribute<CostAttribute>()?.Cost ?? Costs.Plain);
         if (!userAllowance.TryTake(caller.User!.UserId(), cost))
         {
             throw new HubException(userAllowance.Refusal);
@@ -79,15 +75,6 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance 
     }
 
     public void Dispose() => _perConnection.Dispose();
-
-    private static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
-    {
-        TokenLimit = burst,
-        TokensPerPeriod = perSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = false,
-    };
 
     private bool TryOpenConnection(long userId)
     {
