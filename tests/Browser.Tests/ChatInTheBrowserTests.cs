@@ -203,6 +203,12 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
         await bob.RegisterAsync(bobId, $"{marker}bob");
         var carol = await fixture.OpenAsync();
         await carol.RegisterAsync(carolId, $"{marker}bobcarol");
+        // A name finds only the people of one's chats: both write to Alice first.
+        foreach (var writer in new[] { bob, carol })
+        {
+            await writer.OpenChatWithAsync(aliceId);
+            await writer.SendAsync("hello Alice");
+        }
 
         // The first query's answer is held back until the second query's has been shown.
         var secondShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

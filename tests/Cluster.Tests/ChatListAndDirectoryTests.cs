@@ -56,7 +56,7 @@ public sealed class ChatListAndDirectoryTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Directory_SearchByNumberPrefixOrNamePrefixInAnyCase_FindsTheUserOnItsShard()
+    public async Task Directory_SearchByNumberPrefixOrNamePrefixInAnyCase_FindsTheUserAmongThePeopleAsked()
     {
         var cluster = await postgres.SharedClusterAsync();
         var marker = "Qx" + Guid.NewGuid().ToString("N")[..6];
@@ -64,13 +64,29 @@ public sealed class ChatListAndDirectoryTests(PostgresFixture postgres)
         await cluster.Grains.RegisterAsync(user, $"{marker} Lovelace");
         var directory = cluster.Grains.GetGrain<IUserDirectoryGrain>((int)(user % ChatTestCluster.ShardCount));
 
-        var byNumber = await directory.SearchAsync(user.ToString(CultureInfo.InvariantCulture)[..^2], 100);
-        var byName = await directory.SearchAsync(marker.ToUpperInvariant(), 100);
-        var byWholeName = await directory.SearchAsync($"{marker.ToLowerInvariant()} love", 100);
+        var byNumber = await directory.SearchAsync(user.ToString(CultureInfo.InvariantCulture)[..^2], [user], 100);
+        var byName = await directory.SearchAsync(marker.ToUpperInvariant(), [user], 100);
+        var byWholeName = await directory.SearchAsync($"{marker.ToLowerInvariant()} love", [user], 100);
 
-        Assert.Contains(user, byNumber.Select(entry => entry.UserId));
+        Assert.Equal([user], byNumber.Select(entry => entry.UserId));
         Assert.Equal([user], byName.Select(entry => entry.UserId));
         Assert.Equal([user], byWholeName.Select(entry => entry.UserId));
+    }
+
+    [Fact]
+    public async Task Directory_AStranger_IsFoundByTheirWholeNumberOnly()
+    {
+        var cluster = await postgres.SharedClusterAsync();
+        var marker = "Sx" + Guid.NewGuid().ToString("N")[..6];
+        var user = TestIds.User();
+        await cluster.Grains.RegisterAsync(user, $"{marker} Stranger");
+        var directory = cluster.Grains.GetGrain<IUserDirectoryGrain>((int)(user % ChatTestCluster.ShardCount));
+        var number = user.ToString(CultureInfo.InvariantCulture);
+
+        Assert.Empty(await directory.SearchAsync(marker, [], 100));
+        Assert.Empty(await directory.SearchAsync(number[..^1], [], 100));
+        Assert.Equal([user], (await directory.SearchAsync(number, [], 100)).Select(entry => entry.UserId));
+        Assert.Equal([user], (await directory.SearchAsync($" {number} ", [], 100)).Select(entry => entry.UserId));
     }
 
     [Fact]
@@ -83,11 +99,11 @@ public sealed class ChatListAndDirectoryTests(PostgresFixture postgres)
         var directory = cluster.Grains.GetGrain<IUserDirectoryGrain>((int)(user % ChatTestCluster.ShardCount));
         var number = user.ToString(CultureInfo.InvariantCulture);
 
-        Assert.Empty(await directory.SearchAsync(marker[..2], 100));
-        Assert.Empty(await directory.SearchAsync(number[..2], 100));
-        Assert.Empty(await directory.SearchAsync($"  {marker[..2]}  ", 100));
-        Assert.Empty(await directory.SearchAsync(string.Empty, 100));
-        Assert.Contains(user, (await directory.SearchAsync(marker[..3], 100)).Select(entry => entry.UserId));
+        Assert.Empty(await directory.SearchAsync(marker[..2], [user], 100));
+        Assert.Empty(await directory.SearchAsync(number[..2], [user], 100));
+        Assert.Empty(await directory.SearchAsync($"  {marker[..2]}  ", [user], 100));
+        Assert.Empty(await directory.SearchAsync(string.Empty, [user], 100));
+        Assert.Equal([user], (await directory.SearchAsync(marker[..3], [user], 100)).Select(entry => entry.UserId));
     }
 
     [Fact]
@@ -103,8 +119,8 @@ public sealed class ChatListAndDirectoryTests(PostgresFixture postgres)
 
         var directory = cluster.Grains.GetGrain<IUserDirectoryGrain>(1);
 
-        Assert.Equal(users.Take(4), (await directory.SearchAsync(marker, 4)).Select(entry => entry.UserId));
-        Assert.Empty(await directory.SearchAsync("%", 10));
-        Assert.Empty(await directory.SearchAsync(marker[..2] + "_" + marker[3..], 10));
+        Assert.Equal(users.Take(4), (await directory.SearchAsync(marker, users, 4)).Select(entry => entry.UserId));
+        Assert.Empty(await directory.SearchAsync("%", users, 10));
+        Assert.Empty(await directory.SearchAsync(marker[..2] + "_" + marker[3..], users, 10));
     }
 }

@@ -47,7 +47,7 @@ public sealed class FirstVersionMigrationTests(PostgresFixture postgres)
         Assert.Equal("hello dee", Assert.Single(await cluster.Grains.HistoryAsync(Dee, Cy)).Content);
 
         Assert.Equal("Ada Lovelace", (await cluster.Grains.SignInAsync(Ada, ChatActions.Password))?.DisplayName);
-        Assert.Equal([Dee], (await cluster.Grains.GetGrain<IUserDirectoryGrain>((int)(Dee % 3)).SearchAsync("dee", 10)).Select(user => user.UserId));
+        Assert.Equal([Dee], (await cluster.Grains.GetGrain<IUserDirectoryGrain>((int)(Dee % 3)).SearchAsync("dee", [Dee], 10)).Select(user => user.UserId));
 
         // The oldest clientMessageId is still known, and the sequence goes on after the last migrated message.
         var retried = await cluster.Grains.Conversation(Ada, Bob).SendAsync(Ada, "message 1", "m1");

@@ -41,7 +41,7 @@ public sealed class PlacementTests(PostgresFixture postgres)
         for (var shard = 0; shard < ChatTestCluster.ShardCount; shard++)
         {
             var directory = cluster.Grains.GetGrain<IUserDirectoryGrain>(shard);
-            await directory.SearchAsync(null, 1);
+            await directory.SearchAsync(null, [], 1);
 
             Assert.Equal(shard, await cluster.ShardHostingAsync(directory));
         }

@@ -81,7 +81,7 @@ public sealed class ShardDatabaseSplitTests(ShardDatabasesFixture databases, ITe
 
         for (var shard = 0; shard < ChatTestCluster.ShardCount; shard++)
         {
-            var found = await after.Grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(marker, 10);
+            var found = await after.Grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(marker, users, 10);
             Assert.Equal(users.Where(user => user % 3 == shard).Order(), found.Select(entry => entry.UserId));
         }
     }

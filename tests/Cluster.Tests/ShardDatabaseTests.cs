@@ -59,7 +59,7 @@ public sealed class ShardDatabaseTests(ShardDatabasesFixture databases)
 
         for (var shard = 0; shard < ChatTestCluster.ShardCount; shard++)
         {
-            var found = await cluster.Grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(marker, 10);
+            var found = await cluster.Grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(marker, users, 10);
             Assert.Equal([users[shard]], found.Select(entry => entry.UserId));
         }
     }

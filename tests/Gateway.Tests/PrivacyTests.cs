@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
@@ -8,8 +9,8 @@ using WhatsApp.Testing;
 namespace WhatsApp.Gateway.Tests;
 
 /// <summary>
-/// What a stranger (someone with no conversation with you) may learn and do: that your number is registered and your
-/// name, nothing of your presence, and no typing or marks toward you.
+/// What a stranger (someone with no conversation with you) may learn and do: given your whole number, that it is
+/// registered and your name; nothing of your presence; no typing or marks toward you; and no finding you by name.
 /// </summary>
 [Collection(ChatSystemCollection.Name)]
 public sealed class PrivacyTests(ChatSystemFixture fixture)
@@ -17,7 +18,7 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task UserLookupAndSearch_ByAStranger_ShowNameButNeitherOnlineNorLastSeen()
+    public async Task UserLookupAndSearch_ByAStranger_FindByWholeNumberOnly_ShowNameButNeitherOnlineNorLastSeen()
     {
         using var anonymous = fixture.Api();
         var marker = "Pv" + Guid.NewGuid().ToString("N")[..8];
@@ -32,8 +33,11 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
             () => alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}"), bob => bob.LastSeen is not null, Bound, "Bob's last seen");
 
         var lookedUpByStranger = await carol.GetJsonAsync<JsonElement>($"/api/users/{bobAuth.UserId}");
-        var foundByStranger = (await carol.GetJsonAsync<JsonElement[]>($"/api/users?query={marker}")).Single();
+        var foundByStranger = (await carol.GetJsonAsync<JsonElement[]>($"/api/users?query={bobAuth.UserId}")).Single();
         var foundByContact = (await alice.GetJsonAsync<UserView[]>($"/api/users?query={marker}")).Single();
+
+        Assert.Empty(await carol.GetJsonAsync<JsonElement[]>($"/api/users?query={marker}"));
+        Assert.Empty(await carol.GetJsonAsync<JsonElement[]>($"/api/users?query={bobAuth.UserId.ToString(CultureInfo.InvariantCulture)[..^1]}"));
 
         Assert.False(seenByContact.Online);
         Assert.Equal(seenByContact.LastSeen, foundByContact.LastSeen);
@@ -156,13 +160,45 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         var ids = new List<long>();
         for (var i = 0; i < 4; i++)
         {
-            ids.Add((await anonymous.RegisterAsync(name: $"{marker} {i}")).Auth.UserId);
+            var (_, match) = await anonymous.RegisterAsync(name: $"{marker} {i}");
+            await caller.SendAsync(match.UserId, "hello");
+            ids.Add(match.UserId);
         }
 
         var page = await caller.GetJsonAsync<UserView[]>($"/api/users?query={marker}&limit=3");
 
         Assert.Equal(ids.Order().Take(3), page.Select(user => user.UserId));
         caller.Dispose();
+    }
+
+    [Fact]
+    public async Task Search_ByName_FindsThePeopleOfYourChatsAndOfYourGroups_NotAStrangerOfTheSameName()
+    {
+        using var anonymous = fixture.Api();
+        var marker = "Ac" + Guid.NewGuid().ToString("N")[..8];
+        var (ada, adaAuth) = await anonymous.RegisterAsync();
+        var adaId = adaAuth.UserId;
+        var (_, wroteToAda) = await anonymous.RegisterAsync(name: $"{marker} writer");
+        var (_, inAdasGroup) = await anonymous.RegisterAsync(name: $"{marker} member");
+        var (_, inAGroupAdaLeft) = await anonymous.RegisterAsync(name: $"{marker} former");
+        var (_, stranger) = await anonymous.RegisterAsync(name: $"{marker} stranger");
+        using var writer = fixture.Api(wroteToAda.Token);
+        await writer.SendAsync(adaId, "you do not know me yet");
+        await CreateGroupAsync(ada, "Stays", inAdasGroup.UserId);
+        var left = await CreateGroupAsync(ada, "Left", inAGroupAdaLeft.UserId);
+        (await ada.DeleteAsync($"/api/groups/{left}/members/{adaId}")).EnsureSuccessStatusCode();
+
+        var found = await ada.GetJsonAsync<UserView[]>($"/api/users?query={marker}");
+
+        Assert.Equal(new[] { wroteToAda.UserId, inAdasGroup.UserId }.Order(), found.Select(user => user.UserId));
+        Assert.Equal([stranger.UserId], (await ada.GetJsonAsync<UserView[]>($"/api/users?query={stranger.UserId}")).Select(user => user.UserId));
+        ada.Dispose();
+    }
+
+    private static async Task<long> CreateGroupAsync(ChatApi admin, string name, long memberId)
+    {
+        using var response = await admin.PostJsonAsync("/api/groups", new { name, memberIds = new[] { memberId } });
+        return (await ChatApi.ReadAsync<JsonElement>(response, HttpStatusCode.Created)).GetProperty("groupId").GetInt64();
     }
 
     [Fact]

@@ -29,6 +29,12 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
 
             using (searcher)
             {
+                // A name finds the people of the searcher's chats: write to the users of the other shards first.
+                foreach (var other in users.Skip(1))
+                {
+                    await searcher!.SendAsync(other, "hello");
+                }
+
                 Assert.Equal(users, await SearchAsync(searcher!, marker, expectedUnanswered: null));
                 var healthy = await searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards");
                 Assert.Equal(["up", "up", "up"], healthy.Select(shard => shard.DatabaseStatus));

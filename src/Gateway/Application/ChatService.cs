@@ -209,8 +209,10 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
             return ChatResult.Fail<UserSearchResult>(prefix.Error);
         }
 
+        var searchable = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller).GetSearchablePeopleAsync(), cancellationToken);
+        var searchableByShard = searchable.ToLookup(userId => (int)(userId % shards.Value.Count));
         var searches = Enumerable.Range(0, shards.Value.Count)
-            .Select(shard => SearchShardAsync(shard, prefix.Value, take, cancellationToken))
+            .Select(shard => SearchShardAsync(shard, prefix.Value, [.. searchableByShard[shard]], take, cancellationToken))
             .ToList();
         try
         {
@@ -296,11 +298,11 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         return retry ? await cluster.RetryAsync(Call) : await cluster.OnceAsync(Call);
     }
 
-    private async Task<IReadOnlyList<DirectoryEntry>> SearchShardAsync(int shard, string prefix, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DirectoryEntry>> SearchShardAsync(int shard, string prefix, long[] among, int limit, CancellationToken cancellationToken)
     {
         try
         {
-            return await cluster.RetryAsync(grains => grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(prefix, limit), cancellationToken)
+            return await cluster.RetryAsync(grains => grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(prefix, among, limit), cancellationToken)
                 .WaitAsync(options.Value.SearchShardTimeout, cancellationToken);
         }
         catch (TimeoutException exception)

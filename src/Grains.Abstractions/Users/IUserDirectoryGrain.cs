@@ -8,9 +8,10 @@ namespace WhatsApp.Grains.Abstractions.Users;
 public interface IUserDirectoryGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// The shard's users whose number or name starts with the query (case-insensitive), by id, at most limit; nobody for
-    /// a query of fewer than <see cref="UserLimits.MinSearchQueryLength"/> characters, which would list everyone.
+    /// The shard's user whose whole number the query is, and those of <paramref name="among"/> whose number or name
+    /// starts with it (case-insensitive), by id, at most limit; nobody for a query of fewer than
+    /// <see cref="UserLimits.MinSearchQueryLength"/> characters.
     /// </summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<DirectoryEntry>> SearchAsync(string? query, int limit);
+    Task<IReadOnlyList<DirectoryEntry>> SearchAsync(string? query, IReadOnlyList<long> among, int limit);
 }

@@ -54,6 +54,14 @@ public interface IUserGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<bool> HasBlockedAsync(long userId);
 
+    /// <summary>
+    /// The people a search by name may find for this user: themself and the people of their most recent chats (the
+    /// other one of each direct chat, the members of each group they are still in), bounded by
+    /// <see cref="UserLimits.SearchedChats"/> and <see cref="UserLimits.MaxSearchedPeople"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<long>> GetSearchablePeopleAsync();
+
     /// <summary>Who sees this user's online status and last seen.</summary>
     [AlwaysInterleave]
     Task<PresenceVisibility> GetPresenceVisibilityAsync();

@@ -17,12 +17,20 @@ public static class UserLimits
     public const int MinSearchQueryLength = 3;
     public const int MaxSearchQueryLength = 64;
 
+    /// <summary>
+    /// A search by name or by the start of a number looks among the people of the user's this many most recent chats
+    /// (direct chats and the members of their groups), at most <see cref="MaxSearchedPeople"/> of them; a stranger is
+    /// found only by their whole number.
+    /// </summary>
+    public const int SearchedChats = 200;
+    public const int MaxSearchedPeople = 5_000;
+
     /// <summary>The query trimmed, or why it is refused (too short to narrow the directory, or too long to match a name).</summary>
     public static ChatResult<string> NormalizeSearchQuery(string? query)
     {
         var trimmed = query?.Trim() ?? string.Empty;
         return trimmed.Length is < MinSearchQueryLength or > MaxSearchQueryLength || !StorableText.IsStorable(trimmed, allowLineBreaks: false)
-            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} characters of text (the start of a number or a name); it was {trimmed.Length}.")
+            ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} characters of text (a whole number, or the start of a name or number of someone in your chats); it was {trimmed.Length}.")
             : ChatResult.Success(trimmed);
     }
 

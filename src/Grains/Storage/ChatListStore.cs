@@ -69,15 +69,23 @@ public sealed class ChatListStore(ShardDatabases databases)
     }
 
     /// <summary>Every conversation the user has written in (for presence, which goes only to the people they wrote to).</summary>
-    public async Task<IReadOnlyList<string>> ConversationsWrittenInAsync(long userId)
+    public Task<IReadOnlyList<string>> ConversationsWrittenInAsync(long userId) =>
+        ConversationIdsAsync(userId, "AND last_own_sequence > 0", int.MaxValue);
+
+    /// <summary>The user's most recent conversations, at most limit, newest first (for searching among the people in them).</summary>
+    public Task<IReadOnlyList<string>> RecentConversationsAsync(long userId, int limit) =>
+        ConversationIdsAsync(userId, "ORDER BY last_created_at DESC, conversation_id DESC", limit);
+
+    private async Task<IReadOnlyList<string>> ConversationIdsAsync(long userId, string conditionAndOrder, int limit)
     {
         var database = databases.ForUser(userId);
         return await database.RunAsync(async source =>
         {
             await using var command = source.CreateCommand(
-                "SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 AND last_own_sequence > 0");
+                $"SELECT conversation_id FROM chat_list_entry WHERE service_id = $1 AND user_id = $2 {conditionAndOrder} LIMIT $3");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
             var conversations = new List<string>();
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

@@ -1,9 +1,10 @@
+using System.Globalization;
 using Npgsql;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Grains.Storage;
 
-/// <summary>The directory table: one row per registered user, in the user's shard database, searched by number prefix or name prefix.</summary>
+/// <summary>The directory table: one row per registered user, in the user's shard database, searched by whole number, or by prefix among given people.</summary>
 public sealed class UserDirectoryStore(ShardDatabases databases)
 {
     /// <summary>Lists a user (again: registration retries until it has been listed, so this is idempotent).</summary>
@@ -24,26 +25,31 @@ public sealed class UserDirectoryStore(ShardDatabases databases)
     }
 
     /// <summary>
-    /// One shard's users whose number or name starts with the query (case-insensitive), by id, at most limit: each
-    /// condition has its index, so a search reads one page, not the table.
+    /// One shard's user whose whole number the query is, and those of <paramref name="among"/> whose number or name
+    /// starts with it (case-insensitive), by id, at most limit. A stranger is found by their number only: a prefix
+    /// would page through everyone.
     /// </summary>
-    public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(int shard, string query, int limit)
+    public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(int shard, string query, IReadOnlyList<long> among, int limit)
     {
         var database = databases.ForShard(shard);
-        var prefix = EscapeLike(query.Trim()) + "%";
+        var trimmed = query.Trim();
+        var wholeNumber = long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
         return await database.RunAsync(async source =>
         {
             await using var command = source.CreateCommand("""
                 SELECT user_id, display_name FROM chat_user
                 WHERE service_id = $1 AND user_id % $2 = $3
-                  AND (user_id::text LIKE $4 OR lower(display_name) LIKE lower($4))
+                  AND (user_id = $4
+                       OR (user_id = ANY($5) AND (user_id::text LIKE $6 OR lower(display_name) LIKE lower($6))))
                 ORDER BY user_id
-                LIMIT $5
+                LIMIT $7
                 """);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.ServiceId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = databases.ShardCount });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = shard });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = wholeNumber });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. among] });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EscapeLike(trimmed) + "%" });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             var entries = new List<DirectoryEntry>();
             await using var reader = await command.ExecuteReaderAsync();
