@@ -90,6 +90,31 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task AddMeToGroups_MyContacts_AStrangersGroupArrivesAsAnInvitation_JoinOpensIt()
+    {
+        var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());
+        var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
+        await alice.RegisterAsync(aliceId, "Alice");
+        await bob.RegisterAsync(bobId, "Bob");
+        var saved = bob.Page.WaitForResponseAsync(response => response.Url.EndsWith("/api/users/me/privacy", StringComparison.Ordinal) && response.Request.Method == "PUT");
+        await bob.Page.SelectOptionAsync("#group-adds", "contacts");
+        Assert.True((await saved).Ok);
+
+        await alice.CreateGroupAsync("Invite only", bobId);
+        await Expect(alice.Page.Locator($"#members li[data-invited='{bobId}']")).ToBeVisibleAsync();
+        var invitation = bob.Page.Locator("#invitations li.invitation");
+        await Expect(invitation).ToContainTextAsync("Invite only");
+        await Expect(bob.Page.Locator("#inbox li[data-conversation]")).ToHaveCountAsync(0);
+
+        await invitation.Locator(".join").ClickAsync();
+        await Expect(bob.Page.Locator("#peer-name")).ToHaveTextAsync("Invite only");
+        await Expect(bob.Page.Locator("#invitations")).ToBeHiddenAsync();
+        await alice.Page.ClickAsync("#close-members");
+        await alice.SendAsync("Welcome Bob");
+        await Expect(bob.Bubbles.Last.Locator(".text")).ToHaveTextAsync("Welcome Bob");
+    }
+
+    [Fact]
     public async Task MessageContent_ThatLooksLikeHtml_IsShownAsTextAndRunsNothing()
     {
         var (alice, bob) = (await fixture.OpenAsync(), await fixture.OpenAsync());

@@ -25,7 +25,7 @@ public sealed class BlockTests(PostgresFixture postgres)
         Assert.Equal(ChatErrorCode.Blocked, (await conversation.SendAsync(bob, "still there?", null)).Error?.Code);
         Assert.True((await conversation.SetTypingAsync(bob, isTyping: true)).IsSuccess);
         Assert.Equal([bob], await cluster.Grains.GetGrain<IUserGrain>(ada).GetBlockedAsync());
-        Assert.True(await cluster.Grains.GetGrain<IUserGrain>(ada).HasBlockedAsync(bob));
+        Assert.Equal(GroupAddAnswer.Blocked, await cluster.Grains.GetGrain<IUserGrain>(ada).AnswerGroupAddAsync(bob));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => adasPhone.NextAsync<TypingEvent>(within: TimeSpan.FromSeconds(1)));
         Assert.Equal(ChatErrorCode.InvalidUserId, (await cluster.Grains.GetGrain<IUserGrain>(ada).BlockAsync(ada)).Error?.Code);
 

@@ -33,6 +33,7 @@ test("a group change reads as a sentence with the names known", () => {
   assert.equal(changeText({ kind: "added", actorId: 1, userIds: [3, 4, 99] }, nameOf), "You added Carol, Dan and 99");
   assert.equal(changeText({ kind: "removed", actorId: 2, userIds: [1] }, nameOf), "Bob removed You");
   assert.equal(changeText({ kind: "left", actorId: 3, userIds: [3] }, nameOf), "Carol left");
+  assert.equal(changeText({ kind: "joined", actorId: 3, userIds: [3] }, nameOf), "Carol joined");
   assert.equal(changeText({ kind: "renamed", actorId: 4, userIds: [], name: "Book club" }, nameOf), "Dan renamed the group to “Book club”");
 });
 

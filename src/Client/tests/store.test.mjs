@@ -126,6 +126,7 @@ test("a group change renames the group and says whether I am still in it", () =>
   assert.equal(groupAfterChange(group, { kind: "removed", actorId: 3, userIds: [7] }, 7).isMember, false);
   assert.equal(groupAfterChange(group, { kind: "removed", actorId: 3, userIds: [8] }, 7).isMember, true);
   assert.equal(groupAfterChange({ groupId: 5 }, { kind: "added", actorId: 3, userIds: [7] }, 7).isMember, true);
+  assert.equal(groupAfterChange({ groupId: 5, isMember: false }, { kind: "joined", actorId: 7, userIds: [7] }, 7).isMember, true);
 });
 
 test("a group message moves the group's line, keeping the group", () => {

@@ -7,6 +7,7 @@ import {
   followOutages, lineAfterOwnReceipt, mergeStored, pageLeavesAGap, pathSteps,
 } from "./store.js";
 import * as view from "./views.js";
+import { invitationsList } from "./invitations.js";
 
 const { $ } = view;
 const config = await fetch("config.json").then(response => response.json());
@@ -42,6 +43,15 @@ const state = {
 const request = restClient(gatewayUrl, {
   token: () => state.session?.token,
   onExpired: () => logout("Your session has expired. Please log in again."),
+});
+const invitations = invitationsList($("invitations"), {
+  request,
+  nameOf: userId => view.nameOf(state)(userId),
+  onJoined: group => {
+    state.groups.set(group.groupId, { ...state.groups.get(group.groupId), ...group, isMember: true });
+    openGroup(group.groupId);
+  },
+  onError: message => view.showChatError(message),
 });
 const invokeQuietly = (method, ...args) => state.hub?.invoke(method, ...args).catch(() => {});
 const newClientMessageId = () => crypto.randomUUID?.() ??
@@ -107,6 +117,7 @@ function connect() {
       receipt: onReceipt,
       typing: onTyping,
       presence: onPresence,
+      groupInvitation: invitation => invitations.offered(invitation),
       // A silo left the cluster: a message it had stored but not pushed yet is only in the chat list and the history.
       resync: () => catchUp(hub),
     },
@@ -130,6 +141,7 @@ async function catchUp(hub) {
     inbox.forEach(line => line.peer && state.users.set(line.peer.userId, line.peer));
     inbox.forEach(line => line.group && state.groups.set(line.groupId, { ...state.groups.get(line.groupId), ...line.group }));
     renderInbox();
+    invitations.refresh();
     if (state.open) await loadNewest();
   } catch {
     setTimeout(() => catchUp(hub), CATCH_UP_RETRY_MS);
@@ -327,19 +339,24 @@ $("block").onclick = async () => {
   }
 };
 
-// Who sees this user's presence: the gateway keeps the setting; the page shows it and changes it.
-$("presence-visibility").onchange = async () => {
-  try {
-    await request("PUT", "/api/users/me/privacy", { presence: $("presence-visibility").value });
-  } catch (error) {
-    view.showChatError(error.message);
-    await refreshPrivacy();
-  }
-};
+// Who sees this user's presence, and who may put them into groups: the gateway keeps the settings; the page shows and
+// changes them, each select one setting.
+const privacySelects = { presence: $("presence-visibility"), groupAdds: $("group-adds") };
+for (const [setting, select] of Object.entries(privacySelects)) {
+  select.onchange = async () => {
+    try {
+      await request("PUT", "/api/users/me/privacy", { [setting]: select.value });
+    } catch (error) {
+      view.showChatError(error.message);
+      await refreshPrivacy();
+    }
+  };
+}
 
 async function refreshPrivacy() {
   try {
-    $("presence-visibility").value = (await request("GET", "/api/users/me/privacy")).presence;
+    const settings = await request("GET", "/api/users/me/privacy");
+    for (const [setting, select] of Object.entries(privacySelects)) select.value = settings[setting];
   } catch {
     // Shown as the default until the next sign-in reads it; changing it still works.
   }
@@ -617,6 +634,8 @@ $("group-form").onsubmit = async event => {
     state.groups.set(group.groupId, { ...group, isMember: true });
     $("group-dialog").close();
     await openGroup(group.groupId);
+    // Some chose to be invited rather than added: the members panel shows whom.
+    if (group.invited?.length) await showMembers();
   } catch (error) {
     $("group-error").textContent = error.message;
   }

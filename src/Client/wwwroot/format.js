@@ -44,6 +44,7 @@ export function changeText(change, nameOf) {
   switch (change.kind) {
     case "created": return `${actor} created the group “${change.name}”`;
     case "added": return `${actor} added ${users}`;
+    case "joined": return `${actor} joined`;
     case "removed": return `${actor} removed ${users}`;
     case "left": return `${actor} left`;
     case "renamed": return `${actor} renamed the group to “${change.name}”`;

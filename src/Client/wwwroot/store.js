@@ -52,7 +52,7 @@ export const lineAfterChange = (line, changed) =>
 export function groupAfterChange(group, change, me) {
   const next = { ...group };
   if (change.name) next.name = change.name;
-  if (change.userIds?.includes(me)) next.isMember = change.kind === "created" || change.kind === "added";
+  if (change.userIds?.includes(me)) next.isMember = ["created", "added", "joined"].includes(change.kind);
   return next;
 }
 

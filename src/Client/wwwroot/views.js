@@ -387,6 +387,14 @@ export function renderMembers(state, group, { onPromote, onRemove }) {
     }
     list.append(item);
   }
+  for (const userId of group.invited ?? []) {
+    const item = el("li", "invited");
+    item.dataset.invited = userId;
+    const body = el("div", "who");
+    body.append(el("div", "name", names(userId)), el("div", "muted", "invited: joins when they accept"));
+    item.append(avatar(state.users.get(userId) ?? { userId, displayName: names(userId) }), body);
+    list.append(item);
+  }
   $("members-panel").hidden = false;
 }
 

@@ -39,6 +39,7 @@ public static class ChatProblems
         ChatErrorCode.TooManyGroupsToday => StatusCodes.Status429TooManyRequests,
         ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin or ChatErrorCode.NotMessageAuthor or ChatErrorCode.Blocked => StatusCodes.Status403Forbidden,
         ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient or ChatErrorCode.UnknownGroup or ChatErrorCode.UnknownMessage or ChatErrorCode.NoMessagePath
+            or ChatErrorCode.NoInvitation
             => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -15,7 +15,7 @@ public sealed record MarkReadRequest(long? UpToSequence);
 public sealed record CreateGroupRequest(string? Name, IReadOnlyList<long>? MemberIds);
 
 /// <summary>The caller's privacy settings: who sees their online status and last seen.</summary>
-public sealed record PrivacySettings(PresenceVisibility? Presence);
+public sealed record PrivacySettings(PresenceVisibility? Presence, WhoMayAddToGroups? GroupAdds);
 
 public sealed record RenameGroupRequest(string? Name);
 

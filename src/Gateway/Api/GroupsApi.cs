@@ -20,6 +20,9 @@ public static class GroupsApi
         var groups = app.MapGroup("/api/groups").WithTags("Groups").RequireAuthorization();
         groups.MapPost("/", CreateAsync).WithCost(Costs.GroupCreation);
         groups.MapGet("/{groupId:long}", GetAsync);
+        groups.MapGet("/invitations", InvitationsAsync);
+        groups.MapPost("/{groupId:long}/join", AcceptInvitationAsync).WithCost(Costs.Wide);
+        groups.MapDelete("/{groupId:long}/invitation", DeclineInvitationAsync).WithCost(Costs.Wide);
         groups.MapPut("/{groupId:long}/name", RenameAsync).WithCost(Costs.Wide);
         groups.MapPost("/{groupId:long}/members", AddMembersAsync).WithCost(Costs.MemberAddition);
         groups.MapDelete("/{groupId:long}/members/{userId:long}", RemoveMemberAsync).WithCost(Costs.Wide);
@@ -61,6 +64,21 @@ public static class GroupsApi
 
     private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> AddMembersAsync(long groupId, AddMembersRequest request, ClaimsPrincipal caller, GroupService groups) =>
         (await groups.AddMembersAsync(caller.UserId(), groupId, request.UserIds)).OkOrProblem();
+
+    /// <summary>The caller's invitations to groups that still stand, newest first.</summary>
+    private static async Task<Ok<IReadOnlyList<GroupInvitation>>> InvitationsAsync(ClaimsPrincipal caller, GroupService groups, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await groups.InvitationsAsync(caller.UserId(), cancellationToken));
+
+    /// <summary>The caller accepts their invitation and joins: 200 with the group, or 404 NoInvitation.</summary>
+    private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> AcceptInvitationAsync(long groupId, ClaimsPrincipal caller, GroupService groups, CancellationToken cancellationToken) =>
+        (await groups.AcceptInvitationAsync(caller.UserId(), groupId, cancellationToken)).OkOrProblem();
+
+    /// <summary>The caller declines their invitation: 204, whether or not one stood.</summary>
+    private static async Task<NoContent> DeclineInvitationAsync(long groupId, ClaimsPrincipal caller, GroupService groups, CancellationToken cancellationToken)
+    {
+        await groups.DeclineInvitationAsync(caller.UserId(), groupId, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     /// <summary>An admin removes a member; a member removes themself to leave.</summary>
     private static async Task<Results<Ok<GroupView>, ProblemHttpResult>> RemoveMemberAsync(long groupId, long userId, ClaimsPrincipal caller, GroupService groups) =>

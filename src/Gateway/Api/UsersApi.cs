@@ -49,18 +49,35 @@ public static class UsersApi
     }
 
     private static async Task<Ok<PrivacySettings>> PrivacyAsync(ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new PrivacySettings(await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller.UserId()).GetPresenceVisibilityAsync(), cancellationToken)));
+        TypedResults.Ok(await cluster.RetryAsync(async grains =>
+        {
+            var user = grains.GetGrain<IUserGrain>(caller.UserId());
+            return new PrivacySettings(await user.GetPresenceVisibilityAsync(), await user.GetWhoMayAddToGroupsAsync());
+        }, cancellationToken));
 
+    /// <summary>Changes the settings given (presence, groupAdds, or both); each change is idempotent, so it is retried like a read.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> SetPrivacyAsync(PrivacySettings settings, ClaimsPrincipal caller, ChatCluster cluster, CancellationToken cancellationToken)
     {
-        if (settings.Presence is not { } presence || !Enum.IsDefined(presence))
+        if (settings is { Presence: null, GroupAdds: null }
+            || settings.Presence is { } presence && !Enum.IsDefined(presence)
+            || settings.GroupAdds is { } groupAdds && !Enum.IsDefined(groupAdds))
         {
-            return ChatProblems.BadRequest("presence is required: everyone, contacts or nobody.");
+            return ChatProblems.BadRequest("Give presence (everyone, contacts or nobody), groupAdds (everyone or contacts), or both.");
         }
 
         await cluster.RetryAsync(async grains =>
         {
-            await grains.GetGrain<IUserGrain>(caller.UserId()).SetPresenceVisibilityAsync(presence);
+            var user = grains.GetGrain<IUserGrain>(caller.UserId());
+            if (settings.Presence is { } newPresence)
+            {
+                await user.SetPresenceVisibilityAsync(newPresence);
+            }
+
+            if (settings.GroupAdds is { } newGroupAdds)
+            {
+                await user.SetWhoMayAddToGroupsAsync(newGroupAdds);
+            }
+
             return true;
         }, cancellationToken);
         return TypedResults.NoContent();

@@ -209,7 +209,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
             return ChatResult.Fail<UserSearchResult>(prefix.Error);
         }
 
-        var searchable = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller).GetSearchablePeopleAsync(), cancellationToken);
+        var searchable = await SearchablePeopleAsync(caller, cancellationToken);
         var searchableByShard = searchable.ToLookup(userId => (int)(userId % shards.Value.Count));
         var searches = Enumerable.Range(0, shards.Value.Count)
             .Select(shard => SearchShardAsync(shard, prefix.Value, [.. searchableByShard[shard]], take, cancellationToken))
@@ -296,6 +296,20 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
 
         Task<ChatResult> Call(ShardRoutedGrains grains) => call(grains.GetGrain<IConversationGrain>(conversation.Value.ToString()));
         return retry ? await cluster.RetryAsync(Call) : await cluster.OnceAsync(Call);
+    }
+
+    /// <summary>
+    /// Whom a search by name looks among: the caller, the people of their recent direct chats, and the members of their
+    /// recent groups they are still in (a group answers its members to members only), at most
+    /// <see cref="UserLimits.MaxSearchedPeople"/>.
+    /// </summary>
+    private async Task<IReadOnlyCollection<long>> SearchablePeopleAsync(long caller, CancellationToken cancellationToken)
+    {
+        var recent = await cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller).GetRecentChatsAsync(), cancellationToken);
+        var groups = await Task.WhenAll(recent.Groups.Select(groupId =>
+            cluster.RetryAsync(grains => grains.GetGrain<IGroupGrain>(groupId).GetAsync(caller), cancellationToken)));
+        var members = groups.Select(group => group.Value).OfType<GroupView>().SelectMany(group => group.Members).Select(member => member.UserId);
+        return [.. recent.People.Prepend(caller).Concat(members).Distinct().Take(UserLimits.MaxSearchedPeople)];
     }
 
     private async Task<IReadOnlyList<DirectoryEntry>> SearchShardAsync(int shard, string prefix, long[] among, int limit, CancellationToken cancellationToken)

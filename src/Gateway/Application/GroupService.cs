@@ -3,6 +3,7 @@ using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Results;
+using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Application;
 
@@ -52,6 +53,25 @@ public sealed class GroupService(ChatCluster cluster)
         return userIds.Select(id => RequestChecks.UserIdProblem(id, "userIds")).FirstOrDefault(problem => problem is not null) is { } invalid
             ? Task.FromResult(ChatResult.Fail<GroupView>(ChatErrorCode.InvalidUserId, invalid))
             : OnGroupAsync(groupId, group => group.AddMembersAsync(caller, userIds), retry: false);
+    }
+
+    public Task<IReadOnlyList<GroupInvitation>> InvitationsAsync(long caller, CancellationToken cancellationToken) =>
+        cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(caller).GetGroupInvitationsAsync(), cancellationToken);
+
+    /// <summary>Joining is retried through a silo failure: a second try of a join that went through answers the group as it is.</summary>
+    public Task<ChatResult<GroupView>> AcceptInvitationAsync(long caller, long groupId, CancellationToken cancellationToken) =>
+        OnGroupAsync(groupId, group => group.AcceptInvitationAsync(caller), retry: true, cancellationToken);
+
+    public async Task DeclineInvitationAsync(long caller, long groupId, CancellationToken cancellationToken)
+    {
+        if (UserIds.IsValid(groupId))
+        {
+            await cluster.RetryAsync(async grains =>
+            {
+                await grains.GetGrain<IGroupGrain>(groupId).DeclineInvitationAsync(caller);
+                return true;
+            }, cancellationToken);
+        }
     }
 
     public Task<ChatResult<GroupView>> RemoveMemberAsync(long caller, long groupId, long userId) =>

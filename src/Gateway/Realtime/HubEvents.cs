@@ -11,6 +11,9 @@ public static class HubEvents
     public const string Typing = "typing";
     public const string Presence = "presence";
 
+    /// <summary>A group invited the user: they join when they accept (REST: POST /api/groups/{groupId}/join).</summary>
+    public const string GroupInvitation = "groupInvitation";
+
     /// <summary>No payload: a silo left the cluster and events may have been lost with it; fetch the chat list and the open chat again.</summary>
     public const string Resync = "resync";
 

@@ -338,6 +338,9 @@ public sealed partial class UserEventBridge : BackgroundService
                     case PresencePush { Presence: var presence }:
                         Observe(user.SendAsync(HubEvents.Presence, presence));
                         break;
+                    case GroupInvitationPush { Invitation: var invitation }:
+                        Observe(user.SendAsync(HubEvents.GroupInvitation, invitation));
+                        break;
                     case SignedOutPush { TokenVersion: var version }:
                         tokenVersions.Learn(push.UserId, version);
                         bridge.CloseSignedOut(push.UserId, version);

@@ -8,6 +8,9 @@ public enum GroupChangeKind
     Removed,
     Left,
     Renamed,
+
+    /// <summary>The actor accepted an invitation and joined.</summary>
+    Joined,
 }
 
 /// <summary>
@@ -22,7 +25,7 @@ public sealed record GroupChange(
     [property: Id(3)] string? Name)
 {
     /// <summary>The users this change lets in (who see the history from it on).</summary>
-    public IReadOnlyList<long> Joining => Kind is GroupChangeKind.Created or GroupChangeKind.Added ? UserIds : [];
+    public IReadOnlyList<long> Joining => Kind is GroupChangeKind.Created or GroupChangeKind.Added or GroupChangeKind.Joined ? UserIds : [];
 
     /// <summary>The users this change lets out (who keep the history up to and including it).</summary>
     public IReadOnlyList<long> Leaving => Kind is GroupChangeKind.Removed or GroupChangeKind.Left ? UserIds : [];

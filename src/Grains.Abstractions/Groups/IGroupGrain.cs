@@ -9,7 +9,11 @@ namespace WhatsApp.Grains.Abstractions.Groups;
 /// </summary>
 public interface IGroupGrain : IGrainWithIntegerKey
 {
-    /// <summary>Creates the group with its creator as admin and the given members (all registered); refuses an id in use.</summary>
+    /// <summary>
+    /// Creates the group with its creator as admin and the given members (all registered); refuses an id in use. A
+    /// member who lets only their contacts add them, and has not written to the creator, is invited instead
+    /// (<see cref="GroupView.Invited"/>).
+    /// </summary>
     Task<ChatResult<GroupView>> CreateAsync(long creatorId, string name, IReadOnlyList<long> memberIds);
 
     /// <summary>The group as a member sees it.</summary>
@@ -24,8 +28,21 @@ public interface IGroupGrain : IGrainWithIntegerKey
     /// <summary>Renames the group (admins only).</summary>
     Task<ChatResult<GroupView>> RenameAsync(long callerId, string name);
 
-    /// <summary>Adds registered users (admins only), up to <see cref="GroupLimits.MaxMembers"/> members; adding a member again changes nothing.</summary>
+    /// <summary>
+    /// Adds registered users (admins only), up to <see cref="GroupLimits.MaxMembers"/> members; adding a member again
+    /// changes nothing. Whoever lets only their contacts add them (and has not written to the admin), and whoever left
+    /// this group by themself, is invited instead; anyone who blocked the admin refuses the whole request.
+    /// </summary>
     Task<ChatResult<GroupView>> AddMembersAsync(long callerId, IReadOnlyList<long> userIds);
+
+    /// <summary>
+    /// The invited user accepts and joins: refused when no invitation stands for them (none sent, declined, expired) or
+    /// the group is full. An answered invitation goes from the user's list too.
+    /// </summary>
+    Task<ChatResult<GroupView>> AcceptInvitationAsync(long userId);
+
+    /// <summary>The invited user says no: the invitation goes, here and from their list; declining none changes nothing.</summary>
+    Task DeclineInvitationAsync(long userId);
 
     /// <summary>
     /// Removes a member: an admin removes anyone, a member removes themself (leaves). When the last admin leaves, the
@@ -37,14 +54,15 @@ public interface IGroupGrain : IGrainWithIntegerKey
     Task<ChatResult<GroupView>> PromoteAsync(long callerId, long userId);
 }
 
-/// <summary>A group as its members see it: members in the order they joined.</summary>
+/// <summary>A group as its members see it: members in the order they joined, and the people invited who have not yet answered.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.GroupView")]
 public sealed record GroupView(
     [property: Id(0)] long GroupId,
     [property: Id(1)] string Name,
     [property: Id(2)] long CreatedBy,
     [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] IReadOnlyList<GroupMember> Members);
+    [property: Id(4)] IReadOnlyList<GroupMember> Members,
+    [property: Id(5)] IReadOnlyList<long> Invited);
 
 /// <summary>A member of a group, whether they are an admin, and when they joined.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.GroupMember")]

@@ -1,3 +1,4 @@
+using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Messages;
 
 namespace WhatsApp.Grains.Abstractions.Realtime;
@@ -28,6 +29,10 @@ public sealed record TypingPush(long UserId, [property: Id(0)] TypingEvent Typin
 /// <summary>A contact came online or went offline.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.PresencePush")]
 public sealed record PresencePush(long UserId, [property: Id(0)] PresenceEvent Presence) : DevicePush(UserId);
+
+/// <summary>A group invited the user: they join when they accept.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.GroupInvitationPush")]
+public sealed record GroupInvitationPush(long UserId, [property: Id(0)] GroupInvitation Invitation) : DevicePush(UserId);
 
 /// <summary>
 /// The user signed out everywhere: tokens of an older version than <see cref="TokenVersion"/> stop working at once, and

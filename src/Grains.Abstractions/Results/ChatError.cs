@@ -45,6 +45,9 @@ public enum ChatErrorCode
 
     /// <summary>The other user blocked the caller: no messages to them, no adding them to groups.</summary>
     Blocked,
+
+    /// <summary>No invitation to this group stands for the caller (never sent, declined, expired or withdrawn).</summary>
+    NoInvitation,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

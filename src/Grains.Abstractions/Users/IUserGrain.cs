@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Results;
@@ -50,17 +51,39 @@ public interface IUserGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<IReadOnlyList<long>> GetBlockedAsync();
 
-    /// <summary>Whether this user blocked that one (asked before adding this user to someone's group).</summary>
-    [AlwaysInterleave]
-    Task<bool> HasBlockedAsync(long userId);
-
     /// <summary>
-    /// The people a search by name may find for this user: themself and the people of their most recent chats (the
-    /// other one of each direct chat, the members of each group they are still in), bounded by
-    /// <see cref="UserLimits.SearchedChats"/> and <see cref="UserLimits.MaxSearchedPeople"/>.
+    /// What this user says to being put into a group by that one: refused when they blocked them, an invitation when
+    /// they let only their contacts add them and never wrote to them, else yes.
     /// </summary>
     [AlwaysInterleave]
-    Task<IReadOnlyList<long>> GetSearchablePeopleAsync();
+    Task<GroupAddAnswer> AnswerGroupAddAsync(long adderId);
+
+    /// <summary>Who may put this user straight into a group.</summary>
+    [AlwaysInterleave]
+    Task<WhoMayAddToGroups> GetWhoMayAddToGroupsAsync();
+
+    /// <summary>Changes who may put this user straight into a group; the others invite them.</summary>
+    Task SetWhoMayAddToGroupsAsync(WhoMayAddToGroups setting);
+
+    /// <summary>
+    /// Keeps an invitation a group sent (one per group, the newest standing) and tells the user's devices; the oldest
+    /// goes beyond <see cref="UserLimits.MaxGroupInvitations"/>.
+    /// </summary>
+    Task OfferGroupInvitationAsync(GroupInvitation invitation);
+
+    /// <summary>The invitations that still stand, newest first.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<GroupInvitation>> GetGroupInvitationsAsync();
+
+    /// <summary>Drops the invitation of that group, once the user answered it (the group, which decides the join, asks this).</summary>
+    Task ForgetGroupInvitationAsync(long groupId);
+
+    /// <summary>
+    /// Whom this user's most recent chats (at most <see cref="UserLimits.SearchedChats"/>) are with: the other one of
+    /// each direct chat, and the groups. A search by name looks among them and the groups' members.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<RecentChats> GetRecentChatsAsync();
 
     /// <summary>Who sees this user's online status and last seen.</summary>
     [AlwaysInterleave]

@@ -10,6 +10,9 @@ public static class UserLimits
 
     /// <summary>How many users one user may block: far above what a person needs, and a bound on the user's state.</summary>
     public const int MaxBlocked = 1_000;
+
+    /// <summary>How many group invitations one user keeps at once (the oldest goes): a bound on the user's state.</summary>
+    public const int MaxGroupInvitations = 100;
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
 

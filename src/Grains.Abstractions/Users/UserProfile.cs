@@ -30,3 +30,7 @@ public sealed record InboxEntry(
 /// <summary>A user as a shard's directory lists them.</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.DirectoryEntry")]
 public sealed record DirectoryEntry([property: Id(0)] long UserId, [property: Id(1)] string DisplayName);
+
+/// <summary>Whom a user's most recent chats are with: the other person of each direct chat, and the groups.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.RecentChats")]
+public sealed record RecentChats([property: Id(0)] IReadOnlyList<long> People, [property: Id(1)] IReadOnlyList<long> Groups);

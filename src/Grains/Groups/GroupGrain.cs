@@ -13,7 +13,7 @@ using WhatsApp.Grains.Users;
 namespace WhatsApp.Grains.Groups;
 
 /// <summary>
-/// Owns one group's membership: who is in it, who administers it, and its name. Calls run one at a time, so every rule
+/// Owns one group's membership: who is in it, who administers it, its name, and whom it invited. Calls run one at a time, so every rule
 /// (admins only, at most 1,024 members, never without an admin) is checked against the state it changes. Each change
 /// is saved here first, then recorded in the group's conversation, where it decides who may read and send from which
 /// message on; a change the conversation could not take yet is retried until it has, and no other change starts before.
@@ -61,10 +61,10 @@ public sealed partial class GroupGrain(
             return ChatResult.Fail<GroupView>(normalized.Error);
         }
 
-        var members = memberIds.Prepend(creatorId).Distinct().ToList();
-        if (await RefuseNewMembersAsync(members, already: 0, addedBy: creatorId) is { } refusal)
+        var sorted = await SortNewMembersAsync([.. memberIds.Prepend(creatorId).Distinct()], already: 0, addedBy: creatorId);
+        if (!sorted.IsSuccess)
         {
-            return ChatResult.Fail<GroupView>(refusal);
+            return ChatResult.Fail<GroupView>(sorted.Error);
         }
 
         // Counted last, so a refused creation costs nothing of the creator's day.
@@ -74,6 +74,7 @@ public sealed partial class GroupGrain(
             return Refuse(ChatErrorCode.TooManyGroupsToday, $"You have created {dailyCap} groups today, the most one user may in a day; try again tomorrow (UTC).");
         }
 
+        var (members, invited) = sorted.Value;
         var now = time.GetUtcNow();
         state.State = new GroupState
         {
@@ -82,7 +83,10 @@ public sealed partial class GroupGrain(
             CreatedAt = now,
             Members = [.. members.Select(member => new GroupMember(member, IsAdmin: member == creatorId, now))],
         };
-        return await SaveAsync(new GroupChange(GroupChangeKind.Created, creatorId, members, normalized.Value));
+        KeepInvitations(invited, creatorId);
+        await SaveAsync(new GroupChange(GroupChangeKind.Created, creatorId, members, normalized.Value));
+        await OfferInvitationsAsync(invited, creatorId);
+        return ChatResult.Success(View());
     }
 
     public Task<ChatResult<GroupView>> GetAsync(long callerId) =>
@@ -122,15 +126,29 @@ public sealed partial class GroupGrain(
             return ChatResult.Success(View());
         }
 
-        if (await RefuseNewMembersAsync(joining, already: state.State.Members.Count, addedBy: callerId) is { } invalid)
+        var sorted = await SortNewMembersAsync(joining, already: state.State.Members.Count, addedBy: callerId);
+        if (!sorted.IsSuccess)
         {
-            return ChatResult.Fail<GroupView>(invalid);
+            return ChatResult.Fail<GroupView>(sorted.Error);
         }
 
+        var (added, invited) = sorted.Value;
         await RecordEarlierChangeAsync();
         var now = time.GetUtcNow();
-        state.State.Members.AddRange(joining.Select(userId => new GroupMember(userId, IsAdmin: false, now)));
-        return await SaveAsync(new GroupChange(GroupChangeKind.Added, callerId, joining, null));
+        state.State.Members.AddRange(added.Select(userId => new GroupMember(userId, IsAdmin: false, now)));
+        state.State.Invitations.RemoveAll(invitation => added.Contains(invitation.UserId));
+        KeepInvitations(invited, callerId);
+        if (added.Count > 0)
+        {
+            await SaveAsync(new GroupChange(GroupChangeKind.Added, callerId, added, null));
+        }
+        else
+        {
+            await WriteStateOrReloadAsync(state);
+        }
+
+        await OfferInvitationsAsync(invited, callerId);
+        return ChatResult.Success(View());
     }
 
     public async Task<ChatResult<GroupView>> RemoveMemberAsync(long callerId, long userId)
@@ -151,6 +169,11 @@ public sealed partial class GroupGrain(
         if (members.Count > 0 && !members.Any(member => member.IsAdmin))
         {
             members[0] = members[0] with { IsAdmin = true }; // the longest-standing member
+        }
+
+        if (callerId == userId)
+        {
+            RememberLeaver(userId);
         }
 
         var kind = callerId == userId ? GroupChangeKind.Left : GroupChangeKind.Removed;
@@ -236,34 +259,6 @@ public sealed partial class GroupGrain(
 
     private Task RetryRecordAsync(CancellationToken cancellationToken) => TryRecordChangeAsync();
 
-    /// <summary>Why these users cannot join a group of <paramref name="already"/> members: an invalid or unregistered id, or too many.</summary>
-    private async Task<ChatError?> RefuseNewMembersAsync(List<long> joining, int already, long addedBy)
-    {
-        if (joining.Where(userId => !UserIds.IsValid(userId)).Select(userId => (long?)userId).FirstOrDefault() is { } invalid)
-        {
-            return new ChatError(ChatErrorCode.InvalidUserId, $"A user id is a positive number of at most 15 digits, not {invalid}.");
-        }
-
-        if (already + joining.Count > GroupLimits.MaxMembers)
-        {
-            return new ChatError(ChatErrorCode.GroupFull, $"A group has at most {GroupLimits.MaxMembers} members; this would make {already + joining.Count}.");
-        }
-
-        var unregistered = await registeredUsers.UnregisteredAmongAsync(joining);
-        if (unregistered.Count > 0)
-        {
-            return new ChatError(ChatErrorCode.UnknownUser, $"Not registered: {string.Join(", ", unregistered)}.");
-        }
-
-        // People choose who reaches them: whoever blocked the one adding them is not added, by them, to anything.
-        var others = joining.Where(userId => userId != addedBy).ToList();
-        var blocks = await Task.WhenAll(others.Select(userId => GrainFactory.GetGrain<IUserGrain>(userId).HasBlockedAsync(addedBy)));
-        var refusing = others.Where((_, index) => blocks[index]).ToList();
-        return refusing.Count == 0
-            ? null
-            : new ChatError(ChatErrorCode.Blocked, $"These users do not accept being added by you: {string.Join(", ", refusing)}.");
-    }
-
     /// <summary>A group id nobody created: this activation was made for nothing, so it goes as soon as the call ends.</summary>
     private ChatError NoSuchGroup()
     {
@@ -281,7 +276,7 @@ public sealed partial class GroupGrain(
 
     private GroupMember? MemberOf(long userId) => state.State.Members.Find(member => member.UserId == userId);
 
-    private GroupView View() => new(GroupId, state.State.Name!, state.State.CreatedBy, state.State.CreatedAt, [.. state.State.Members]);
+    private GroupView View() => new(GroupId, state.State.Name!, state.State.CreatedBy, state.State.CreatedAt, [.. state.State.Members], [.. StandingInvitations().Select(invitation => invitation.UserId)]);
 
     private static ChatResult<GroupView> Refuse(ChatErrorCode code, string detail) => ChatResult.Fail<GroupView>(code, detail);
 

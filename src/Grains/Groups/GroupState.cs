@@ -22,4 +22,14 @@ public sealed class GroupState
 
     /// <summary>The newest change, until the group's conversation has recorded it.</summary>
     [Id(5)] public GroupChange? UnrecordedChange { get; set; }
+
+    /// <summary>The invitations not yet answered, oldest first (expired ones go as they are met).</summary>
+    [Id(6)] public List<PendingInvitation> Invitations { get; set; } = [];
+
+    /// <summary>The latest members who left by themselves, oldest first: an admin naming them again invites them.</summary>
+    [Id(7)] public List<long> RecentLeavers { get; set; } = [];
 }
+
+/// <summary>An invitation the group sent and the user has not answered.</summary>
+[GenerateSerializer, Immutable, Alias("whatsapp.PendingInvitation")]
+public sealed record PendingInvitation([property: Id(0)] long UserId, [property: Id(1)] long InvitedBy, [property: Id(2)] DateTimeOffset ExpiresAt);

@@ -8,7 +8,8 @@ namespace WhatsApp.Grains.Users;
 
 /// <summary>
 /// Who reaches the user: the users they blocked (kept here and in the direct conversation with each, where a send is
-/// refused), and who sees their presence (their contacts, the people they have written to; everyone; or nobody).
+/// refused), who sees their presence (their contacts, the people they have written to; everyone; or nobody), and who
+/// may put them into a group without asking (everyone, or their contacts).
 /// </summary>
 public sealed partial class UserGrain
 {
@@ -38,7 +39,21 @@ public sealed partial class UserGrain
 
     public Task<IReadOnlyList<long>> GetBlockedAsync() => Task.FromResult<IReadOnlyList<long>>([.. state.State.Blocked.Order()]);
 
-    public Task<bool> HasBlockedAsync(long userId) => Task.FromResult(state.State.Blocked.Contains(userId));
+    public async Task<GroupAddAnswer> AnswerGroupAddAsync(long adderId) =>
+        state.State.Blocked.Contains(adderId) ? GroupAddAnswer.Blocked
+        : state.State.WhoMayAddToGroups == WhoMayAddToGroups.Everyone || await HasWrittenToAsync(adderId) ? GroupAddAnswer.Accepted
+        : GroupAddAnswer.InvitationNeeded;
+
+    public Task<WhoMayAddToGroups> GetWhoMayAddToGroupsAsync() => Task.FromResult(state.State.WhoMayAddToGroups);
+
+    public async Task SetWhoMayAddToGroupsAsync(WhoMayAddToGroups setting)
+    {
+        if (state.State.WhoMayAddToGroups != setting)
+        {
+            state.State.WhoMayAddToGroups = setting;
+            await WriteStateOrReloadAsync(state);
+        }
+    }
 
     public Task<PresenceVisibility> GetPresenceVisibilityAsync() => Task.FromResult(state.State.PresenceVisibility);
 

@@ -1,15 +1,14 @@
-using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Grains.Users;
 
-/// <summary>Whom the user may find by name: the people they already chat with, so the directory is no list of everyone.</summary>
+/// <summary>Whom the user chats with, for a search by name that looks no further: the directory is no list of everyone.</summary>
 public sealed partial class UserGrain
 {
-    public async Task<IReadOnlyList<long>> GetSearchablePeopleAsync()
+    public async Task<RecentChats> GetRecentChatsAsync()
     {
-        var people = new HashSet<long> { UserId };
+        var people = new List<long>();
         var groups = new List<long>();
         foreach (var conversationId in await chatLists.RecentConversationsAsync(UserId, UserLimits.SearchedChats))
         {
@@ -28,18 +27,6 @@ public sealed partial class UserGrain
             }
         }
 
-        // Asked together: a group answers its members only to a member, so a group the user left adds nobody.
-        var views = await Task.WhenAll(groups.Select(groupId => GrainFactory.GetGrain<IGroupGrain>(groupId).GetAsync(UserId)));
-        foreach (var member in views.Select(view => view.Value).OfType<GroupView>().SelectMany(group => group.Members))
-        {
-            if (people.Count >= UserLimits.MaxSearchedPeople)
-            {
-                break;
-            }
-
-            people.Add(member.UserId);
-        }
-
-        return [.. people];
+        return new RecentChats(people, groups);
     }
 }

@@ -1,3 +1,4 @@
+using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Users;
 
@@ -40,6 +41,12 @@ public sealed class UserState
 
     /// <summary>Who sees the user's presence (the default, 0, is their contacts).</summary>
     [Id(11)] public PresenceVisibility PresenceVisibility { get; set; }
+
+    /// <summary>Who may put the user straight into a group (the default, 0, is everyone).</summary>
+    [Id(12)] public WhoMayAddToGroups WhoMayAddToGroups { get; set; }
+
+    /// <summary>Invitations to groups the user has not answered, oldest first (expired ones are dropped as they are met).</summary>
+    [Id(13)] public List<GroupInvitation> GroupInvitations { get; set; } = [];
 
     public bool IsRegistered => Password is not null;
 }

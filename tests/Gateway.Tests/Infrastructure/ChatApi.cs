@@ -30,6 +30,9 @@ public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? client
     public Task<HttpResponseMessage> PostRawAsync(string path, string body, string contentType = "application/json") =>
         _http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
 
+    public Task<HttpResponseMessage> PutRawAsync(string path, string body) =>
+        _http.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
 
     public Task<HttpResponseMessage> PutJsonAsync(string path, object body) => _http.PutAsJsonAsync(path, body, ContractJson.Options);

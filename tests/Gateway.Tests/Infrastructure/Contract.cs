@@ -57,6 +57,8 @@ public static class ContractJson
     };
 }
 
-public sealed record GroupView(long GroupId, string Name, long CreatedBy, DateTimeOffset CreatedAt, List<GroupMemberView> Members);
+public sealed record GroupView(long GroupId, string Name, long CreatedBy, DateTimeOffset CreatedAt, List<GroupMemberView> Members, List<long>? Invited = null);
+
+public sealed record GroupInvitationView(long GroupId, string GroupName, long InvitedBy, DateTimeOffset ExpiresAt);
 
 public sealed record GroupMemberView(long UserId, bool IsAdmin, DateTimeOffset JoinedAt);

@@ -19,6 +19,7 @@ public sealed class HubSession : IAsyncDisposable
         connection.On<ReceiptEvent>("receipt", Record);
         connection.On<TypingEvent>("typing", Record);
         connection.On<PresenceEvent>("presence", Record);
+        connection.On<GroupInvitationView>("groupInvitation", Record);
         connection.On("resync", () => Record(new ResyncEvent()));
     }
 
