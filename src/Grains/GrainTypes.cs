@@ -12,11 +12,12 @@ internal static class GrainTypes
     public const string ShardDatabase = "sharddatabase";
     public const string Group = "group";
     public const string SiloSpans = "silospans";
+    public const string SignInGuard = "signinguard";
 
     /// <summary>Grains whose integer key is itself the shard key (a user id, a group id, a shard number).</summary>
     public static bool HasIntegerShardKey(GrainType type) =>
         type.Equals(GrainType.Create(User)) || type.Equals(GrainType.Create(UserDirectory)) || type.Equals(GrainType.Create(ShardDatabase))
-        || type.Equals(GrainType.Create(Group)) || type.Equals(GrainType.Create(SiloSpans));
+        || type.Equals(GrainType.Create(Group)) || type.Equals(GrainType.Create(SiloSpans)) || type.Equals(GrainType.Create(SignInGuard));
 
     /// <summary>The grains that live on their key's shard: every grain the product places, and none of Orleans' own.</summary>
     public static bool IsSharded(GrainType type) =>

@@ -58,6 +58,30 @@ public sealed class SignInThrottleTests(ChatSystemFixture fixture)
     }
 
     [Fact]
+    public async Task Login_GuessesSpreadOverTwoGateways_CountTogether_WhileTheOwnerSignsInThroughEither()
+    {
+        var otherGateway = await fixture.CostlyHashGatewayAsync();
+        var guessersAddress = ChatApi.FreshClientAddress();
+        using var guesserHere = new ChatApi(fixture.System.GatewayUrl, clientAddress: guessersAddress);
+        using var guesserThere = new ChatApi(otherGateway, clientAddress: guessersAddress);
+        using var ownerThere = new ChatApi(otherGateway, clientAddress: ChatApi.FreshClientAddress());
+        var (api, auth) = await guesserHere.RegisterAsync();
+        api.Dispose();
+
+        // Half the guesses through each gateway: each alone has seen fewer than the free failures.
+        for (var attempt = 0; attempt <= FreeFailuresPerAccount; attempt++)
+        {
+            using var wrong = await LoginAsync(attempt % 2 == 0 ? guesserHere : guesserThere, auth.UserId, "not the password");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        await RetryAfterOfThrottledLoginAsync(guesserHere, auth.UserId, "not the password");
+        await RetryAfterOfThrottledLoginAsync(guesserThere, auth.UserId, "not the password");
+        using var owner = await LoginAsync(ownerThere, auth.UserId, ChatApi.Password);
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+    }
+
+    [Fact]
     public async Task Login_OneGuessEachAtManyAccountsFromOneAddress_ThrottlesThatAddressOnly()
     {
         using var sprayer = new ChatApi(fixture.System.GatewayUrl, clientAddress: ChatApi.FreshClientAddress());

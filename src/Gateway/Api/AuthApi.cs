@@ -46,7 +46,7 @@ public static partial class AuthApi
             return OverAllowance(http, services.Allowance.RegistrationRefusal);
         }
 
-        if (services.Throttle.RetryAfter(address, userId) is { } wait)
+        if (await services.Throttle.RetryAfterAsync(address, userId, http.RequestAborted) is { } wait)
         {
             return Throttled(http, wait);
         }
@@ -56,7 +56,7 @@ public static partial class AuthApi
         if (!registered.IsSuccess)
         {
             // Trying taken ids is how one finds out which exist: it counts as a failure like a wrong password.
-            services.Throttle.RecordFailure(address, userId);
+            await services.Throttle.RecordFailureAsync(address, userId, http.RequestAborted);
             return ChatProblems.From(registered.Error);
         }
 
@@ -80,7 +80,7 @@ public static partial class AuthApi
             return OverAllowance(http, services.Allowance.SignInRefusal);
         }
 
-        if (services.Throttle.RetryAfter(address, userId) is { } wait)
+        if (await services.Throttle.RetryAfterAsync(address, userId, http.RequestAborted) is { } wait)
         {
             return Throttled(http, wait);
         }
@@ -91,11 +91,11 @@ public static partial class AuthApi
             : null;
         if (!await services.Hasher.VerifyAsync(request.Password, credentials?.Password, http.RequestAborted))
         {
-            services.Throttle.RecordFailure(address, userId);
+            await services.Throttle.RecordFailureAsync(address, userId, http.RequestAborted);
             return ChatProblems.From(new ChatError(ChatErrorCode.WrongCredentials, "Wrong user id or password."));
         }
 
-        services.Throttle.RecordSuccess(address, userId);
+        await services.Throttle.RecordSuccessAsync(address, userId, http.RequestAborted);
         if (services.Hasher.NeedsUpgrade(credentials!.Password))
         {
             await UpgradeHashAsync(credentials, request.Password, services, http.RequestAborted);

@@ -25,13 +25,6 @@ public static partial class AuthenticationExtensions
             .Validate(passwords => passwords.MaxConcurrentHashes >= 1, "Passwords:MaxConcurrentHashes must be at least 1.")
             .Validate(passwords => passwords.MaxQueuedHashes >= 0, "Passwords:MaxQueuedHashes must not be negative.")
             .ValidateOnStart();
-        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName)
-            .Validate(signIn => signIn.FreeFailuresPerAccount >= 1, "SignIn:FreeFailuresPerAccount must be at least 1.")
-            .Validate(signIn => signIn.FreeFailuresPerAddress >= 1, "SignIn:FreeFailuresPerAddress must be at least 1.")
-            .Validate(signIn => signIn.FreeFailuresPerAccountFromEverywhere >= signIn.FreeFailuresPerAccount, "SignIn:FreeFailuresPerAccountFromEverywhere must be at least SignIn:FreeFailuresPerAccount.")
-            .Validate(signIn => signIn.FirstBackoff > TimeSpan.Zero, "SignIn:FirstBackoff must be positive.")
-            .Validate(signIn => signIn.MaxBackoff >= signIn.FirstBackoff, "SignIn:MaxBackoff must be at least SignIn:FirstBackoff.")
-            .ValidateOnStart();
         builder.Services.AddSingleton<TokenVersionCache>();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<SignInThrottle>();

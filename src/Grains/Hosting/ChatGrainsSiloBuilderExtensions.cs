@@ -36,6 +36,13 @@ public static class ChatGrainsSiloBuilderExtensions
         silo.Services.PostConfigure<SiloOptions>(options => options.SiloName = Shards.SiloNameOf(shard.Index));
         silo.Services.AddSingleton(Options.Create(shard));
         silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
+        silo.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName)
+            .Validate(signIn => signIn.FreeFailuresPerAccount >= 1, "SignIn:FreeFailuresPerAccount must be at least 1.")
+            .Validate(signIn => signIn.FreeFailuresPerAddress >= 1, "SignIn:FreeFailuresPerAddress must be at least 1.")
+            .Validate(signIn => signIn.FreeFailuresPerAccountFromEverywhere >= signIn.FreeFailuresPerAccount, "SignIn:FreeFailuresPerAccountFromEverywhere must be at least SignIn:FreeFailuresPerAccount.")
+            .Validate(signIn => signIn.FirstBackoff > TimeSpan.Zero, "SignIn:FirstBackoff must be positive.")
+            .Validate(signIn => signIn.MaxBackoff >= signIn.FirstBackoff, "SignIn:MaxBackoff must be at least SignIn:FirstBackoff.")
+            .ValidateOnStart();
         silo.Services.AddSingleton<ShardMap>();
         silo.Services.AddSingleton<GatewayOutboxes>();
         silo.Services.AddSingleton<RegisteredUsers>();

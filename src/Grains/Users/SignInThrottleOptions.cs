@@ -1,6 +1,9 @@
-namespace WhatsApp.Gateway.Auth;
+namespace WhatsApp.Grains.Users;
 
-/// <summary>Configuration section "SignIn": how failed logins and registrations slow down further attempts.</summary>
+/// <summary>
+/// Configuration section "SignIn" of the silos, which keep the counts every gateway shares: how failed logins and
+/// registrations slow down further attempts.
+/// </summary>
 public sealed class SignInThrottleOptions
 {
     public const string SectionName = "SignIn";
