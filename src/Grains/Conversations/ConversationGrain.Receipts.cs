@@ -4,12 +4,15 @@ using WhatsApp.Grains.Abstractions.Results;
 namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
-/// How far each participant has received and read: marks that only move forward, kept in the grain's state and copied
-/// to the participant's chat-list line (their unread count). In a direct conversation both people learn a receipt; in
-/// a group an author's ticks turn once every member has got that far.
+/// How far each participant has received and read: marks that only move forward, each participant's a row of the
+/// conversation's own (read at activation, held here), copied to the participant's chat-list line (their unread count).
+/// In a direct conversation both people learn a receipt; in a group an author's ticks turn once every member has got
+/// that far.
 /// </summary>
 public sealed partial class ConversationGrain
 {
+    private Dictionary<long, ParticipantMarks> _marks = [];
+
     public Task<ChatResult> MarkDeliveredAsync(long userId, long upToSequence) =>
         AdvanceMarksAsync(userId, upToSequence, ReceiptKind.Delivered);
 
@@ -37,11 +40,10 @@ public sealed partial class ConversationGrain
             return ChatResult.Ok;
         }
 
-        // The chat-list copy first: if the grain state then fails, a retried mark finds it not advanced and writes both.
+        // Held here only once stored: a mark that failed to store is not advanced, so its retry writes it.
         var authorsSaw = _timeline is null ? null : AuthorWatermarks(kind);
         await _log!.AppendMarksAsync(userId, advanced);
-        state.State.Marks[userId] = advanced;
-        await WriteStateOrReloadAsync(state);
+        _marks[userId] = advanced;
 
         var receipt = new Receipt(_id!.Value.ToString(), userId, kind, kind == ReceiptKind.Read ? advanced.ReadUpTo : advanced.DeliveredUpTo);
         if (authorsSaw is null)
@@ -63,6 +65,34 @@ public sealed partial class ConversationGrain
         }
 
         return ChatResult.Ok;
+    }
+
+    /// <summary>
+    /// Reads the participants' marks (a conversation without a message has none). An earlier version kept them all in
+    /// the grain's state: the first activation after it writes them as rows and clears them from the state.
+    /// </summary>
+    private async Task LoadMarksAsync(ConversationLog conversationLog)
+    {
+        if (LastSequence == 0)
+        {
+            return;
+        }
+
+        _marks = await conversationLog.ReadMarksAsync();
+        if (state.State.Marks.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (userId, kept) in state.State.Marks)
+        {
+            var stored = MarksOf(userId);
+            _marks[userId] = new ParticipantMarks(Math.Max(stored.DeliveredUpTo, kept.DeliveredUpTo), Math.Max(stored.ReadUpTo, kept.ReadUpTo));
+        }
+
+        await conversationLog.ImportMarksAsync(_marks);
+        state.State.Marks.Clear();
+        await WriteStateOrReloadAsync(state);
     }
 
     /// <summary>

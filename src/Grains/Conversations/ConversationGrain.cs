@@ -53,6 +53,7 @@ public sealed partial class ConversationGrain(
             try
             {
                 await _sequencer.LoadAsync();
+                await LoadMarksAsync(_log);
                 _access = id.IsGroup ? await StartGroupAsync(_log) : new DirectAccess(id);
             }
             catch (System.Data.Common.DbException exception) when (exception.IsTransient)
@@ -275,7 +276,7 @@ public sealed partial class ConversationGrain(
 
     private long LastSequence => _sequencer?.LastSequence ?? 0;
 
-    private ParticipantMarks MarksOf(long userId) => state.State.Marks.GetValueOrDefault(userId, ParticipantMarks.None);
+    private ParticipantMarks MarksOf(long userId) => _marks.GetValueOrDefault(userId, ParticipantMarks.None);
 
     /// <summary>Ticks as the sender sees them: read or delivered once every reader's marks reach the message.</summary>
     private ChatMessage WithStatusForSender(ChatMessage message)

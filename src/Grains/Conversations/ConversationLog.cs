@@ -75,9 +75,17 @@ internal sealed class ConversationLog(ConversationId conversation, MessageLog lo
         return outcome == WriteOutcome.Conflict ? null : await WithQuotesAsync(rows);
     }
 
-    /// <summary>A participant's marks, copied to their chat-list line (which shows their unread count).</summary>
+    /// <summary>A participant's marks: the conversation's row of them, and the copy in their chat-list line (their unread count).</summary>
     public Task AppendMarksAsync(long userId, ParticipantMarks marks) =>
         log.AppendAsync(ConversationWrite.OfMarks(conversation, Marks(userId, marks)));
+
+    /// <summary>Every participant's marks, as the conversation's rows keep them.</summary>
+    public async Task<Dictionary<long, ParticipantMarks>> ReadMarksAsync() =>
+        (await _home.ReadMarksAsync(conversation)).ToDictionary(mark => mark.UserId, mark => new ParticipantMarks(mark.DeliveredUpTo, mark.ReadUpTo));
+
+    /// <summary>Marks an earlier version kept in the grain's state, written as the conversation's rows (their chat-list copies are there already).</summary>
+    public Task ImportMarksAsync(IReadOnlyDictionary<long, ParticipantMarks> marks) =>
+        log.AppendAsync(new ConversationWrite(conversation, [], [], []) { ConversationMarks = [.. marks.Select(mark => Marks(mark.Key, mark.Value))] });
 
     /// <summary>
     /// A participant's chat-list line as storage and the grain know it: the newest message, their own newest (read from

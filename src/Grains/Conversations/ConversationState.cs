@@ -1,15 +1,17 @@
 namespace WhatsApp.Grains.Conversations;
 
 /// <summary>
-/// The persisted state of a conversation: the participants' marks. It stays the same size however many messages there
-/// are; messages are rows of their own, and the last sequence is read from them on activation. (Fields 0 and 2, the
-/// first version's sequence checkpoint and participant check, are gone: the serializer skips them in old rows. A
-/// conversation with a stored message has had its participants checked.)
+/// The persisted state of a conversation: in a direct one, who blocked whom. Messages and marks are rows of their own,
+/// read on activation. (Fields 0 and 2, the first version's sequence checkpoint and participant check, are gone: the
+/// serializer skips them in old rows. A conversation with a stored message has had its participants checked.)
 /// </summary>
 [GenerateSerializer, Alias("whatsapp.ConversationState")]
 public sealed class ConversationState
 {
-    /// <summary>Each participant's delivered and read marks.</summary>
+    /// <summary>
+    /// Each participant's marks as the version before marks were rows kept them: moved to rows, and emptied, at the
+    /// first activation after it (so a state written by it still reads).
+    /// </summary>
     [Id(1)] public Dictionary<long, ParticipantMarks> Marks { get; set; } = [];
 
     /// <summary>In a direct conversation, the participants who blocked the other one.</summary>

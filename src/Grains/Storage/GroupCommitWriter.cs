@@ -174,6 +174,11 @@ public sealed partial class GroupCommitWriter : IAsyncDisposable
             command.BatchCommands.Add(MessageRowsSql.UpdateMarks(_database.ServiceId, writes));
         }
 
+        if (writes.Any(write => write.ConversationMarks.Count > 0))
+        {
+            command.BatchCommands.Add(MessageRowsSql.UpsertConversationMarks(_database.ServiceId, writes));
+        }
+
         if (writes.Any(write => write.StaleLineOwners.Count > 0))
         {
             command.BatchCommands.Add(MessageRowsSql.NoteStaleLines(_database.ServiceId, writes));

@@ -18,7 +18,7 @@ public sealed record MessageRow(long Sequence, long FromUserId, string Content, 
 /// <summary>A participant's chat-list line after a write: the conversation's newest message and the user's own newest.</summary>
 public sealed record ChatListUpdate(long UserId, MessageRow LastMessage, long LastOwnSequence);
 
-/// <summary>A participant's delivered and read marks, copied into their chat-list line for unread counts.</summary>
+/// <summary>A participant's delivered and read marks: a row of the conversation's, and a copy in their chat-list line for unread counts.</summary>
 public sealed record MarkUpdate(long UserId, long DeliveredUpTo, long ReadUpTo);
 
 /// <summary>
@@ -38,9 +38,13 @@ public sealed record ConversationWrite(
     /// <summary>Users whose line in another database missed this write and must be rewritten from the conversation.</summary>
     public IReadOnlyList<long> StaleLineOwners { get; init; } = [];
 
-    public int RowCount => Messages.Count + ChatListUpdates.Count + Marks.Count + StaleLineOwners.Count;
+    /// <summary>Marks as the conversation's own rows, in its database (<see cref="Marks"/> are their chat-list copies).</summary>
+    public IReadOnlyList<MarkUpdate> ConversationMarks { get; init; } = [];
 
-    public static ConversationWrite OfMarks(ConversationId conversation, MarkUpdate marks) => new(conversation, [], [], [marks]);
+    public int RowCount => Messages.Count + ChatListUpdates.Count + Marks.Count + StaleLineOwners.Count + ConversationMarks.Count;
+
+    /// <summary>A participant's marks: the conversation's row, and the copy in their chat-list line.</summary>
+    public static ConversationWrite OfMarks(ConversationId conversation, MarkUpdate marks) => new(conversation, [], [], [marks]) { ConversationMarks = [marks] };
 }
 
 public enum WriteOutcome

@@ -5,7 +5,7 @@ namespace WhatsApp.Grains.Storage;
 
 /// <summary>
 /// The statements of a group commit. Each is one multi-row statement over arrays (unnest), so a batch of any size is
-/// at most four statements, parsed and planned the same way every time.
+/// at most five statements, parsed and planned the same way every time.
 /// </summary>
 internal static class MessageRowsSql
 {
@@ -62,6 +62,24 @@ internal static class MessageRowsSql
             lines.Select(line => line.Update.LastMessage.CreatedAt).ToArray(),
             lines.Select(line => line.Update.LastOwnSequence).ToArray(),
             lines.Select(line => (short)line.Update.LastMessage.Kind).ToArray());
+    }
+
+    /// <summary>The conversation's own mark rows, one per participant; like the copies, they only move forward.</summary>
+    public static NpgsqlBatchCommand UpsertConversationMarks(string serviceId, IReadOnlyList<ConversationWrite> writes)
+    {
+        var marks = writes.SelectMany(write => write.ConversationMarks.Select(mark => (ConversationId: write.Key, Mark: mark))).ToList();
+        return Command("""
+            INSERT INTO conversation_mark AS mark (service_id, conversation_id, user_id, delivered_up_to, read_up_to)
+            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+            ON CONFLICT (service_id, conversation_id, user_id) DO UPDATE SET
+                delivered_up_to = greatest(mark.delivered_up_to, excluded.delivered_up_to),
+                read_up_to = greatest(mark.read_up_to, excluded.read_up_to)
+            """,
+            serviceId,
+            marks.Select(mark => mark.ConversationId).ToArray(),
+            marks.Select(mark => mark.Mark.UserId).ToArray(),
+            marks.Select(mark => mark.Mark.DeliveredUpTo).ToArray(),
+            marks.Select(mark => mark.Mark.ReadUpTo).ToArray());
     }
 
     /// <summary>Marks only move forward.</summary>

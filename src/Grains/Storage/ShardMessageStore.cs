@@ -110,6 +110,22 @@ public sealed class ShardMessageStore : IAsyncDisposable
             return (await ReadMessagesAsync(command)).SingleOrDefault();
         });
 
+    /// <summary>Every participant's marks in the conversation, as its own rows keep them.</summary>
+    public Task<IReadOnlyList<MarkUpdate>> ReadMarksAsync(ConversationId conversation) =>
+        _database.RunAsync(async source =>
+        {
+            await using var command = ConversationCommand(source,
+                "SELECT user_id, delivered_up_to, read_up_to FROM conversation_mark WHERE service_id = $1 AND conversation_id = $2", conversation);
+            var marks = new List<MarkUpdate>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                marks.Add(new MarkUpdate(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+
+            return (IReadOnlyList<MarkUpdate>)marks;
+        });
+
     /// <summary>Rewrites the preview of these users' chat-list lines (all kept in this database) whose newest message is this one.</summary>
     public Task RewritePreviewsAsync(ConversationId conversation, MessageRow message, IEnumerable<long> lineOwners) =>
         _database.RunAsync(async source =>

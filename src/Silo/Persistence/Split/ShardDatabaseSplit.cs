@@ -26,6 +26,7 @@ public sealed class ShardDatabaseSplit(string source, IReadOnlyList<(string Key,
             $"(CASE WHEN grain_id_extension = '' THEN grain_id_n1 ELSE {ConversationShardKey("split_part(grain_id_extension, '/', 1)")} END) % {ShardCount}"),
         ("chat_message", "service_id, conversation_id, sequence", $"{ConversationShardKey("conversation_id")} % {ShardCount}"),
         ("chat_list_stale_line", "service_id, conversation_id, user_id", $"{ConversationShardKey("conversation_id")} % {ShardCount}"),
+        ("conversation_mark", "service_id, conversation_id, user_id", $"{ConversationShardKey("conversation_id")} % {ShardCount}"),
         ("chat_list_entry", "service_id, user_id, conversation_id", $"user_id % {ShardCount}"),
         ("chat_user", "service_id, user_id", $"user_id % {ShardCount}"),
     ];
