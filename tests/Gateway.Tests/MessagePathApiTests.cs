@@ -49,7 +49,7 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
     }
 
     [Fact]
-    public async Task Path_InAGroup_TellsThePathNotTheCluster_NoOtherMembersGrainNoAddressNoException()
+    public async Task Path_InAGroup_TellsThePathNotTheCluster_OtherMembersDeliveriesCountedPerSilo_NoAddressNoException()
     {
         using var anonymous = fixture.Api();
         var (ada, adaAuth) = await anonymous.RegisterAsync();
@@ -60,17 +60,27 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
         using var posted = await ada.PostJsonAsync($"/api/groups/{group.GroupId}/messages", new { content = "Who is here?", clientMessageId = "path-g1" });
         var sent = await ChatApi.ReadAsync<Message>(posted, HttpStatusCode.Created);
 
+        // Carol has a tab open, so her delivery goes on to a push: the path must not show it, nor that it happened.
+        await using var carolsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, carolAuth.Token);
+        using var posted2 = await ada.PostJsonAsync($"/api/groups/{group.GroupId}/messages", new { content = "Who is online?", clientMessageId = "path-g2" });
+        var second = await ChatApi.ReadAsync<Message>(posted2, HttpStatusCode.Created);
+        await carolsTab.NextAsync<Message>(message => message.Sequence == second.Sequence);
+        // Orleans prints integer keys in upper-case hex.
+        var bobsOwnDelivery = $"user/{bobAuth.UserId:X}";
         var path = await Eventually.ReturnsAsync(
-            () => bob.GetJsonAsync<MessagePathView>($"/api/conversations/{sent.ConversationId}/messages/{sent.Sequence}/path"),
-            path => path.Spans.Count(span => span is { Name: "IUserGrain/OnMessagesAsync", Kind: "Server" }) >= 3,
+            () => bob.GetJsonAsync<MessagePathView>($"/api/conversations/{second.ConversationId}/messages/{second.Sequence}/path"),
+            path => OthersCounted(path) >= 2 && path.Spans.Any(span => span is { Name: "IUserGrain/OnMessagesAsync", Kind: "Server" } && span.Tags.GetValueOrDefault("orleans.rpc.target_id") == bobsOwnDelivery),
             TimeSpan.FromSeconds(10),
             "the deliveries to every member in the path");
 
         var tags = path.Spans.SelectMany(span => span.Tags).ToList();
         Assert.All(tags, tag => Assert.True(tag.Key.StartsWith("whatsapp.", StringComparison.Ordinal) || tag.Key.StartsWith("rpc.", StringComparison.Ordinal)
             || tag.Key.StartsWith("db.", StringComparison.Ordinal) || tag.Key == "orleans.rpc.target_id", $"the path shows the tag {tag.Key}"));
-        Assert.DoesNotContain(tags, tag => tag.Value.Contains($"user/{adaAuth.UserId:x}", StringComparison.Ordinal) || tag.Value.Contains($"user/{carolAuth.UserId:x}", StringComparison.Ordinal));
-        Assert.Contains(tags, tag => tag.Key == "orleans.rpc.target_id" && tag.Value == "user");
+        Assert.DoesNotContain(tags, tag => tag.Value.Contains($"user/{adaAuth.UserId:X}", StringComparison.Ordinal) || tag.Value.Contains($"user/{carolAuth.UserId:X}", StringComparison.Ordinal));
+        Assert.Equal(2, OthersCounted(path));
+        Assert.DoesNotContain(path.Spans, span => span.Name.StartsWith("IUserGrain/", StringComparison.Ordinal) && span.Tags.GetValueOrDefault("orleans.rpc.target_id") == "user");
+        // Bob has no tab and the others' deliveries are counts: no push to anyone is in Bob's view of the path.
+        Assert.DoesNotContain(path.Spans, span => span.Name == "whatsapp.push" || span.Name.StartsWith("IGatewayObserver/", StringComparison.Ordinal));
         ada.Dispose();
         bob.Dispose();
         carol.Dispose();
@@ -166,6 +176,10 @@ public sealed class MessagePathApiTests(ChatSystemFixture fixture)
             request.Response.Close();
         }
     }
+
+    /// <summary>How many deliveries to other members the path counts, over every silo.</summary>
+    private static int OthersCounted(MessagePathView path) =>
+        path.Spans.Where(span => span.Name == "whatsapp.deliveries").Sum(span => int.Parse(span.Tags["whatsapp.deliveries.members"], CultureInfo.InvariantCulture));
 
     private sealed record MessagePathView(string ConversationId, long Sequence, List<string> Traces, List<SpanView> Spans);
 

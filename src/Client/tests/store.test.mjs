@@ -176,6 +176,7 @@ test("pathSteps turns a message's spans into steps: server side of each call, ne
       span("g", "f", "whatsapp.push", "Internal", "135", "shard 1"),
       span("h", "g", "IGatewayObserver/OnPushesAsync", "Client", "136", "shard 1"),
       span("i", "h", "IGatewayObserver/OnPushesAsync", "Server", "140", "gateway"),
+      span("j", "c", "whatsapp.deliveries", "Internal", "150", "shard 2", { "whatsapp.deliveries.members": "12" }),
     ],
   };
 
@@ -189,8 +190,9 @@ test("pathSteps turns a message's spans into steps: server side of each call, ne
     "user 1001 grain: OnMessages",
     "Handed to the gateway, in one call with whatever else this silo had for it",
     "Gateway pushed it to the open tabs",
+    "Delivered to 12 other members on this silo",
   ]);
-  assert.deepEqual(steps.map(step => step.depth), [0, 1, 2, 3, 2, 3, 4]);
-  assert.deepEqual(steps.map(step => step.offsetMs), [0, 10, 20, 21, 30, 35, 40]);
+  assert.deepEqual(steps.map(step => step.depth), [0, 1, 2, 3, 2, 3, 4, 2]);
+  assert.deepEqual(steps.map(step => step.offsetMs), [0, 10, 20, 21, 30, 35, 40, 50]);
   assert.equal(steps[1].where, "shard 0");
 });

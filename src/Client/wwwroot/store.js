@@ -186,6 +186,10 @@ function describeSpan(span) {
     }
     case "whatsapp.deliver": return "Notify the participants";
     case "whatsapp.push": return "Handed to the gateway, in one call with whatever else this silo had for it";
+    case "whatsapp.deliveries": {
+      const members = Number(tags["whatsapp.deliveries.members"] ?? 0);
+      return `Delivered to ${members} other member${members === 1 ? "" : "s"} on this silo`;
+    }
     case "postgresql": return `PostgreSQL: ${(tags["db.query.text"] ?? "").split("\n")[0].slice(0, 48)}…`;
     default:
       if (span.name.startsWith("IGatewayObserver/")) return "Gateway pushed it to the open tabs";

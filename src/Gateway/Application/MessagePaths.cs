@@ -10,8 +10,9 @@ namespace WhatsApp.Gateway.Application;
 /// <summary>
 /// A message's path, put together from the spans this gateway and every live silo keep in memory: first the traces
 /// that name the message (the send that stored it), then every span of those traces, wherever it ran, with the tags
-/// the caller may see (<see cref="PathTags"/>). A silo that is down or slow to answer leaves its spans out rather than
-/// holding the answer.
+/// the caller may see (<see cref="PathTags"/>), and a group's deliveries to other members counted per silo
+/// (<see cref="GroupDeliveries"/>). A silo that is down or slow to answer leaves its spans out rather than holding the
+/// answer.
 /// </summary>
 public sealed class MessagePaths(ChatCluster cluster, ChatService chat, RecentSpans gatewaySpans, IOptions<ShardOptions> shards)
 {
@@ -42,7 +43,7 @@ public sealed class MessagePaths(ChatCluster cluster, ChatService chat, RecentSp
             .OrderBy(span => span.Start)
             .Select(span => span with { Tags = PathTags.Visible(span.Tags, caller, conversation) })
             .ToList();
-        return ChatResult.Success(new MessagePath(conversationId, sequence, [.. traces], spans));
+        return ChatResult.Success(new MessagePath(conversationId, sequence, [.. traces], GroupDeliveries.CountedPerSilo(spans)));
     }
 
     private static async Task<IEnumerable<T>> FromEverySiloAsync<T>(IEnumerable<ISiloSpansGrain> silos, Func<ISiloSpansGrain, Task<IReadOnlyList<T>>> ask)

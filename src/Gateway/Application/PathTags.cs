@@ -14,6 +14,9 @@ internal static class PathTags
 {
     public const string TargetGrain = "orleans.rpc.target_id";
 
+    /// <summary>What a user grain the reader may not know is shown as.</summary>
+    public const string AnotherUsersGrain = "user";
+
     private const string UserGrainType = "user";
 
     private static readonly FrozenSet<string> Shown = new[]
@@ -36,6 +39,6 @@ internal static class PathTags
 
         var known = long.TryParse(grainId.AsSpan(separator + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var userId)
             && (userId == reader || conversation.DirectParticipants.Contains(userId));
-        return known ? grainId : UserGrainType;
+        return known ? grainId : AnotherUsersGrain;
     }
 }
