@@ -98,7 +98,7 @@ public sealed partial class ClusterTourTests(ITestOutputHelper output) : IDispos
     [GeneratedRegex(@"\bduring-outage\b")]
     private static partial Regex DuringOutage();
 
-    [GeneratedRegex(@"^[1-9]\d* grains? moved to 127\.0\.0\.1:\d+@\d+$")]
+    [GeneratedRegex(@"^[1-9]\d* grains? moved to shard-\d@\d+$")]
     private static partial Regex MovedToAnotherSilo();
 
     [GeneratedRegex(@"^(\d+) of \1 moved grains went home$")]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.NetworkInformation;
 using WhatsApp.Gateway.Tests.Infrastructure;
 
@@ -38,6 +39,27 @@ public sealed class OperatorDashboardTests(ChatSystemFixture fixture)
         Assert.Equal("text/html", dashboard.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, health.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+    }
+
+    [Fact]
+    public async Task ShardAddresses_OnlyOnTheDashboardsPort_TheApiPortNamesSilosAndDatabasesWithoutThem()
+    {
+        using var api = new HttpClient { BaseAddress = fixture.System.GatewayUrl };
+        using var operatorPort = new HttpClient { BaseAddress = DashboardUrl };
+
+        var shardsForAnyone = await api.GetStringAsync("/api/health/shards");
+        var shardsForTheOperator = await operatorPort.GetFromJsonAsync<List<ShardView>>("/operator/shards", ContractJson.Options);
+        using var operatorPathOnTheApiPort = await api.GetAsync("/operator/shards");
+
+        Assert.DoesNotContain("127.0.0.1", shardsForAnyone, StringComparison.Ordinal);
+        Assert.DoesNotContain("addresses", shardsForAnyone, StringComparison.Ordinal);
+        Assert.All(shardsForTheOperator!, shard =>
+        {
+            Assert.StartsWith("127.0.0.1:", shard.Addresses!.Silo, StringComparison.Ordinal);
+            Assert.Matches(@"^shard-\d@\d+$", shard.Silo);
+            Assert.StartsWith("127.0.0.1:", shard.Addresses!.Database, StringComparison.Ordinal);
+        });
+        Assert.Equal(HttpStatusCode.NotFound, operatorPathOnTheApiPort.StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
@@ -38,9 +39,13 @@ public sealed class ShardDatabaseOutageTests(ITestOutputHelper output)
                 Assert.Equal(users, await SearchAsync(searcher!, marker, expectedUnanswered: null));
                 var healthy = await searcher!.GetJsonAsync<List<ShardView>>("/api/health/shards");
                 Assert.Equal(["up", "up", "up"], healthy.Select(shard => shard.DatabaseStatus));
+                Assert.Equal(["database 0", "database 1", "database 2"], healthy.Select(shard => shard.Database));
+                // Where they are is the operator's to know: on the dashboard's port, not the API's.
+                using var operatorPort = new HttpClient { BaseAddress = system.DashboardUrls[0] };
+                var addressed = await operatorPort.GetFromJsonAsync<List<ShardView>>("/operator/shards", ContractJson.Options);
                 Assert.Equal(
                     system.Databases.Select(database => $"127.0.0.1:{database.Port}/whatsapp"),
-                    healthy.Select(shard => shard.Database));
+                    addressed!.Select(shard => shard.Addresses!.Database));
 
                 await system.Databases[1].StopServerAsync();
                 Assert.Equal([users[0], users[2]], await SearchAsync(searcher!, marker, expectedUnanswered: "1"));

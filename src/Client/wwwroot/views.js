@@ -446,9 +446,10 @@ export function renderShards(state, shards) {
     item.classList.toggle("serving", shard.shard === servingShard);
     item.append(el("span", "dot"), el("span", "silo", `shard ${shard.shard} · ${shard.silo ?? "no silo"}`),
       el("span", "muted", shard.status === "down" ? "down" : `${shard.activations} grains`));
-    // Where the shard's data lives, as the silo serving it reaches it.
+    // Which of the deployment's databases holds the shard's data ("database 0": shards that share one say the same),
+    // as the silo serving it reaches it.
     const database = el("span", `database ${shard.databaseStatus}`,
-      `database ${shard.database ?? "?"} · ${shard.databaseStatus}${shard.databaseRoundTripMs != null ? ` ${shard.databaseRoundTripMs.toFixed(1)} ms` : ""}`);
+      `${shard.database ?? "database ?"} · ${shard.databaseStatus}${shard.databaseRoundTripMs != null ? ` ${shard.databaseRoundTripMs.toFixed(1)} ms` : ""}`);
     database.dataset.status = shard.databaseStatus;
     item.append(database);
     const failover = failoverText(shard);

@@ -34,11 +34,16 @@ public sealed record AuthResponse(long UserId, string DisplayName, string Token)
 /// <summary>
 /// A shard: its silo and status ("active" or "down"), its activations, the silo serving it, and its database with that
 /// database's status ("up", "down", or "unknown" while no silo can probe it) and round trip; and, once its silo has been
-/// down, how its grains moved (<see cref="ShardFailover"/>).
+/// down, how its grains moved (<see cref="ShardFailover"/>). Silos are named by name and generation ("shard-1@155535548",
+/// a new generation for each start) and databases by number ("database 0"); where they are on the network
+/// (<see cref="Addresses"/>) only the operator's port tells.
 /// </summary>
 public sealed record ShardHealth(
     int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs,
-    ShardFailover? Failover = null);
+    ShardFailover? Failover = null, ShardAddresses? Addresses = null);
+
+/// <summary>Where a shard's silo, the silo serving it and its database listen (host:port, host:port/database): for operators.</summary>
+public sealed record ShardAddresses(string? Silo, string? ServedBy, string? Database);
 
 /// <summary>
 /// The shard's last outage as the gateway watched it: how many of its grains were active on another silo meanwhile

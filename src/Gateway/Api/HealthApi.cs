@@ -1,3 +1,5 @@
+using System.Globalization;
+using WhatsApp.Gateway.Hosting;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Health;
 using WhatsApp.Grains.Abstractions.Ids;
@@ -6,12 +8,16 @@ namespace WhatsApp.Gateway.Api;
 
 public static class HealthApi
 {
+    /// <summary>The shards with their addresses, on the operator's port only (beside the dashboard).</summary>
+    public const string OperatorShardsPath = "/operator/shards";
+
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", HealthzAsync).WithTags("Health");
         app.MapGet("/api/health/shards", ShardsAsync).WithTags("Health");
+        app.MapGet(OperatorShardsPath, OperatorShardsAsync).OnOperatorPort().ExcludeFromDescription();
         return app;
     }
 
@@ -56,10 +62,15 @@ public static class HealthApi
         exception is TimeoutException or OrleansException or InvalidOperationException or OperationCanceledException;
 
     /// <summary>
-    /// Each shard: its silo, activations and database (<see cref="ShardHealthSnapshot"/>). Every open chat tab asks for
-    /// this every few seconds, so the answer comes from a snapshot at most Gateway:ShardHealthMaxAge old.
+    /// Each shard: its silo, activations and database (<see cref="ShardHealthSnapshot"/>), without where they are on the
+    /// network: anyone may ask. Every open chat tab asks for this every few seconds, so the answer comes from a snapshot
+    /// at most Gateway:ShardHealthMaxAge old.
     /// </summary>
     private static async Task<IResult> ShardsAsync(ShardHealthSnapshot snapshot, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await snapshot.CurrentAsync(cancellationToken)).Select(shard => shard with { Addresses = null }));
+
+    /// <summary>The same, with the silos' and databases' addresses, for the operator on the dashboard's port.</summary>
+    private static async Task<IResult> OperatorShardsAsync(ShardHealthSnapshot snapshot, CancellationToken cancellationToken) =>
         TypedResults.Ok(await snapshot.CurrentAsync(cancellationToken));
 
     /// <summary>
@@ -72,13 +83,13 @@ public static class HealthApi
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
         var members = await cluster.RetryAsync(_ => cluster.Client.GetGrain<IMembershipViewGrain>(0).ActiveSilosAsync(), cancellationToken);
         var owners = members
-            .Select(member => (Shard: Shards.TryParseSiloName(member.Name, out var shard) ? shard : -1, member.Address))
+            .Select(member => (Shard: Shards.TryParseSiloName(member.Name, out var shard) ? shard : -1, Silo: member))
             .Where(owner => owner.Shard >= 0)
             .GroupBy(owner => owner.Shard)
-            .ToDictionary(group => group.Key, group => group.MaxBy(owner => owner.Address.Generation).Address);
+            .ToDictionary(group => group.Key, group => group.MaxBy(owner => owner.Silo.Address.Generation).Silo);
         var statistics = owners.Count == 0
             ? []
-            : await cluster.RetryAsync(_ => management.GetRuntimeStatistics([.. owners.Values]), cancellationToken);
+            : await cluster.RetryAsync(_ => management.GetRuntimeStatistics([.. owners.Values.Select(owner => owner.Address)]), cancellationToken);
         var activations = owners.Values.Zip(statistics).ToDictionary(pair => pair.First, pair => pair.Second.ActivationCount);
 
         var databases = await Task.WhenAll(Enumerable.Range(0, count).Select(shard => ProbeDatabaseAsync(cluster, shard)));
@@ -86,17 +97,23 @@ public static class HealthApi
         {
             var owner = owners.GetValueOrDefault(shard);
             var servedBy = owner ?? Enumerable.Range(1, count - 1).Select(step => owners.GetValueOrDefault((shard + step) % count)).FirstOrDefault(silo => silo is not null);
+            var database = databases[shard];
             return new ShardHealth(
                 shard,
-                owner?.ToParsableString(),
+                Label(owner),
                 owner is null ? "down" : "active",
                 owner is null ? 0 : activations[owner],
-                servedBy?.ToParsableString(),
-                databases[shard]?.Name,
-                databases[shard] switch { null => "unknown", { IsUp: true } => "up", _ => "down" },
-                databases[shard]?.RoundTripMilliseconds);
+                Label(servedBy),
+                database is null ? null : $"database {database.Index}",
+                database switch { null => "unknown", { IsUp: true } => "up", _ => "down" },
+                database?.RoundTripMilliseconds,
+                Addresses: new ShardAddresses(owner?.Address.ToParsableString(), servedBy?.Address.ToParsableString(), database?.Name));
         })];
     }
+
+    /// <summary>A silo as anyone may see it: its name and generation, not its address.</summary>
+    private static string? Label(ActiveSilo? silo) =>
+        silo is null ? null : string.Create(CultureInfo.InvariantCulture, $"{silo.Name}@{silo.Address.Generation}");
 
     /// <summary>Where the product's grains are active, or null when no silo answers in time.</summary>
     internal static async Task<IReadOnlyList<GrainResidence>?> ReadResidencesAsync(ChatCluster cluster)

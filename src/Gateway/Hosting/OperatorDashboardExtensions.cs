@@ -39,7 +39,7 @@ public static class OperatorDashboardExtensions
         app.Use(async (context, next) =>
         {
             var onDashboardPort = context.Connection.LocalPort == dashboard.Port;
-            var isDashboard = context.GetEndpoint()?.Metadata.GetMetadata<OperatorDashboardEndpoint>() is not null;
+            var isDashboard = context.GetEndpoint()?.Metadata.GetMetadata<OperatorPortEndpoint>() is not null;
             if (onDashboardPort && !dashboard.Answers(context.Request.Host.Host))
             {
                 await Results.Problem(
@@ -57,11 +57,15 @@ public static class OperatorDashboardExtensions
             await Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "There is nothing at this address.").ExecuteAsync(context);
         });
         app.MapOrleansDashboard(OperatorDashboardOptions.Path)
-            .WithMetadata(new OperatorDashboardEndpoint())
+            .OnOperatorPort()
             .ExcludeFromDescription();
         return app;
     }
 
-    /// <summary>Marks the dashboard's endpoints, the only ones its port serves.</summary>
-    private sealed class OperatorDashboardEndpoint;
+    /// <summary>Serves an endpoint on the dashboard's port (loopback, for operators) and nowhere else.</summary>
+    public static TBuilder OnOperatorPort<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(new OperatorPortEndpoint());
+
+    /// <summary>Marks the endpoints of the dashboard's port, the only ones it serves.</summary>
+    private sealed class OperatorPortEndpoint;
 }

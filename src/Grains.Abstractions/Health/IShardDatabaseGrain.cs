@@ -10,9 +10,13 @@ public interface IShardDatabaseGrain : IGrainWithIntegerKey
     Task<ShardDatabaseHealth> ProbeAsync();
 }
 
-/// <summary>Where a shard's data lives (host:port/database, never a password), whether it answered, and how fast.</summary>
+/// <summary>
+/// Where a shard's data lives (host:port/database, never a password; and which of the deployment's databases it is,
+/// numbered from 0, so shards that share one say the same number), whether it answered, and how fast.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.ShardDatabaseHealth")]
 public sealed record ShardDatabaseHealth(
     [property: Id(0)] string Name,
     [property: Id(1)] bool IsUp,
-    [property: Id(2)] double? RoundTripMilliseconds);
+    [property: Id(2)] double? RoundTripMilliseconds,
+    [property: Id(3)] int Index);

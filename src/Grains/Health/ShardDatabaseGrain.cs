@@ -31,11 +31,11 @@ public sealed class ShardDatabaseGrain(ShardDatabases databases, ShardMap shardM
                 await using var command = source.CreateCommand("SELECT 1");
                 await command.ExecuteScalarAsync(bound.Token);
             });
-            return new ShardDatabaseHealth(database.Name, IsUp: true, clock.Elapsed.TotalMilliseconds);
+            return new ShardDatabaseHealth(database.Name, IsUp: true, clock.Elapsed.TotalMilliseconds, database.Index);
         }
         catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
         {
-            return new ShardDatabaseHealth(database.Name, IsUp: false, RoundTripMilliseconds: null);
+            return new ShardDatabaseHealth(database.Name, IsUp: false, RoundTripMilliseconds: null, database.Index);
         }
     }
 }

@@ -51,7 +51,12 @@ public static class ChatGrainsSiloBuilderExtensions
         // W3C trace context rides on every grain call, so a message's path crosses silos as one trace. Without a
         // listener (tracing off), no activity is created and nothing is added to the calls.
         silo.AddActivityPropagation();
-        silo.Services.AddRecentSpans(services => $"shard {shard.Index} · {services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}");
+        // A silo as the shard panel names it (name and generation): a path tells which silo, not where it listens.
+        silo.Services.AddRecentSpans(services =>
+        {
+            var silo = services.GetRequiredService<ILocalSiloDetails>();
+            return string.Create(CultureInfo.InvariantCulture, $"shard {shard.Index} · {silo.Name}@{silo.SiloAddress.Generation}");
+        });
         return silo;
     }
 }

@@ -43,7 +43,11 @@ public sealed record PresenceEvent(long UserId, bool Online, DateTimeOffset? Las
 /// <summary>The hub's payload-less "resync" event: catch up, events may have been lost with a silo.</summary>
 public sealed record ResyncEvent;
 
-public sealed record ShardView(int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs);
+public sealed record ShardView(
+    int Shard, string? Silo, string Status, int Activations, string? ServedBy, string? Database, string DatabaseStatus, double? DatabaseRoundTripMs,
+    ShardAddressesView? Addresses = null);
+
+public sealed record ShardAddressesView(string? Silo, string? ServedBy, string? Database);
 
 public sealed record Problem(string? Title, int Status, string? Detail, string? Code);
 
