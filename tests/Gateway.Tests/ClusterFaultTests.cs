@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
@@ -88,6 +90,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             }
+
+            // The hub says the same through its filter: an outage is a refusal to try again, and the tab stays open.
+            var refused = await Assert.ThrowsAsync<HubException>(() =>
+                bobTab.Connection.InvokeAsync<Message>("SendMessage", aliceAuth.UserId, "during the outage", "outage-1"));
+            Assert.Contains("Try again in a few seconds", refused.Message, StringComparison.Ordinal);
 
             // Bob's subscription cannot be renewed meanwhile, and the gateway says so.
             await Eventually.ReturnsAsync(

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.SignalR;
 using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
-using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
@@ -11,12 +10,13 @@ using WhatsApp.Grains.Abstractions.Results;
 namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
-/// The real-time channel (/hubs/chat). Each connection joins its user's group; events arrive through
-/// <see cref="UserEventBridge"/>. Every method acts as the token's user through <see cref="ChatService"/>, as the REST
-/// endpoints do; a refusal or an outage becomes a <see cref="HubException"/> the client sees.
+/// The real-time channel (/hubs/chat). Each connection joins its user's group; events (<see cref="IChatClient"/>) arrive
+/// through <see cref="UserEventBridge"/>. Every method acts as the token's user through <see cref="ChatService"/>, as the
+/// REST endpoints do; a refusal becomes a <see cref="HubException"/> the client sees, and so does an outage, in
+/// <see cref="ChatHubFilter"/> with the limits every call passes first.
 /// </summary>
 [Authorize]
-public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowance sendAllowance) : Hub
+public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowance sendAllowance) : Hub<IChatClient>
 {
     private long Caller => Context.User!.UserId();
 
@@ -33,7 +33,7 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
     /// connection, so a client that calls this after (re)connecting gets a catch-up point with no gap before live events.
     /// </summary>
     public async Task<IReadOnlyList<ConversationSummary>> GetInbox() =>
-        ValueOrThrow(await Guard(() => chat.ChatListAsync(Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted))).Summaries;
+        ValueOrThrow(await chat.ChatListAsync(Caller, before: null, MessageLimits.MaxPageSize, Context.ConnectionAborted)).Summaries;
 
     public Task<ChatMessage> SendMessage(long toUserId, string content, string? clientMessageId) =>
         SendWithinAllowanceAsync(() => chat.SendAsync(Caller, toUserId, new OutgoingMessage(content, clientMessageId), GatewayMetrics.Hub));
@@ -47,25 +47,25 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
 
     [Cost(Costs.MessageAction)]
     public async Task<ChatMessage> EditMessage(string conversationId, long sequence, string content) =>
-        ValueOrThrow(await Guard(() => chat.EditAsync(Caller, conversationId, sequence, content)));
+        ValueOrThrow(await chat.EditAsync(Caller, conversationId, sequence, content));
 
     [Cost(Costs.MessageAction)]
     public async Task<ChatMessage> DeleteMessage(string conversationId, long sequence) =>
-        ValueOrThrow(await Guard(() => chat.DeleteAsync(Caller, conversationId, sequence)));
+        ValueOrThrow(await chat.DeleteAsync(Caller, conversationId, sequence));
 
     /// <summary>Sets the caller's reaction, or removes it when emoji is null.</summary>
     [Cost(Costs.MessageAction)]
     public async Task<ChatMessage> React(string conversationId, long sequence, string? emoji) =>
-        ValueOrThrow(await Guard(() => chat.ReactAsync(Caller, conversationId, sequence, emoji)));
+        ValueOrThrow(await chat.ReactAsync(Caller, conversationId, sequence, emoji));
 
     public async Task Typing(string conversationId, bool isTyping) =>
-        ThrowIfRefused(await Guard(() => chat.SetTypingAsync(Caller, conversationId, isTyping)));
+        ThrowIfRefused(await chat.SetTypingAsync(Caller, conversationId, isTyping));
 
     public async Task MarkDelivered(string conversationId, long upToSequence) =>
-        ThrowIfRefused(await Guard(() => chat.MarkDeliveredAsync(Caller, conversationId, upToSequence)));
+        ThrowIfRefused(await chat.MarkDeliveredAsync(Caller, conversationId, upToSequence));
 
     public async Task MarkRead(string conversationId, long upToSequence) =>
-        ThrowIfRefused(await Guard(() => chat.MarkReadAsync(Caller, conversationId, upToSequence)));
+        ThrowIfRefused(await chat.MarkReadAsync(Caller, conversationId, upToSequence));
 
     private async Task<ChatMessage> SendWithinAllowanceAsync(Func<Task<ChatResult<SendReceipt>>> send)
     {
@@ -74,7 +74,7 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
             throw new HubException("Too many messages: slow down.");
         }
 
-        return ValueOrThrow(await Guard(send)).Message;
+        return ValueOrThrow(await send()).Message;
     }
 
     private static T ValueOrThrow<T>(ChatResult<T> result) => result.IsSuccess ? result.Value : throw new HubException(result.Error.Detail);
@@ -84,18 +84,6 @@ public sealed class ChatHub(ChatService chat, UserEventBridge events, SendAllowa
         if (!result.IsSuccess)
         {
             throw new HubException(result.Error!.Detail);
-        }
-    }
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (ClusterUnavailableException unavailable)
-        {
-            throw new HubException($"{unavailable.Message} Try again in a few seconds.");
         }
     }
 }

@@ -5,15 +5,17 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Allowances;
 using WhatsApp.Gateway.Auth;
+using WhatsApp.Gateway.Cluster;
 
 namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
-/// Every hub call and connection passes here before the hub sees it: a call beyond the connection's allowance or the
+/// Every hub call and connection passes here, the hub's one filter: a call beyond the connection's allowance or the
 /// user's (<see cref="UserAllowance"/>, shared with REST), or a connection beyond the user's cap, is refused with a
-/// <see cref="HubException"/> that says why, and never reaches the cluster.
+/// <see cref="HubException"/> that says why, and never reaches the cluster; a call the cluster cannot serve now ends in
+/// a <see cref="HubException"/> that says to try again, as REST answers 503.
 /// </summary>
-public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance userAllowance) : IHubFilter, IDisposable
+public sealed class ChatHubFilter(IOptions<HubLimitOptions> options, UserAllowance userAllowance) : IHubFilter, IDisposable
 {
     private readonly HubLimitOptions _limits = options.Value;
     private readonly Dictionary<long, int> _connectionsPerUser = [];
@@ -39,7 +41,14 @@ public sealed class HubLimiter(IOptions<HubLimitOptions> options, UserAllowance 
             throw new HubException(userAllowance.Refusal);
         }
 
-        return await next(invocationContext);
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (ClusterUnavailableException unavailable)
+        {
+            throw new HubException($"{unavailable.Message} Try again in a few seconds.");
+        }
     }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)

@@ -13,8 +13,8 @@ public static class RealtimeExtensions
             .Validate(limits => limits.CallBurstPerConnection >= 1, "Hub:CallBurstPerConnection must be at least 1.")
             .Validate(limits => limits.MaxConnectionsPerUser >= 1, "Hub:MaxConnectionsPerUser must be at least 1.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<HubLimiter>();
-        builder.Services.AddSignalR(hub => hub.AddFilter<HubLimiter>())
+        builder.Services.AddSingleton<ChatHubFilter>();
+        builder.Services.AddSignalR(hub => hub.AddFilter<ChatHubFilter>())
             .AddJsonProtocol(json => ContractJson.Configure(json.PayloadSerializerOptions));
         builder.Services.AddSingleton<UserEventBridge>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UserEventBridge>());

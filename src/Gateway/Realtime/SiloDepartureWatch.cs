@@ -12,7 +12,7 @@ namespace WhatsApp.Gateway.Realtime;
 /// </summary>
 public sealed partial class SiloDepartureWatch(
     IClusterClient cluster,
-    IHubContext<ChatHub> hub,
+    IHubContext<ChatHub, IChatClient> hub,
     IOptions<GatewayApiOptions> options,
     ILogger<SiloDepartureWatch> logger) : BackgroundService
 {
@@ -41,7 +41,7 @@ public sealed partial class SiloDepartureWatch(
             if (departed.Count > 0)
             {
                 LogSilosLeft(departed.Count, active.Count);
-                await hub.Clients.All.SendAsync(HubEvents.Resync, stoppingToken);
+                await hub.Clients.All.Resync();
             }
         }
     }

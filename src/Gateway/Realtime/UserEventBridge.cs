@@ -32,7 +32,7 @@ public sealed partial class UserEventBridge : BackgroundService
 
     public UserEventBridge(
         IClusterClient cluster,
-        IHubContext<ChatHub> hub,
+        IHubContext<ChatHub, IChatClient> hub,
         TokenVersionCache tokenVersions,
         IOptions<GatewayApiOptions> options,
         ILogger<UserEventBridge> logger)
@@ -310,7 +310,7 @@ public sealed partial class UserEventBridge : BackgroundService
     /// The gateway's observer: hands each push to its user's SignalR group and answers at once. The writes to the
     /// connections go on by themselves (in order for each connection), so one slow browser holds up no silo's next call.
     /// </summary>
-    private sealed class PushReceiver(UserEventBridge bridge, IHubContext<ChatHub> hub, TokenVersionCache tokenVersions) : IGatewayObserver
+    private sealed class PushReceiver(UserEventBridge bridge, IHubContext<ChatHub, IChatClient> hub, TokenVersionCache tokenVersions) : IGatewayObserver
     {
         public Task OnPushesAsync(IReadOnlyList<DevicePush> pushes)
         {
@@ -322,24 +322,24 @@ public sealed partial class UserEventBridge : BackgroundService
                     case NewMessagesPush { Messages: var messages }:
                         foreach (var message in messages)
                         {
-                            Observe(user.SendAsync(HubEvents.Message, message));
+                            Observe(user.Message(message));
                         }
 
                         break;
                     case ChangedMessagePush { Message: var changed }:
-                        Observe(user.SendAsync(HubEvents.MessageChanged, changed));
+                        Observe(user.MessageChanged(changed));
                         break;
                     case ReceiptPush { Receipt: var receipt }:
-                        Observe(user.SendAsync(HubEvents.Receipt, receipt));
+                        Observe(user.Receipt(receipt));
                         break;
                     case TypingPush { Typing: var typing }:
-                        Observe(user.SendAsync(HubEvents.Typing, typing));
+                        Observe(user.Typing(typing));
                         break;
                     case PresencePush { Presence: var presence }:
-                        Observe(user.SendAsync(HubEvents.Presence, presence));
+                        Observe(user.Presence(presence));
                         break;
                     case GroupInvitationPush { Invitation: var invitation }:
-                        Observe(user.SendAsync(HubEvents.GroupInvitation, invitation));
+                        Observe(user.GroupInvitation(invitation));
                         break;
                     case SignedOutPush { TokenVersion: var version }:
                         tokenVersions.Learn(push.UserId, version);
