@@ -96,7 +96,7 @@ public static class HealthApi
         return [.. Enumerable.Range(0, count).Select(shard =>
         {
             var owner = owners.GetValueOrDefault(shard);
-            var servedBy = owner ?? Enumerable.Range(1, count - 1).Select(step => owners.GetValueOrDefault((shard + step) % count)).FirstOrDefault(silo => silo is not null);
+            var servedBy = Shards.Serving(shard, count, owners.ContainsKey) is { } serving ? owners[serving] : null;
             var database = databases[shard];
             return new ShardHealth(
                 shard,

@@ -28,6 +28,24 @@ public static class Shards
     }
 
     /// <summary>
+    /// The shard whose silo serves a shard's grains: the shard itself while its silo is up, else the next shard (in
+    /// order, wrapping round) whose silo is; null when no shard has one. Placement and the shard panel both follow it.
+    /// </summary>
+    public static int? Serving(int shard, int shardCount, Func<int, bool> hasSilo)
+    {
+        for (var step = 0; step < shardCount; step++)
+        {
+            var candidate = (shard + step) % shardCount;
+            if (hasSilo(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The number that decides a grain's shard, read from its key: a user's id, a directory's shard number,
     /// or for conversation-scoped keys ("a-b", "g7", "a-b/12") the conversation's shard key.
     /// </summary>

@@ -75,13 +75,10 @@ public sealed partial class ShardMap(
         }
 
         var home = HomeShardOf(grain);
-        for (var step = 0; step < ShardCount; step++)
+        if (Shards.Serving(home, ShardCount, shard => OwnerAmong(shard, candidates) is not null) is { } serving)
         {
-            if (OwnerAmong((home + step) % ShardCount, candidates) is { } owner)
-            {
-                isFallback = step > 0;
-                return owner;
-            }
+            isFallback = serving != home;
+            return OwnerAmong(serving, candidates)!;
         }
 
         isFallback = true;
