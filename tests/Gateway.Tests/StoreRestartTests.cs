@@ -1,5 +1,4 @@
 using System.Net;
-using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
 

@@ -15,14 +15,16 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
     public async Task Run_OneDatabaseFolderThenDatabasesPerShard_RefusesWithoutSplitThenMovesEachShardsRowsAndKeepsTheChat()
     {
         var ports = LauncherPorts.Free();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Gateway}"), Timeout = TimeSpan.FromSeconds(30) };
+        var gateway = new Uri($"http://127.0.0.1:{ports.Gateway}");
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = new ChatApi(gateway);
         var (alice, bob) = (TestIds.User(shard: 1), TestIds.User(shard: 2));
-        string aliceToken;
+        ChatApi asAlice;
         await using (var oneDatabase = await RunScript.StartAsync(ports, _data.Path))
         {
-            aliceToken = await ChatApi.RegisterAsync(http, alice);
-            await ChatApi.RegisterAsync(http, bob);
-            await ChatApi.SendAsync(http, aliceToken, bob, "written with one database", "shards-1");
+            (asAlice, _) = await anonymous.RegisterAsync(alice);
+            (await anonymous.RegisterAsync(bob)).Api.Dispose();
+            await asAlice.SendAsync(bob, "written with one database", "shards-1");
             Assert.True(await oneDatabase.StopAsync(TimeSpan.FromSeconds(90)), "./run did not stop on Ctrl-C");
         }
 
@@ -33,8 +35,8 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
         try
         {
             Assert.Contains("every row verified in its shard's database", perShard.Output, StringComparison.Ordinal);
-            Assert.Contains("written with one database", await ChatApi.HistoryAsync(http, aliceToken, alice, bob), StringComparison.Ordinal);
-            await ChatApi.SendAsync(http, aliceToken, bob, "written with a database per shard", "shards-2");
+            Assert.Contains("written with one database", (await asAlice.HistoryAsync(alice, bob)).Messages.Select(message => message.Content));
+            await asAlice.SendAsync(bob, "written with a database per shard", "shards-2");
 
             // The conversation lives on alice's shard (the lower id's); each user's directory row on their own.
             var conversation = $"{Math.Min(alice, bob)}-{Math.Max(alice, bob)}";
@@ -61,12 +63,13 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
             await DatabaseStatusAsync(http, shard: 1, "up");
             await Eventually.SucceedsAsync(async () =>
             {
-                await ChatApi.SendAsync(http, aliceToken, bob, "written after the database came back", "shards-3");
+                await asAlice.SendAsync(bob, "written after the database came back", "shards-3");
                 return true;
             }, TimeSpan.FromSeconds(30), "a send once shard 1's database is back");
         }
         finally
         {
+            asAlice.Dispose();
             Assert.True(await perShard.StopAsync(TimeSpan.FromSeconds(90)), "./run did not stop on Ctrl-C");
             output.WriteLine(perShard.Output);
         }

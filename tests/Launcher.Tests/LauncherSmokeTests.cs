@@ -14,7 +14,7 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
     {
         var ports = LauncherPorts.Free();
         var gateway = new Uri($"http://127.0.0.1:{ports.Gateway}");
-        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = new ChatApi(gateway);
         var (alice, bob) = (TestIds.User(), TestIds.User());
         string aliceToken;
 
@@ -22,8 +22,12 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         {
             try
             {
-                aliceToken = await ChatApi.RegisterAsync(http, alice);
-                var bobToken = await ChatApi.RegisterAsync(http, bob);
+                var (asAlice, aliceAuth) = await anonymous.RegisterAsync(alice);
+                using var aliceApi = asAlice;
+                aliceToken = aliceAuth.Token;
+                var (bobApi, bobAuth) = await anonymous.RegisterAsync(bob);
+                bobApi.Dispose();
+                var bobToken = bobAuth.Token;
                 var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
                 await using var bobTab = new HubConnectionBuilder()
                     .WithUrl(new Uri(gateway, "/hubs/chat"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(bobToken))
@@ -32,7 +36,7 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
                 await bobTab.StartAsync();
                 await bobTab.InvokeAsync<JsonElement>("GetInbox");
 
-                await ChatApi.SendAsync(http, aliceToken, bob, "survives a restart", "smoke-1");
+                await aliceApi.SendAsync(bob, "survives a restart", "smoke-1");
                 var pushed = await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Equal("survives a restart", pushed.GetProperty("content").GetString());
                 using var dashboard = await new HttpClient().GetAsync($"http://127.0.0.1:{ports.Dashboard}/dashboard/");
@@ -55,7 +59,8 @@ public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
         await using var second = await RunScript.StartAsync(ports, _data.Path);
 
         // The same data folder: the same signing key (the old token still works), the same PostgreSQL and passwords.
-        Assert.Contains("survives a restart", await ChatApi.HistoryAsync(http, aliceToken, alice, bob), StringComparison.Ordinal);
+        using var aliceAgain = new ChatApi(gateway, aliceToken);
+        Assert.Contains("survives a restart", (await aliceAgain.HistoryAsync(alice, bob)).Messages.Select(message => message.Content));
         Assert.True(await second.StopAsync(TimeSpan.FromSeconds(90)));
     }
 

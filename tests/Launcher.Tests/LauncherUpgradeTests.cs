@@ -20,7 +20,7 @@ public sealed class LauncherUpgradeTests(ITestOutputHelper output) : IDisposable
         await WriteAsTheFirstRunDidAsync(alice, bob, "sent before the upgrade");
 
         var ports = LauncherPorts.Free();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Gateway}"), Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = new ChatApi(new Uri($"http://127.0.0.1:{ports.Gateway}"));
         await using var run = await StartOrShowLogsAsync(ports);
         try
         {
@@ -28,12 +28,15 @@ public sealed class LauncherUpgradeTests(ITestOutputHelper output) : IDisposable
             await StoreLockdown.AssertLockedAsync(_data.Path, ports);
 
             // The account and the message from before are there, and the silos (now the tables' owner) write new ones.
-            var aliceToken = await ChatApi.LoginAsync(http, alice);
-            Assert.Contains("sent before the upgrade", await ChatApi.HistoryAsync(http, aliceToken, alice, bob), StringComparison.Ordinal);
-            await ChatApi.SendAsync(http, aliceToken, bob, "sent after the upgrade", "upgrade-2");
-            var history = await ChatApi.HistoryAsync(http, await ChatApi.LoginAsync(http, bob), alice, bob);
-            Assert.Contains("sent before the upgrade", history, StringComparison.Ordinal);
-            Assert.Contains("sent after the upgrade", history, StringComparison.Ordinal);
+            var (asAlice, _) = await anonymous.LoginAsync(alice);
+            using var aliceApi = asAlice;
+            Assert.Contains("sent before the upgrade", (await aliceApi.HistoryAsync(alice, bob)).Messages.Select(message => message.Content));
+            await aliceApi.SendAsync(bob, "sent after the upgrade", "upgrade-2");
+            var (asBob, _) = await anonymous.LoginAsync(bob);
+            using var bobApi = asBob;
+            var history = (await bobApi.HistoryAsync(alice, bob)).Messages.Select(message => message.Content).ToList();
+            Assert.Contains("sent before the upgrade", history);
+            Assert.Contains("sent after the upgrade", history);
         }
         finally
         {
@@ -76,9 +79,11 @@ public sealed class LauncherUpgradeTests(ITestOutputHelper output) : IDisposable
         {
             await Eventually.ReturnsAsync(
                 () => http.GetFromJsonAsync<Health>("/healthz"), health => health?.ActiveSilos == 1, TimeSpan.FromMinutes(3), "the first run's cluster starting");
-            var aliceToken = await ChatApi.RegisterAsync(http, alice);
-            await ChatApi.RegisterAsync(http, bob);
-            await ChatApi.SendAsync(http, aliceToken, bob, content, "upgrade-1");
+            using var anonymous = new ChatApi(gatewayUrl);
+            var (asAlice, _) = await anonymous.RegisterAsync(alice);
+            using var aliceApi = asAlice;
+            (await anonymous.RegisterAsync(bob)).Api.Dispose();
+            await aliceApi.SendAsync(bob, content, "upgrade-1");
         }
         catch
         {

@@ -3,11 +3,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using WhatsApp.Testing;
 
-namespace WhatsApp.Gateway.Tests.Infrastructure;
+namespace WhatsApp.Testing.Api;
 
-/// <summary>A REST client of the gateway, as one user (or anonymous), from 127.0.0.1 or another loopback address.</summary>
+/// <summary>
+/// The tests' one REST client of the gateway, as one user (or anonymous), from 127.0.0.1 or another loopback address.
+/// An answer other than the one expected throws, with the body, so a test's failure says what the gateway said.
+/// </summary>
 public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? clientAddress = null) : IDisposable
 {
     public const string Password = "correct horse battery";
@@ -54,6 +56,14 @@ public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? client
         return (new ChatApi(gateway, auth.Token), auth);
     }
 
+    /// <summary>Signs a user in and returns a client acting as them.</summary>
+    public async Task<(ChatApi Api, AuthResponse Auth)> LoginAsync(long userId, string password = Password)
+    {
+        using var response = await PostJsonAsync("/api/auth/login", new { userId, password });
+        var auth = await ReadAsync<AuthResponse>(response, HttpStatusCode.OK);
+        return (new ChatApi(gateway, auth.Token), auth);
+    }
+
     public async Task<Message> SendAsync(long toUserId, string content, string? clientMessageId = null)
     {
         using var response = await PostJsonAsync("/api/messages", new { toUserId, content, clientMessageId });
@@ -68,7 +78,11 @@ public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? client
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        if (response.StatusCode != expected)
+        {
+            throw new HttpRequestException($"Expected {(int)expected}, got {(int)response.StatusCode}: {body}", null, response.StatusCode);
+        }
+
         return System.Text.Json.JsonSerializer.Deserialize<T>(body, ContractJson.Options)!;
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace WhatsApp.Gateway.Tests.Infrastructure;
+namespace WhatsApp.Testing.Api;
 
 // The public contract as a client sees it (DESIGN.md), written independently of the server's types so that a change
 // of the wire format breaks these tests.
