@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using WhatsApp.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace WhatsApp.Browser.Tests;
@@ -158,34 +156,6 @@ public sealed class ChatInTheBrowserTests(BrowserFixture fixture)
 
         await alice.SendAsync("after the restart");
         await Expect(bob.Bubbles.Last.Locator(".text")).ToHaveTextAsync("after the restart", new() { Timeout = 5000 });
-    });
-
-    [Fact]
-    public Task ShardPanel_SiloOfTheOpenChatDiesAndReturns_ShowsTheShardDownThenServedByTheNewSiloAndItsDatabase() => BrowserFixture.WithOwnSystemAsync(async own =>
-    {
-        var (alice, bob) = (await own.OpenAsync(), await own.OpenAsync());
-        var (aliceId, bobId) = (BrowserFixture.NewUserId(), BrowserFixture.NewUserId());
-        await alice.RegisterAsync(aliceId, "Alice");
-        await bob.RegisterAsync(bobId, "Bob");
-        await alice.OpenChatWithAsync(bobId);
-        await alice.SendAsync("before the silo dies");
-        var shard = (int)(Math.Min(long.Parse(aliceId, CultureInfo.InvariantCulture), long.Parse(bobId, CultureInfo.InvariantCulture)) % ChatSystem.ShardCount);
-        var panel = alice.Page.Locator($"#shards li[data-shard='{shard}']");
-        await Expect(panel).ToHaveClassAsync(new Regex("\\bserving\\b"));
-        // One database holds every shard here: the panel names it by number, never by address.
-        await Expect(panel.Locator(".database")).ToContainTextAsync("database 0 · up");
-        await Expect(alice.Page.Locator("#shards")).Not.ToContainTextAsync("127.0.0.1");
-
-        await own.System.Silos[shard].KillAsync();
-        await Expect(panel).ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 60_000 });
-        await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard}'s silo is down");
-        await Expect(panel.Locator(".database")).ToContainTextAsync("database 0 · up"); // probed by the fallback silo
-        await alice.SendAsync("while it is down");
-        await Expect(bob.InboxItem("while it is down")).ToBeVisibleAsync(new() { Timeout = 20_000 });
-
-        own.System.StartSilo(shard);
-        await Expect(panel).Not.ToHaveClassAsync(new Regex("\\bdown\\b"), new() { Timeout = 90_000 });
-        await Expect(alice.Page.Locator("#shard-note")).ToContainTextAsync($"Shard {shard} is served by a new silo");
     });
 
     [Fact]

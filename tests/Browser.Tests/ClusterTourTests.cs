@@ -40,10 +40,18 @@ public sealed partial class ClusterTourTests(ITestOutputHelper output) : IDispos
             await ada.SendAsync("Before the outage");
             await Expect(bob.Bubbles.Filter(new() { HasText = "Before the outage" })).ToBeVisibleAsync();
 
-            // Kill shard 1's silo from Ada's page; the panel shows the shard down and who serves it.
+            // The panel highlights the shard of the open chat, and names its database by number, never by address.
             var shardOne = ada.Page.Locator("#shards li[data-shard='1']");
+            await Expect(shardOne).ToHaveClassAsync(Serving());
+            await Expect(shardOne.Locator(".database")).ToContainTextAsync("database 0 · up");
+            await Expect(ada.Page.Locator("#shards")).Not.ToContainTextAsync("127.0.0.1");
+
+            // Kill shard 1's silo from Ada's page; the panel shows the shard down and who serves it, and its database
+            // still up, as the silo that took the shard over reaches it.
             await shardOne.Locator("button.fault.stop").ClickAsync();
             await Expect(ada.Page.Locator("#shards li.down[data-shard='1']")).ToBeVisibleAsync(Recovery);
+            await Expect(ada.Page.Locator("#shard-note")).ToContainTextAsync("Shard 1's silo is down");
+            await Expect(shardOne.Locator(".database")).ToContainTextAsync("database 0 · up");
 
             // Keep chatting: both ways, through the silo that took shard 1 over.
             await ada.SendAsync("Still here while shard 1 is down");
@@ -68,6 +76,7 @@ public sealed partial class ClusterTourTests(ITestOutputHelper output) : IDispos
             // Start it again: the shard comes back, and every grain that moved goes home.
             await shardOne.Locator("button.fault.start").ClickAsync();
             await Expect(ada.Page.Locator("#shards li:not(.down)[data-shard='1']")).ToBeVisibleAsync(Recovery);
+            await Expect(ada.Page.Locator("#shard-note")).ToContainTextAsync("Shard 1 is served by a new silo");
             await Expect(shardOne.Locator(".failover")).ToHaveTextAsync(AllWentHome(), new() { Timeout = 120_000 });
             await ada.SendAsync("Back home");
             await Expect(bob.Bubbles.Filter(new() { HasText = "Back home" })).ToBeVisibleAsync(Recovery);
@@ -97,6 +106,9 @@ public sealed partial class ClusterTourTests(ITestOutputHelper output) : IDispos
 
     [GeneratedRegex(@"\bduring-outage\b")]
     private static partial Regex DuringOutage();
+
+    [GeneratedRegex(@"\bserving\b")]
+    private static partial Regex Serving();
 
     [GeneratedRegex(@"^[1-9]\d* grains? moved to shard-\d@\d+$")]
     private static partial Regex MovedToAnotherSilo();
