@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
-using WhatsApp.Grains.Abstractions.Diagnostics;
+using WhatsApp.Grains.Abstractions.Operations;
 
 namespace WhatsApp.Telemetry;
 

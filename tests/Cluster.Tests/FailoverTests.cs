@@ -1,5 +1,5 @@
 using WhatsApp.Cluster.Tests.Infrastructure;
-using WhatsApp.Grains.Abstractions.Health;
+using WhatsApp.Grains.Abstractions.Operations;
 using WhatsApp.Grains.Abstractions.Users;
 using WhatsApp.Testing;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using WhatsApp.Cluster.Tests.Infrastructure;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 using WhatsApp.Testing;
 
 namespace WhatsApp.Cluster.Tests;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using WhatsApp.Grains.Abstractions.Ids;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 using WhatsApp.Grains.Storage;
 using WhatsApp.Silo.Persistence;
 using WhatsApp.Testing;

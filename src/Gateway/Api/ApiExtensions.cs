@@ -1,5 +1,6 @@
-using WhatsApp.Gateway.Allowances;
 using Microsoft.AspNetCore.Http.Json;
+using WhatsApp.Gateway.Allowances;
+using WhatsApp.Gateway.Operations;
 
 namespace WhatsApp.Gateway.Api;
 

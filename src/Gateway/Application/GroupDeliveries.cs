@@ -1,5 +1,5 @@
 using System.Globalization;
-using WhatsApp.Grains.Abstractions.Diagnostics;
+using WhatsApp.Grains.Abstractions.Operations;
 
 namespace WhatsApp.Gateway.Application;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
-using WhatsApp.Grains.Abstractions.Diagnostics;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Operations;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Telemetry;
 

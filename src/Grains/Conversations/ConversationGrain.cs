@@ -7,7 +7,7 @@ using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
 using WhatsApp.Grains.Users;

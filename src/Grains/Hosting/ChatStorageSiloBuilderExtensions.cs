@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WhatsApp.Grains.Conversations;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 using WhatsApp.Grains.Storage;
 
 namespace WhatsApp.Grains.Hosting;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Storage;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WhatsApp.Grains.Abstractions.Ids;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 
 namespace WhatsApp.Grains.Storage;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Messages;
-using WhatsApp.Grains.Diagnostics;
+using WhatsApp.Grains.Operations;
 
 namespace WhatsApp.Grains.Storage;
 

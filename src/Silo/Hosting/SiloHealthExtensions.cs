@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using WhatsApp.Grains.Abstractions.Health;
+using WhatsApp.Grains.Abstractions.Operations;
 
 namespace WhatsApp.Silo.Hosting;
 

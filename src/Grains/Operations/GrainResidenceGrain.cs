@@ -1,8 +1,8 @@
 using Orleans.Concurrency;
-using WhatsApp.Grains.Abstractions.Health;
+using WhatsApp.Grains.Abstractions.Operations;
 using WhatsApp.Grains.Placement;
 
-namespace WhatsApp.Grains.Health;
+namespace WhatsApp.Grains.Operations;
 
 /// <summary>
 /// Asks the management grain for every activation in the cluster and places each product grain by its home shard,

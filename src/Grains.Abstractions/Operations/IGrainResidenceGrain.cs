@@ -1,4 +1,4 @@
-namespace WhatsApp.Grains.Abstractions.Health;
+namespace WhatsApp.Grains.Abstractions.Operations;
 
 /// <summary>
 /// Where the product's grains are active right now, by home shard: the failover view of the Cluster panel counts from

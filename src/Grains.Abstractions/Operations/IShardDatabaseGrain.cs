@@ -1,4 +1,4 @@
-namespace WhatsApp.Grains.Abstractions.Health;
+namespace WhatsApp.Grains.Abstractions.Operations;
 
 /// <summary>
 /// A shard's database as the cluster sees it (key: the shard number). It lives on the shard's silo, or on the silo that

@@ -1,4 +1,4 @@
-namespace WhatsApp.Grains.Health;
+namespace WhatsApp.Grains.Operations;
 
 internal static class ActiveMembers
 {

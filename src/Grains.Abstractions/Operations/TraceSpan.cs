@@ -1,4 +1,4 @@
-namespace WhatsApp.Grains.Abstractions.Diagnostics;
+namespace WhatsApp.Grains.Abstractions.Operations;
 
 /// <summary>
 /// One finished span as a process kept it: which trace it belongs to, its parent, what it was, where it ran (a silo

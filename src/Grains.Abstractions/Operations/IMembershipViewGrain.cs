@@ -1,4 +1,4 @@
-namespace WhatsApp.Grains.Abstractions.Health;
+namespace WhatsApp.Grains.Abstractions.Operations;
 
 /// <summary>
 /// The cluster's active silos as the answering silo knows them: its own view, which the membership protocol keeps, not

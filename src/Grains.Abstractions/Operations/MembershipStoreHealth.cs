@@ -1,4 +1,4 @@
-namespace WhatsApp.Grains.Abstractions.Health;
+namespace WhatsApp.Grains.Abstractions.Operations;
 
 /// <summary>What the gateway's and each silo's health say while the membership store cannot be read.</summary>
 public static class MembershipStoreHealth

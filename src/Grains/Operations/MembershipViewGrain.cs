@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
-using WhatsApp.Grains.Abstractions.Health;
+using WhatsApp.Grains.Abstractions.Operations;
 
-namespace WhatsApp.Grains.Health;
+namespace WhatsApp.Grains.Operations;
 
 /// <summary>The answering silo's own view of the cluster's members. Stateless: any silo answers.</summary>
 [StatelessWorker(1)]

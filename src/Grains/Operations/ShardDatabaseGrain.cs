@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Npgsql;
-using WhatsApp.Grains.Abstractions.Health;
+using WhatsApp.Grains.Abstractions.Operations;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
 
-namespace WhatsApp.Grains.Health;
+namespace WhatsApp.Grains.Operations;
 
 /// <summary>Probes its shard's database with `SELECT 1`, bounded so that a hung server reads as down, not as a stuck panel.</summary>
 [GrainType(GrainTypes.ShardDatabase)]

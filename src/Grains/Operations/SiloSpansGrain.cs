@@ -1,9 +1,9 @@
 using Orleans.Concurrency;
-using WhatsApp.Grains.Abstractions.Diagnostics;
+using WhatsApp.Grains.Abstractions.Operations;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Telemetry;
 
-namespace WhatsApp.Grains.Diagnostics;
+namespace WhatsApp.Grains.Operations;
 
 /// <summary>
 /// Reads the spans this silo keeps in memory (<see cref="RecentSpans"/>). Keyed by shard and placed like the shard's

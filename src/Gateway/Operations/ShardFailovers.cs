@@ -1,6 +1,7 @@
-using WhatsApp.Grains.Abstractions.Health;
+using WhatsApp.Gateway.Api;
+using WhatsApp.Grains.Abstractions.Operations;
 
-namespace WhatsApp.Gateway.Api;
+namespace WhatsApp.Gateway.Operations;
 
 /// <summary>
 /// Follows each shard's outages through the health reads: from the moment a shard's silo is seen down, every grain of

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace WhatsApp.Grains.Diagnostics;
+namespace WhatsApp.Grains.Operations;
 
 /// <summary>
 /// The silo's own figures (meter "WhatsApp.Chat", exported at /metrics): what a send costs and how well commits group.
