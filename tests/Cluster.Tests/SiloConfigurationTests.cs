@@ -11,6 +11,8 @@ public sealed class SiloConfigurationTests
     [Theory]
     [InlineData("Metrics__Port", "70000", "Metrics:Port must be a TCP port (got 70000)")]
     [InlineData("Metrics__Port", "0", "Metrics:Port must be a TCP port (got 0)")]
+    [InlineData("Chat__MaxGroupsCreatedPerDay", "0", "Chat:MaxGroupsCreatedPerDay must be at least 1.")]
+    [InlineData("SignIn__FirstBackoff", "00:00:00", "SignIn:FirstBackoff must be positive.")]
     [InlineData("ConnectionStrings__Redis", "127.0.0.1:6379,passwrd=not-shown", "ConnectionStrings:Redis is not a StackExchange.Redis configuration (host:port,password=...): Keyword 'passwrd' is not supported")]
     [InlineData("Orleans__Membership__NumVotesForDeathDeclaration", "0", "Orleans:Membership:NumVotesForDeathDeclaration must be 1 to NumProbedSilos")]
     [InlineData("Orleans__Membership__ProbeTimeout", "-00:00:01", "Orleans:Membership:ProbeTimeout must be more than zero")]

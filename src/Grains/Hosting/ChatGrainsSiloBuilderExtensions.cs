@@ -35,7 +35,14 @@ public static class ChatGrainsSiloBuilderExtensions
         // PostConfigure, because hosts such as the TestingHost set their own name after this runs.
         silo.Services.PostConfigure<SiloOptions>(options => options.SiloName = Shards.SiloNameOf(shard.Index));
         silo.Services.AddSingleton(Options.Create(shard));
-        silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName);
+        silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName)
+            .Validate(chat => chat.RecentClientMessageIds >= 1, "Chat:RecentClientMessageIds must be at least 1.")
+            .Validate(chat => chat.MaxGroupsCreatedPerDay >= 1, "Chat:MaxGroupsCreatedPerDay must be at least 1.")
+            .Validate(
+                chat => new[] { chat.ObserverExpiry, chat.DevicePushTimeout, chat.NotificationRetryInterval, chat.GroupTypingInterval, chat.StaleLineRepairInterval }.All(span => span > TimeSpan.Zero),
+                "Chat:ObserverExpiry, DevicePushTimeout, NotificationRetryInterval, GroupTypingInterval and StaleLineRepairInterval must be more than zero.")
+            .Validate(chat => chat.GatewayPushWindow >= TimeSpan.Zero, "Chat:GatewayPushWindow must not be negative.")
+            .ValidateOnStart();
         silo.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName)
             .Validate(signIn => signIn.FreeFailuresPerAccount >= 1, "SignIn:FreeFailuresPerAccount must be at least 1.")
             .Validate(signIn => signIn.FreeFailuresPerAddress >= 1, "SignIn:FreeFailuresPerAddress must be at least 1.")
