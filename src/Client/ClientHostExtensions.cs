@@ -17,12 +17,8 @@ public static class ClientHostExtensions
             builder.WebHost.UseUrls("http://localhost:8080");
         }
 
-        builder.Services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName)
-            .Validate(options => IsWebAddress(options.GatewayUrl), "Client:GatewayUrl must be an absolute http(s) URL.")
-            .Validate(options => options.DashboardUrl is null || IsWebAddress(options.DashboardUrl), "Client:DashboardUrl must be an absolute http(s) URL when it is set.")
-            .Validate(options => options.ControlUrl is null || (IsWebAddress(options.ControlUrl) && options.ControlUrl.IsLoopback), "Client:ControlUrl must be an http URL on a loopback address when it is set.")
-            .Validate(options => options.HasControl == !string.IsNullOrEmpty(options.ControlSecret), "Client:ControlUrl and Client:ControlSecret go together: set both or neither.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<ClientOptions>().BindConfiguration(ClientOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClientOptions>, ClientOptionsValidator>();
         builder.AddClusterControl();
         return builder;
     }
@@ -59,6 +55,4 @@ public static class ClientHostExtensions
         string GatewayUrl,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DashboardUrl,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Controls);
-
-    private static bool IsWebAddress(Uri address) => address.IsAbsoluteUri && address.Scheme is "http" or "https";
 }

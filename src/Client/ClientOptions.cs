@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace WhatsApp.Client;
 
 /// <summary>Configuration section "Client".</summary>
@@ -25,4 +27,35 @@ public sealed class ClientOptions
     public string? ControlSecret { get; set; }
 
     public bool HasControl => ControlUrl is not null;
+}
+
+public sealed class ClientOptionsValidator : IValidateOptions<ClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClientOptions options)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        if (!IsWebAddress(options.GatewayUrl))
+        {
+            result.AddError("Client:GatewayUrl must be an absolute http(s) URL.");
+        }
+
+        if (options.DashboardUrl is not null && !IsWebAddress(options.DashboardUrl))
+        {
+            result.AddError("Client:DashboardUrl must be an absolute http(s) URL when it is set.");
+        }
+
+        if (options.ControlUrl is not null && !(IsWebAddress(options.ControlUrl) && options.ControlUrl.IsLoopback))
+        {
+            result.AddError("Client:ControlUrl must be an http URL on a loopback address when it is set.");
+        }
+
+        if (options.HasControl != !string.IsNullOrEmpty(options.ControlSecret))
+        {
+            result.AddError("Client:ControlUrl and Client:ControlSecret go together: set both or neither.");
+        }
+
+        return result.Build();
+    }
+
+    private static bool IsWebAddress(Uri address) => address.IsAbsoluteUri && address.Scheme is "http" or "https";
 }

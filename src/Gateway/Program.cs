@@ -4,6 +4,7 @@ using WhatsApp.Gateway.Auth;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Hosting;
 using WhatsApp.Gateway.Metrics;
+using WhatsApp.Gateway.Operations;
 using WhatsApp.Gateway.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddChatAuthentication();
 builder.AddChatApplication();
 builder.AddChatApi();
 builder.AddChatRealtime();
+builder.AddChatHealth();
 builder.AddChatMetrics();
 builder.AddChatTraces();
 

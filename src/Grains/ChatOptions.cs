@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using WhatsApp.Grains.Abstractions.Cluster;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Grains;
 
@@ -51,4 +53,14 @@ public sealed class ChatOptions
     /// rewrites them from their conversations. Only a database outage leaves such lines.
     /// </summary>
     public TimeSpan StaleLineRepairInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed class ChatOptionsValidator : IValidateOptions<ChatOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChatOptions options) => ValidatedOptions.Check(
+        (options.RecentClientMessageIds >= 1, "Chat:RecentClientMessageIds must be at least 1."),
+        (options.MaxGroupsCreatedPerDay >= 1, "Chat:MaxGroupsCreatedPerDay must be at least 1."),
+        (new[] { options.ObserverExpiry, options.DevicePushTimeout, options.NotificationRetryInterval, options.GroupTypingInterval, options.StaleLineRepairInterval }.All(span => span > TimeSpan.Zero),
+            "Chat:ObserverExpiry, DevicePushTimeout, NotificationRetryInterval, GroupTypingInterval and StaleLineRepairInterval must be more than zero."),
+        (options.GatewayPushWindow >= TimeSpan.Zero, "Chat:GatewayPushWindow must not be negative."));
 }

@@ -14,6 +14,7 @@ var settings = SiloSettings.Read(builder.Configuration, builder.Environment.IsDe
 builder.AddChatSilo(settings);
 builder.AddSiloMetrics(settings);
 builder.AddSiloTraces();
+builder.AddSiloHealth();
 
 var app = builder.Build();
 app.MapSiloMetrics();

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Telemetry;
 
@@ -16,10 +17,7 @@ public static class TracingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddChatTracing(this IHostApplicationBuilder builder, Action<TracerProviderBuilder>? configure = null)
     {
-        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.SectionName)
-            .Validate(options => options.KeepFor > TimeSpan.Zero && options.MaxSpans > 0, "Tracing:KeepFor and Tracing:MaxSpans must be more than zero.")
-            .Validate(options => options.OtlpEndpoint is null || options.OtlpEndpoint.IsAbsoluteUri, "Tracing:OtlpEndpoint must be an absolute URL when it is set.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<TracingOptions, TracingOptionsValidator>(TracingOptions.SectionName);
         var settings = builder.Configuration.GetSection(TracingOptions.SectionName).Get<TracingOptions>() ?? new TracingOptions();
         if (!settings.Enabled)
         {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Telemetry;
 
 /// <summary>Configuration section "Tracing".</summary>
@@ -20,4 +23,11 @@ public sealed class TracingOptions
 
     /// <summary>An OpenTelemetry collector to send the traces to as well (Tracing__OtlpEndpoint), e.g. http://127.0.0.1:4317.</summary>
     public Uri? OtlpEndpoint { get; set; }
+}
+
+public sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TracingOptions options) => ValidatedOptions.Check(
+        (options.KeepFor > TimeSpan.Zero && options.MaxSpans > 0, "Tracing:KeepFor and Tracing:MaxSpans must be more than zero."),
+        (options.OtlpEndpoint is null || options.OtlpEndpoint.IsAbsoluteUri, "Tracing:OtlpEndpoint must be an absolute URL when it is set."));
 }

@@ -12,6 +12,10 @@ public sealed class GatewaySettingsTests
     [InlineData("Hub__MaxConnectionsPerUser", "0", "Hub:MaxConnectionsPerUser")]
     [InlineData("Allowance__CostBurstPerUser", "0", "Allowance:CostBurstPerUser")]
     [InlineData("Allowance__TrustedProxies", "proxy.example", "Allowance:TrustedProxies")]
+    [InlineData("Gateway__ClusterAttemptTimeout", "00:00:10", "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout")]
+    [InlineData("Gateway__ClusterRetryBudget", "00:00:01", "Gateway:ClusterRetryBudget must be at least Gateway:ClusterAttemptTimeout")]
+    [InlineData("Gateway__AllowedOrigins", "localhost:8080", "Gateway:AllowedOrigins must be http(s) origins")]
+    [InlineData("Shard__Count", "0", "Shard:Count must be at least 1 (got 0)")]
     public async Task Gateway_WithAWrongSetting_StopsAtStartNamingTheKey(string variable, string value, string key)
     {
         await using var gateway = HostProcess.Start("Gateway", "gateway-misconfigured", new Dictionary<string, string>

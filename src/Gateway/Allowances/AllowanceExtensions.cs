@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Allowances;
 
@@ -9,15 +10,7 @@ public static class AllowanceExtensions
     /// <summary>The users' and the anonymous addresses' allowances, and which proxies may say who the client is.</summary>
     public static IHostApplicationBuilder AddChatAllowances(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AllowanceOptions>().BindConfiguration(AllowanceOptions.SectionName)
-            .Validate(allowance => allowance.CostPerSecondPerUser >= 1, "Allowance:CostPerSecondPerUser must be at least 1.")
-            .Validate(allowance => allowance.CostBurstPerUser >= 1, "Allowance:CostBurstPerUser must be at least 1.")
-            .Validate(allowance => allowance.RegistrationBurstPerAddress >= 1, "Allowance:RegistrationBurstPerAddress must be at least 1.")
-            .Validate(allowance => allowance.RegistrationsPerMinutePerAddress >= 1, "Allowance:RegistrationsPerMinutePerAddress must be at least 1.")
-            .Validate(allowance => allowance.SignInBurstPerAddress >= 1, "Allowance:SignInBurstPerAddress must be at least 1.")
-            .Validate(allowance => allowance.SignInsPerMinutePerAddress >= 1, "Allowance:SignInsPerMinutePerAddress must be at least 1.")
-            .Validate(allowance => allowance.TrustedProxyList.All(proxy => IPAddress.TryParse(proxy, out _)), "Allowance:TrustedProxies must be IP addresses, comma-separated.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<AllowanceOptions, AllowanceOptionsValidator>(AllowanceOptions.SectionName);
         builder.Services.AddSingleton<UserAllowance>();
         builder.Services.AddSingleton<SignInAllowance>();
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AllowanceOptions>>((forwarded, allowance) =>

@@ -1,3 +1,7 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Gateway.Allowances;
 
 /// <summary>
@@ -36,4 +40,16 @@ public sealed class AllowanceOptions
 
     public IReadOnlyList<string> TrustedProxyList =>
         TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+public sealed class AllowanceOptionsValidator : IValidateOptions<AllowanceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AllowanceOptions options) => ValidatedOptions.Check(
+        (options.CostPerSecondPerUser >= 1, "Allowance:CostPerSecondPerUser must be at least 1."),
+        (options.CostBurstPerUser >= 1, "Allowance:CostBurstPerUser must be at least 1."),
+        (options.RegistrationBurstPerAddress >= 1, "Allowance:RegistrationBurstPerAddress must be at least 1."),
+        (options.RegistrationsPerMinutePerAddress >= 1, "Allowance:RegistrationsPerMinutePerAddress must be at least 1."),
+        (options.SignInBurstPerAddress >= 1, "Allowance:SignInBurstPerAddress must be at least 1."),
+        (options.SignInsPerMinutePerAddress >= 1, "Allowance:SignInsPerMinutePerAddress must be at least 1."),
+        (options.TrustedProxyList.All(proxy => IPAddress.TryParse(proxy, out _)), "Allowance:TrustedProxies must be IP addresses, comma-separated."));
 }

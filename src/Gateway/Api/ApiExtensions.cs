@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
 using WhatsApp.Gateway.Allowances;
-using WhatsApp.Gateway.Operations;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -23,8 +22,6 @@ public static class ApiExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddClientCors();
         builder.Services.AddSendRateLimiting();
-        builder.Services.AddSingleton<ShardHealthSnapshot>();
-        builder.Services.AddSingleton<ShardFailovers>();
         return builder;
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
-using WhatsApp.Gateway.Hosting;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -12,7 +12,8 @@ public static class ClientCors
     public static IServiceCollection AddClientCors(this IServiceCollection services)
     {
         services.AddCors();
-        services.AddOptions<CorsOptions>().Configure<IOptions<GatewayApiOptions>>((cors, options) => cors.AddPolicy(PolicyName, policy => policy
+        services.AddValidatedOptions<ClientOriginOptions, ClientOriginOptionsValidator>(ClientOriginOptions.SectionName);
+        services.AddOptions<CorsOptions>().Configure<IOptions<ClientOriginOptions>>((cors, options) => cors.AddPolicy(PolicyName, policy => policy
             .WithOrigins([.. options.Value.AllowedOriginList])
             .AllowAnyHeader()
             .AllowAnyMethod()

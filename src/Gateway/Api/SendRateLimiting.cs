@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Application;
 using WhatsApp.Gateway.Auth;
-using WhatsApp.Gateway.Hosting;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -13,18 +12,18 @@ public static class SendRateLimiting
     public static IServiceCollection AddSendRateLimiting(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayApiOptions>>((limiter, options) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SendLimitOptions>>((limiter, options) =>
         {
-            var gateway = options.Value;
+            var limits = options.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(MessagesApi.SendPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.UserId(), _ => SendAllowance.Bucket(gateway)));
+                http.User.UserId(), _ => SendAllowance.Bucket(limits)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 await ChatProblems.TooManyRequests(
                     context.HttpContext.Response,
                     "RateLimited",
-                    $"Too many messages: at most {gateway.SendsPerSecond} a second (bursts of {gateway.SendBurst}).",
+                    $"Too many messages: at most {limits.SendsPerSecond} a second (bursts of {limits.SendBurst}).",
                     TimeSpan.FromSeconds(1)).ExecuteAsync(context.HttpContext);
             };
         });

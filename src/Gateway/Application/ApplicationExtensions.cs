@@ -1,3 +1,5 @@
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Gateway.Application;
 
 public static class ApplicationExtensions
@@ -10,6 +12,7 @@ public static class ApplicationExtensions
     {
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<GroupService>();
+        builder.Services.AddValidatedOptions<SendLimitOptions, SendLimitOptionsValidator>(SendLimitOptions.SectionName);
         builder.Services.AddSingleton<SendAllowance>();
         builder.Services.AddSingleton<MessagePaths>();
         return builder;

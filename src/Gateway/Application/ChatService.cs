@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
-using WhatsApp.Gateway.Hosting;
 using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Groups;
@@ -19,7 +18,7 @@ namespace WhatsApp.Gateway.Application;
 /// typed refusal. Calls that are safe to repeat are retried through a silo failure; a send is, when it carries a
 /// clientMessageId. Transports only translate: a refusal becomes a problem response or a hub error.
 /// </summary>
-public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOptions<ShardOptions> shards, IOptions<GatewayApiOptions> options)
+public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOptions<ShardOptions> shards, IOptions<ClusterCallOptions> calls)
 {
     /// <summary>How many conversations the recent-messages view looks into.</summary>
     private const int RecentConversations = 20;
@@ -317,7 +316,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         try
         {
             return await cluster.RetryAsync(grains => grains.GetGrain<IUserDirectoryGrain>(shard).SearchAsync(prefix, among, limit), cancellationToken)
-                .WaitAsync(options.Value.SearchShardTimeout, cancellationToken);
+                .WaitAsync(calls.Value.SearchShardTimeout, cancellationToken);
         }
         catch (TimeoutException exception)
         {

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using WhatsApp.Gateway.Hosting;
 
 namespace WhatsApp.Gateway.Application;
 
@@ -8,16 +7,16 @@ namespace WhatsApp.Gateway.Application;
 /// Each user's allowance of sends, the same over REST and the hub: a token bucket per user, refilled every second.
 /// REST applies it through the rate-limiting middleware's policy, the hub by asking before each send.
 /// </summary>
-public sealed class SendAllowance(IOptions<GatewayApiOptions> options) : IDisposable
+public sealed class SendAllowance(IOptions<SendLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<long> _hubLimiter = PartitionedRateLimiter.Create<long, long>(
         userId => RateLimitPartition.GetTokenBucketLimiter(userId, _ => Bucket(options.Value)));
 
     /// <summary>One user's bucket, as the middleware's per-user partitions are built.</summary>
-    public static TokenBucketRateLimiterOptions Bucket(GatewayApiOptions gateway) => new()
+    public static TokenBucketRateLimiterOptions Bucket(SendLimitOptions limits) => new()
     {
-        TokenLimit = gateway.SendBurst,
-        TokensPerPeriod = gateway.SendsPerSecond,
+        TokenLimit = limits.SendBurst,
+        TokensPerPeriod = limits.SendsPerSecond,
         ReplenishmentPeriod = TimeSpan.FromSeconds(1),
         QueueLimit = 0,
         AutoReplenishment = true,

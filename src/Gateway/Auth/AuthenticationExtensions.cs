@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Auth;
 
@@ -19,12 +20,8 @@ public static partial class AuthenticationExtensions
         var signingKey = new SymmetricSecurityKey(SigningKeyBytes(options.SigningKey, out var generated));
 
         builder.Services.AddSingleton(new TokenIssuer(signingKey, options, TimeProvider.System));
-        builder.Services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.SectionName)
-            .Validate(passwords => passwords.Iterations >= PasswordOptions.MinimumIterations,
-                $"Passwords:Iterations must be at least {PasswordOptions.MinimumIterations} (OWASP asks for {PasswordOptions.OwaspIterations}).")
-            .Validate(passwords => passwords.MaxConcurrentHashes >= 1, "Passwords:MaxConcurrentHashes must be at least 1.")
-            .Validate(passwords => passwords.MaxQueuedHashes >= 0, "Passwords:MaxQueuedHashes must not be negative.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<PasswordOptions, PasswordOptionsValidator>(PasswordOptions.SectionName);
+        builder.Services.AddValidatedOptions<TokenVersionOptions, TokenVersionOptionsValidator>(TokenVersionOptions.SectionName);
         builder.Services.AddSingleton<TokenVersionCache>();
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<SignInThrottle>();

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Gateway.Auth;
 
 /// <summary>Configuration section "Passwords": the cost of the password hash.</summary>
@@ -26,4 +29,13 @@ public sealed class PasswordOptions
     /// of registrations cannot keep people from signing in.
     /// </summary>
     public int MaxQueuedHashes { get; set; } = 32;
+}
+
+public sealed class PasswordOptionsValidator : IValidateOptions<PasswordOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PasswordOptions options) => ValidatedOptions.Check(
+        (options.Iterations >= PasswordOptions.MinimumIterations,
+            $"Passwords:Iterations must be at least {PasswordOptions.MinimumIterations} (OWASP asks for {PasswordOptions.OwaspIterations})."),
+        (options.MaxConcurrentHashes >= 1, "Passwords:MaxConcurrentHashes must be at least 1."),
+        (options.MaxQueuedHashes >= 0, "Passwords:MaxQueuedHashes must not be negative."));
 }

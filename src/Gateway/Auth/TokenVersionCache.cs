@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
-using WhatsApp.Gateway.Hosting;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Auth;
@@ -12,7 +11,7 @@ namespace WhatsApp.Gateway.Auth;
 /// <see cref="Realtime.UserEventBridge"/>); an entry also expires after Gateway:TokenVersionCacheDuration (at most
 /// 30 s), the backstop for a push that was lost (a gateway that could not be reached for a moment).
 /// </summary>
-public sealed class TokenVersionCache(ChatCluster cluster, IOptions<GatewayApiOptions> options, TimeProvider time)
+public sealed class TokenVersionCache(ChatCluster cluster, IOptions<TokenVersionOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<long, Entry> _versions = new();
     private long _nextSweep;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Orleans.Messaging;
-using WhatsApp.Gateway.Hosting;
 using WhatsApp.Grains.Abstractions.Ids;
 
 namespace WhatsApp.Gateway.Cluster;
@@ -15,7 +14,7 @@ namespace WhatsApp.Gateway.Cluster;
 public sealed partial class ShardClients(
     ChatClusterAddress cluster,
     IOptions<ShardOptions> shards,
-    IOptions<GatewayApiOptions> options,
+    IOptions<ClusterCallOptions> options,
     ILoggerFactory loggers,
     ILogger<ShardClients> logger) : BackgroundService
 {

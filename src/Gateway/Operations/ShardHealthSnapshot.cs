@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Cluster;
-using WhatsApp.Gateway.Hosting;
 using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Operations;
@@ -15,7 +14,7 @@ namespace WhatsApp.Gateway.Operations;
 /// runs share it; a read that failed is not kept.
 /// </summary>
 public sealed class ShardHealthSnapshot(
-    ChatCluster cluster, IOptions<ShardOptions> shards, IOptions<GatewayApiOptions> options, ShardFailovers failovers, GatewayMetrics metrics, TimeProvider time)
+    ChatCluster cluster, IOptions<ShardOptions> shards, IOptions<ShardHealthOptions> options, ShardFailovers failovers, GatewayMetrics metrics, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<ShardHealth>>? _read;
@@ -93,9 +92,9 @@ public sealed class ShardHealthSnapshot(
     {
         try
         {
-            return await cluster.Client.GetGrain<IGrainResidenceGrain>(0).ListAsync().WaitAsync(HealthApi.ProbeTimeout);
+            return await cluster.Client.GetGrain<IGrainResidenceGrain>(0).ListAsync().WaitAsync(ClusterProbe.Timeout);
         }
-        catch (Exception exception) when (HealthApi.IsUnanswered(exception) || exception is Orleans.Serialization.SerializerException)
+        catch (Exception exception) when (ClusterProbe.IsUnanswered(exception) || exception is Orleans.Serialization.SerializerException)
         {
             // Only the panel's failover counts need it: without it the shards are still shown. (A silo's failure that
             // Orleans cannot carry, such as a Redis client's timeout, arrives as a serializer exception.)
@@ -108,7 +107,7 @@ public sealed class ShardHealthSnapshot(
     {
         try
         {
-            return await cluster.Client.GetGrain<IShardDatabaseGrain>(shard).ProbeAsync().WaitAsync(HealthApi.ProbeTimeout);
+            return await cluster.Client.GetGrain<IShardDatabaseGrain>(shard).ProbeAsync().WaitAsync(ClusterProbe.Timeout);
         }
         catch (Exception exception) when (exception is TimeoutException or OrleansException)
         {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Gateway.Realtime;
 
 /// <summary>
@@ -17,4 +20,12 @@ public sealed class HubLimitOptions
 
     /// <summary>Hub connections one user may hold open at once, tabs and devices together (Hub__MaxConnectionsPerUser).</summary>
     public int MaxConnectionsPerUser { get; set; } = 10;
+}
+
+public sealed class HubLimitOptionsValidator : IValidateOptions<HubLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HubLimitOptions options) => ValidatedOptions.Check(
+        (options.CallsPerSecondPerConnection >= 1, "Hub:CallsPerSecondPerConnection must be at least 1."),
+        (options.CallBurstPerConnection >= 1, "Hub:CallBurstPerConnection must be at least 1."),
+        (options.MaxConnectionsPerUser >= 1, "Hub:MaxConnectionsPerUser must be at least 1."));
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using WhatsApp.Gateway.Api;
 using WhatsApp.Gateway.Auth;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Realtime;
 
@@ -8,11 +9,8 @@ public static class RealtimeExtensions
 {
     public static IHostApplicationBuilder AddChatRealtime(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.SectionName)
-            .Validate(limits => limits.CallsPerSecondPerConnection >= 1, "Hub:CallsPerSecondPerConnection must be at least 1.")
-            .Validate(limits => limits.CallBurstPerConnection >= 1, "Hub:CallBurstPerConnection must be at least 1.")
-            .Validate(limits => limits.MaxConnectionsPerUser >= 1, "Hub:MaxConnectionsPerUser must be at least 1.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<HubLimitOptions, HubLimitOptionsValidator>(HubLimitOptions.SectionName);
+        builder.Services.AddValidatedOptions<ListenerOptions, ListenerOptionsValidator>(ListenerOptions.SectionName);
         builder.Services.AddSingleton<ChatHubFilter>();
         builder.Services.AddSignalR(hub => hub.AddFilter<ChatHubFilter>())
             .AddJsonProtocol(json => ContractJson.Configure(json.PayloadSerializerOptions));

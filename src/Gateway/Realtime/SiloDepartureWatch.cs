@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using WhatsApp.Gateway.Hosting;
+using WhatsApp.Gateway.Cluster;
 
 namespace WhatsApp.Gateway.Realtime;
 
@@ -13,7 +13,7 @@ namespace WhatsApp.Gateway.Realtime;
 public sealed partial class SiloDepartureWatch(
     IClusterClient cluster,
     IHubContext<ChatHub, IChatClient> hub,
-    IOptions<GatewayApiOptions> options,
+    IOptions<ClusterCallOptions> options,
     ILogger<SiloDepartureWatch> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

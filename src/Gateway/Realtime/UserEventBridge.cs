@@ -4,7 +4,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Auth;
-using WhatsApp.Gateway.Hosting;
+using WhatsApp.Gateway.Cluster;
 using WhatsApp.Grains.Abstractions.Realtime;
 using WhatsApp.Grains.Abstractions.Users;
 
@@ -21,7 +21,8 @@ namespace WhatsApp.Gateway.Realtime;
 public sealed partial class UserEventBridge : BackgroundService
 {
     private readonly IClusterClient _cluster;
-    private readonly IOptions<GatewayApiOptions> _options;
+    private readonly ListenerOptions _listening;
+    private readonly ClusterCallOptions _calls;
     private readonly ILogger<UserEventBridge> _logger;
     private readonly ConcurrentDictionary<long, UserListener> _listeners = new();
 
@@ -34,11 +35,13 @@ public sealed partial class UserEventBridge : BackgroundService
         IClusterClient cluster,
         IHubContext<ChatHub, IChatClient> hub,
         TokenVersionCache tokenVersions,
-        IOptions<GatewayApiOptions> options,
+        IOptions<ListenerOptions> listening,
+        IOptions<ClusterCallOptions> calls,
         ILogger<UserEventBridge> logger)
     {
         _cluster = cluster;
-        _options = options;
+        _listening = listening.Value;
+        _calls = calls.Value;
         _logger = logger;
         _receiver = new PushReceiver(this, hub, tokenVersions);
         // Made at first use: the client may not have connected yet when the host builds this service.
@@ -158,7 +161,7 @@ public sealed partial class UserEventBridge : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RegisterGatewayAsync();
-        using var timer = new PeriodicTimer(_options.Value.ObserverRenewInterval);
+        using var timer = new PeriodicTimer(_listening.ObserverRenewInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await RegisterGatewayAsync();
@@ -166,7 +169,7 @@ public sealed partial class UserEventBridge : BackgroundService
             var (renewed, failed) = (0, 0);
             await Parallel.ForEachAsync(
                 _listeners.Where(pair => pair.Value.IsSubscribed),
-                new ParallelOptions { MaxDegreeOfParallelism = _options.Value.ObserverRenewConcurrency, CancellationToken = stoppingToken },
+                new ParallelOptions { MaxDegreeOfParallelism = _listening.ObserverRenewConcurrency, CancellationToken = stoppingToken },
                 async (pair, _) =>
                 {
                     if (await RenewAsync(pair.Key))
@@ -208,13 +211,13 @@ public sealed partial class UserEventBridge : BackgroundService
         var unsubscribed = Task.WhenAll(closing.Select(pair => UnsubscribeAsync(pair.Key)).Append(UnregisterGatewayAsync()));
         try
         {
-            await unsubscribed.WaitAsync(_options.Value.ObserverUnsubscribeTimeout, cancellationToken);
+            await unsubscribed.WaitAsync(_listening.ObserverUnsubscribeTimeout, cancellationToken);
             LogUnsubscribedAll(closing.Count);
         }
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             // Those not reached in time expire in the grains, or fail their next push once and are dropped.
-            LogUnsubscribeIncomplete(closing.Count, _options.Value.ObserverUnsubscribeTimeout);
+            LogUnsubscribeIncomplete(closing.Count, _listening.ObserverUnsubscribeTimeout);
         }
     }
 
@@ -223,7 +226,7 @@ public sealed partial class UserEventBridge : BackgroundService
     {
         try
         {
-            await _cluster.GetGrain<IGatewayRegistryGrain>(0).RenewAsync(_reference.Value).WaitAsync(_options.Value.ClusterAttemptTimeout);
+            await _cluster.GetGrain<IGatewayRegistryGrain>(0).RenewAsync(_reference.Value).WaitAsync(_calls.ClusterAttemptTimeout);
         }
         catch (Exception exception)
         {
@@ -249,7 +252,7 @@ public sealed partial class UserEventBridge : BackgroundService
     {
         try
         {
-            await _cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(_reference.Value).WaitAsync(_options.Value.ClusterAttemptTimeout);
+            await _cluster.GetGrain<IUserGrain>(userId).SubscribeAsync(_reference.Value).WaitAsync(_calls.ClusterAttemptTimeout);
             return true;
         }
         catch (Exception exception)

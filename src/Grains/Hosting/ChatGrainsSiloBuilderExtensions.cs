@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -8,6 +8,7 @@ using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Realtime;
 using WhatsApp.Grains.Users;
+using WhatsApp.Telemetry.Hosting;
 using WhatsApp.Telemetry;
 
 namespace WhatsApp.Grains.Hosting;
@@ -20,10 +21,9 @@ public static class ChatGrainsSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddChatGrains(this ISiloBuilder silo, ShardOptions shard)
     {
-        if (shard.Count < 1 || shard.Index < 0 || shard.Index >= shard.Count)
+        if (new ShardOptionsValidator().Validate(name: null, shard) is { Failed: true } invalid)
         {
-            throw new OptionsValidationException(ShardOptions.SectionName, typeof(ShardOptions),
-                [$"Shard:Index must be 0 to Shard:Count - 1 and Shard:Count at least 1; got index {shard.Index} of {shard.Count}."]);
+            throw new OptionsValidationException(ShardOptions.SectionName, typeof(ShardOptions), invalid.Failures);
         }
 
         silo.UseSiloMetadata(new Dictionary<string, string>
@@ -35,21 +35,8 @@ public static class ChatGrainsSiloBuilderExtensions
         // PostConfigure, because hosts such as the TestingHost set their own name after this runs.
         silo.Services.PostConfigure<SiloOptions>(options => options.SiloName = Shards.SiloNameOf(shard.Index));
         silo.Services.AddSingleton(Options.Create(shard));
-        silo.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName)
-            .Validate(chat => chat.RecentClientMessageIds >= 1, "Chat:RecentClientMessageIds must be at least 1.")
-            .Validate(chat => chat.MaxGroupsCreatedPerDay >= 1, "Chat:MaxGroupsCreatedPerDay must be at least 1.")
-            .Validate(
-                chat => new[] { chat.ObserverExpiry, chat.DevicePushTimeout, chat.NotificationRetryInterval, chat.GroupTypingInterval, chat.StaleLineRepairInterval }.All(span => span > TimeSpan.Zero),
-                "Chat:ObserverExpiry, DevicePushTimeout, NotificationRetryInterval, GroupTypingInterval and StaleLineRepairInterval must be more than zero.")
-            .Validate(chat => chat.GatewayPushWindow >= TimeSpan.Zero, "Chat:GatewayPushWindow must not be negative.")
-            .ValidateOnStart();
-        silo.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName)
-            .Validate(signIn => signIn.FreeFailuresPerAccount >= 1, "SignIn:FreeFailuresPerAccount must be at least 1.")
-            .Validate(signIn => signIn.FreeFailuresPerAddress >= 1, "SignIn:FreeFailuresPerAddress must be at least 1.")
-            .Validate(signIn => signIn.FreeFailuresPerAccountFromEverywhere >= signIn.FreeFailuresPerAccount, "SignIn:FreeFailuresPerAccountFromEverywhere must be at least SignIn:FreeFailuresPerAccount.")
-            .Validate(signIn => signIn.FirstBackoff > TimeSpan.Zero, "SignIn:FirstBackoff must be positive.")
-            .Validate(signIn => signIn.MaxBackoff >= signIn.FirstBackoff, "SignIn:MaxBackoff must be at least SignIn:FirstBackoff.")
-            .ValidateOnStart();
+        silo.Services.AddValidatedOptions<ChatOptions, ChatOptionsValidator>(ChatOptions.SectionName);
+        silo.Services.AddValidatedOptions<SignInThrottleOptions, SignInThrottleOptionsValidator>(SignInThrottleOptions.SectionName);
         silo.Services.AddSingleton<ShardMap>();
         silo.Services.AddSingleton<GatewayOutboxes>();
         silo.Services.AddSingleton<RegisteredUsers>();

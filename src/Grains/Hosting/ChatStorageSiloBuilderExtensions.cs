@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WhatsApp.Grains.Conversations;
 using WhatsApp.Grains.Operations;
 using WhatsApp.Grains.Storage;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Grains.Hosting;
 
@@ -15,11 +16,7 @@ public static class ChatStorageSiloBuilderExtensions
     public static ISiloBuilder AddChatRows(this ISiloBuilder silo, ShardConnectionStrings connectionStrings)
     {
         silo.Services.AddMetrics();
-        silo.Services.AddOptions<GroupCommitOptions>()
-            .BindConfiguration(GroupCommitOptions.SectionName)
-            .Validate(options => options.MaxRowsPerCommit >= 1, $"{GroupCommitOptions.SectionName}:MaxRowsPerCommit must be at least 1.")
-            .Validate(options => options.MaxConcurrentCommits >= 1, $"{GroupCommitOptions.SectionName}:MaxConcurrentCommits must be at least 1.")
-            .ValidateOnStart();
+        silo.Services.AddValidatedOptions<GroupCommitOptions, GroupCommitOptionsValidator>(GroupCommitOptions.SectionName);
         silo.Services.AddSingleton(connectionStrings);
         silo.Services.AddSingleton<ShardDatabases>();
         silo.Services.AddSingleton<ChatMetrics>();

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Grains.Storage;
 
 /// <summary>Configuration section "GroupCommit": how a silo's message writer groups appends into transactions.</summary>
@@ -16,4 +19,11 @@ public sealed class GroupCommitOptions
     /// for its fsync; many more would only split the same load into smaller batches.
     /// </summary>
     public int MaxConcurrentCommits { get; set; } = 2;
+}
+
+public sealed class GroupCommitOptionsValidator : IValidateOptions<GroupCommitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GroupCommitOptions options) => ValidatedOptions.Check(
+        (options.MaxRowsPerCommit >= 1, $"{GroupCommitOptions.SectionName}:MaxRowsPerCommit must be at least 1."),
+        (options.MaxConcurrentCommits >= 1, $"{GroupCommitOptions.SectionName}:MaxConcurrentCommits must be at least 1."));
 }

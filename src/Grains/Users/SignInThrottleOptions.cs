@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
+
 namespace WhatsApp.Grains.Users;
 
 /// <summary>
@@ -29,4 +32,15 @@ public sealed class SignInThrottleOptions
 
     /// <summary>The longest wait; failures older than this are forgotten (SignIn__MaxBackoff).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+public sealed class SignInThrottleOptionsValidator : IValidateOptions<SignInThrottleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SignInThrottleOptions options) => ValidatedOptions.Check(
+        (options.FreeFailuresPerAccount >= 1, "SignIn:FreeFailuresPerAccount must be at least 1."),
+        (options.FreeFailuresPerAddress >= 1, "SignIn:FreeFailuresPerAddress must be at least 1."),
+        (options.FreeFailuresPerAccountFromEverywhere >= options.FreeFailuresPerAccount,
+            "SignIn:FreeFailuresPerAccountFromEverywhere must be at least SignIn:FreeFailuresPerAccount."),
+        (options.FirstBackoff > TimeSpan.Zero, "SignIn:FirstBackoff must be positive."),
+        (options.MaxBackoff >= options.FirstBackoff, "SignIn:MaxBackoff must be at least SignIn:FirstBackoff."));
 }

@@ -134,14 +134,9 @@ public sealed record SiloSettings(
 
     private IEnumerable<string> Problems()
     {
-        if (Shard.Count < 1)
+        foreach (var failure in new ShardOptionsValidator().Validate(name: null, Shard).Failures ?? [])
         {
-            yield return $"Shard:Count must be at least 1 (got {Shard.Count}).";
-        }
-
-        if (Shard.Index < 0 || Shard.Index >= Shard.Count)
-        {
-            yield return $"Shard:Index must be 0 to {Shard.Count - 1} (got {Shard.Index}).";
+            yield return failure;
         }
 
         if (SiloPort is < 1 or > 65535)

@@ -1,33 +1,12 @@
-namespace WhatsApp.Gateway.Hosting;
+using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
 
-/// <summary>Configuration section "Gateway".</summary>
-public sealed class GatewayApiOptions
+namespace WhatsApp.Gateway.Cluster;
+
+/// <summary>Configuration section "Gateway": how the gateway reaches the silos, and how long it waits for them.</summary>
+public sealed class ClusterCallOptions
 {
     public const string SectionName = "Gateway";
-
-    /// <summary>Browser origins allowed to call the API and the hub, comma-separated (Gateway__AllowedOrigins).</summary>
-    public string AllowedOrigins { get; set; } = "http://localhost:8080";
-
-    /// <summary>Messages one user may send per second, sustained.</summary>
-    public int SendsPerSecond { get; set; } = 10;
-
-    /// <summary>Messages one user may send at once before the per-second rate applies.</summary>
-    public int SendBurst { get; set; } = 30;
-
-    /// <summary>How often the gateway renews its event subscriptions with user grains (they expire after two minutes).</summary>
-    public TimeSpan ObserverRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>
-    /// How many subscriptions the gateway renews at once. Each renewal is one quick grain call; running many together
-    /// renews 10,000 connected users in seconds, and the bound keeps a renewal round from flooding the silos.
-    /// </summary>
-    public int ObserverRenewConcurrency { get; set; } = 64;
-
-    /// <summary>
-    /// How long the gateway trusts the token version it last learnt for a user without asking the user's grain again. A
-    /// sign-out everywhere reaches every gateway at once; this bounds how long a token outlives it when that push was lost.
-    /// </summary>
-    public TimeSpan TokenVersionCacheDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Whether the gateway keeps a client per shard, connected to that shard's silo alone, and sends each call through the
@@ -37,12 +16,6 @@ public sealed class GatewayApiOptions
 
     /// <summary>How often the gateway compares the cluster's active silos with the last ones, to tell clients to catch up when one left.</summary>
     public TimeSpan SiloWatchInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// How long a stopping gateway spends telling user grains that its listeners are going away; within the host's
-    /// shutdown timeout (30 s), so the Orleans client is still connected meanwhile.
-    /// </summary>
-    public TimeSpan ObserverUnsubscribeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How often the gateway re-reads, from the membership table, which silos it may send its calls through. A silo that
@@ -73,13 +46,16 @@ public sealed class GatewayApiOptions
     /// replaced, its database is down) is left out of the answer, which says so, rather than holding up the others.
     /// </summary>
     public TimeSpan SearchShardTimeout { get; set; } = TimeSpan.FromSeconds(3);
+}
 
-    /// <summary>
-    /// How old the shards' health (GET /api/health/shards) may be. Every open chat tab polls it; reading it asks every
-    /// silo and every shard database, so tabs share one read per this interval.
-    /// </summary>
-    public TimeSpan ShardHealthMaxAge { get; set; } = TimeSpan.FromSeconds(1);
-
-    public IReadOnlyList<string> AllowedOriginList =>
-        AllowedOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+public sealed class ClusterCallOptionsValidator : IValidateOptions<ClusterCallOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterCallOptions options) => ValidatedOptions.Check(
+        (options.SiloWatchInterval > TimeSpan.Zero, "Gateway:SiloWatchInterval must be more than zero."),
+        (options.SiloListRefreshInterval > TimeSpan.Zero, "Gateway:SiloListRefreshInterval must be more than zero."),
+        (options.ClusterAttemptTimeout > TimeSpan.Zero && options.ClusterAttemptTimeout <= options.ClusterCallTimeout,
+            "Gateway:ClusterAttemptTimeout must be more than zero and at most Gateway:ClusterCallTimeout."),
+        (options.ClusterRetryBudget >= options.ClusterAttemptTimeout,
+            "Gateway:ClusterRetryBudget must be at least Gateway:ClusterAttemptTimeout (room for one try)."),
+        (options.SearchShardTimeout > TimeSpan.Zero, "Gateway:SearchShardTimeout must be more than zero."));
 }
