@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 namespace WhatsApp.Launcher.Tests;
 
 /// <summary>No Docker engine runs here, so the compose file is checked by docker-compose's own validation and against the design.</summary>
+[Trait(TestCategories.Name, TestCategories.System)]
 public sealed partial class ComposeFileTests
 {
     /// <summary>The configuration keys of DESIGN.md (plus the advertised host silos need inside a container network).</summary>

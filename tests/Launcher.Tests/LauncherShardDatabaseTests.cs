@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace WhatsApp.Launcher.Tests;
 
 /// <summary>./run --databases 3: a PostgreSQL per shard, and a one-database data folder moved into them with --split.</summary>
+[Trait(TestCategories.Name, TestCategories.System)]
 public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DataFolder _data = new();

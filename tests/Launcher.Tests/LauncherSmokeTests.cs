@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace WhatsApp.Launcher.Tests;
 
+[Trait(TestCategories.Name, TestCategories.System)]
 public sealed class LauncherSmokeTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DataFolder _data = new();

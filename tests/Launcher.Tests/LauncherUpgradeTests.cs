@@ -9,6 +9,7 @@ namespace WhatsApp.Launcher.Tests;
 /// A data folder the first ./run made (PostgreSQL with trust authentication, silos logged in as the superuser
 /// postgres, Redis without a password) keeps working after the upgrade, with every message, and gets locked down.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.System)]
 public sealed class LauncherUpgradeTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DataFolder _data = new();

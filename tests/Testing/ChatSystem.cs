@@ -82,7 +82,22 @@ public sealed class ChatSystem : IAsyncDisposable
         string environmentName = HostProcess.TestEnvironment)
     {
         var databases = await Task.WhenAll(Enumerable.Range(0, databasePerShard ? ShardCount : 1).Select(_ => PostgresServer.StartAsync(durability)));
-        var redis = await RedisServer.StartAsync();
+        RedisServer redis;
+        try
+        {
+            redis = await RedisServer.StartAsync();
+        }
+        catch
+        {
+            // No system owns the databases yet: left running, they would outlive the test run.
+            foreach (var database in databases)
+            {
+                await database.DisposeAsync();
+            }
+
+            throw;
+        }
+
         var system = new ChatSystem(databases, redis, gatewaySettings ?? new Dictionary<string, string>(), traceSends, environmentName);
         try
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using WhatsApp.Launcher.Stores;
 
 namespace WhatsApp.Testing;
 
@@ -21,16 +22,12 @@ public enum PostgresDurability
 public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _directory;
-    private readonly string _binaries;
-    private readonly bool _runAsPostgresUser;
 
-    private PostgresServer(string directory, string dataDirectory, string binaries, int port, bool runAsPostgresUser, PostgresDurability durability)
+    private PostgresServer(string directory, string dataDirectory, int port, PostgresDurability durability)
     {
         _directory = directory;
         DataDirectory = dataDirectory;
-        _binaries = binaries;
         Port = port;
-        _runAsPostgresUser = runAsPostgresUser;
         Durability = durability;
     }
 
@@ -57,11 +54,9 @@ public sealed class PostgresServer : IAsyncDisposable
     /// </param>
     public static async Task<PostgresServer> StartAsync(PostgresDurability durability = PostgresDurability.Relaxed, string? dataDirectory = null)
     {
-        var binaries = FindBinaries();
         var directory = Directory.CreateTempSubdirectory("whatsapp-pg-").FullName;
-        var runAsPostgresUser = Environment.UserName == "root";
-        var server = new PostgresServer(directory, dataDirectory ?? Path.Combine(directory, "data"), binaries, FreePort.Next(), runAsPostgresUser, durability);
-        if (runAsPostgresUser)
+        var server = new PostgresServer(directory, dataDirectory ?? Path.Combine(directory, "data"), FreePort.Next(), durability);
+        if (PostgresTools.RunsAsRoot)
         {
             // initdb and postgres refuse to run as root.
             Directory.CreateDirectory(server.DataDirectory);
@@ -69,7 +64,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         string[] initdb = ["-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8"];
-        await server.RunToolAsync("initdb", durability == PostgresDurability.Relaxed ? [.. initdb, "--no-sync"] : initdb);
+        await RunToolAsync("initdb", durability == PostgresDurability.Relaxed ? [.. initdb, "--no-sync"] : initdb);
         await server.StartServerAsync();
         return server;
     }
@@ -137,31 +132,9 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private Task<string> RunToolAsync(string tool, IEnumerable<string> arguments)
+    private static Task<string> RunToolAsync(string tool, params string[] arguments)
     {
-        var executable = Path.Combine(_binaries, tool);
-        return _runAsPostgresUser
-            ? ExternalProcess.RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments], TimeSpan.FromSeconds(90))
-            : ExternalProcess.RunAsync(executable, arguments, TimeSpan.FromSeconds(90));
-    }
-
-    /// <summary>PG_BIN if set, else the newest Debian-layout install, else the folder of initdb on PATH.</summary>
-    private static string FindBinaries()
-    {
-        if (Environment.GetEnvironmentVariable("PG_BIN") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql")
-                .Select(version => Path.Combine(version, "bin"))
-                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
-                .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var major) ? major : 0)
-                .FirstOrDefault()
-            : null;
-        return debian
-            ?? (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")))
-            ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) were not found: install postgresql or set PG_BIN.");
+        var command = PostgresTools.AsPostgres(tool, arguments);
+        return ExternalProcess.RunAsync(command[0], command[1..], TimeSpan.FromSeconds(90));
     }
 }

@@ -19,6 +19,15 @@ public static class LauncherHostExtensions
         return builder;
     }
 
+    /// <summary>Reports when the cluster and the client are ready, and where everything is (<see cref="ReadinessReport"/>).</summary>
+    public static WebApplicationBuilder AddReadinessReport(this WebApplicationBuilder builder, LaunchOptions options, LocalLayout layout)
+    {
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(layout);
+        builder.Services.AddHostedService<ReadinessReport>();
+        return builder;
+    }
+
     /// <summary>The control endpoint on 127.0.0.1 only, guarded by the secret in the plan's secret file.</summary>
     public static WebApplicationBuilder AddControlEndpoint(this WebApplicationBuilder builder, LaunchPlan plan)
     {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using WhatsApp.Launcher.Plan;
 
 namespace WhatsApp.Launcher.Supervision;
@@ -11,7 +10,6 @@ namespace WhatsApp.Launcher.Supervision;
 public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationLifetime lifetime, ILogger<ClusterSupervisor> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan DatabaseCommandTimeout = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan PortProbeTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly IReadOnlyList<ManagedProcess> _processes = [.. plan.Processes.Select(process => new ManagedProcess(process))];
 
@@ -32,6 +30,8 @@ public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationL
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        Console.WriteLine();
+        Progress.Step("Stopping");
         await StopAllAsync(_processes.Where(process => process.Plan.Role != ProcessRole.Silo));
         await StopAllAsync(_processes.Where(process => process.Plan.Role == ProcessRole.Silo));
     }
@@ -39,7 +39,7 @@ public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationL
     public async Task<ClusterStatus> StatusAsync()
     {
         var databases = await Task.WhenAll(plan.Databases.Select(async database =>
-            new DatabaseStatus(database.Shard, await AnswersAsync(database.Port) ? RunState.Running : RunState.Stopped)));
+            new DatabaseStatus(database.Shard, await LoopbackPort.AnswersAsync(database.Port) ? RunState.Running : RunState.Stopped)));
         return new ClusterStatus(
             [.. _processes.Where(process => process.Plan.Role == ProcessRole.Silo)
                 .Select(process => new SiloStatus(process.Plan.Shard!.Value, process.Name, process.IsRunning ? RunState.Running : RunState.Stopped, process.ProcessId))
@@ -96,7 +96,7 @@ public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationL
                 : $"There is no shard {shard}.");
         }
 
-        if (await AnswersAsync(database.Port) != running)
+        if (await LoopbackPort.AnswersAsync(database.Port) != running)
         {
             return ControlOutcome.Conflict($"Shard {shard}'s database is {(running ? "not running" : "running already")}.");
         }
@@ -104,8 +104,8 @@ public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationL
         var result = await Terminal.RunAsync(command(database), DatabaseCommandTimeout);
         if (!result.Succeeded)
         {
-            LogDatabaseCommandFailed(shard, result.Output);
-            return ControlOutcome.Failed($"Shard {shard}'s database could not be {done}: {result.Output}");
+            LogDatabaseCommandFailed(shard, result.Said);
+            return ControlOutcome.Failed($"Shard {shard}'s database could not be {done}: {result.Said}");
         }
 
         LogDatabaseChanged(shard, done);
@@ -139,12 +139,8 @@ public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationL
         }
 
         // A host that dies on its own is a failure the person running ./run must see: stop everything and say which.
-        Console.Error.WriteLine($"\u001b[1;31m✗ {process.Name} stopped unexpectedly.\u001b[0m");
-        Console.Error.WriteLine($"---- last lines of {process.Plan.Log} ----");
-        foreach (var line in LastLines(process.Plan.Log, 25))
-        {
-            Console.Error.WriteLine(line);
-        }
+        Progress.Fail($"{process.Name} stopped unexpectedly.");
+        Progress.Tail(process.Plan.Log);
 
         Environment.ExitCode = 1;
         lifetime.StopApplication();
@@ -154,35 +150,8 @@ public sealed partial class ClusterSupervisor(LaunchPlan plan, IHostApplicationL
         await Task.WhenAll(processes.Where(process => process.IsRunning).Select(async process =>
         {
             await process.StopAsync();
-            Console.WriteLine($"  stopped {process.Name}");
+            Progress.Detail($"stopped {process.Name}");
         }));
-
-    private static async Task<bool> AnswersAsync(int port)
-    {
-        using var socket = new TcpClient();
-        using var timeout = new CancellationTokenSource(PortProbeTimeout);
-        try
-        {
-            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token);
-            return true;
-        }
-        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static List<string> LastLines(string file, int count)
-    {
-        try
-        {
-            return File.ReadLines(file).TakeLast(count).ToList();
-        }
-        catch (IOException)
-        {
-            return [];
-        }
-    }
 
     public void Dispose() => _changes.Dispose();
 

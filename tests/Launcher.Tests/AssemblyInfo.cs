@@ -1,1 +1,0 @@
-[assembly: AssemblyTrait(WhatsApp.Testing.TestCategories.Name, WhatsApp.Testing.TestCategories.System)]
