@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using WhatsApp.Cluster.Tests.Infrastructure;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Groups;
@@ -104,6 +105,35 @@ public sealed class GroupInvitationTests(PostgresFixture postgres)
         Assert.Equal(ChatErrorCode.NoInvitation, (await group.AcceptInvitationAsync(bob)).Error?.Code);
         Assert.Equal(ChatErrorCode.NoInvitation, (await group.AcceptInvitationAsync(carol)).Error?.Code);
         Assert.Equal([ada], (await group.GetAsync(ada)).Value!.Members.Select(member => member.UserId));
+    }
+
+    [Fact]
+    public async Task Invitation_StandsForItsLifetime_ThenExpiresOnBothSides_AndInvitingAgainRenewsIt()
+    {
+        var clock = new ShiftedClock();
+        await using var cluster = await ChatTestCluster.StartAsync(
+            postgres.ConnectionString, configureSilo: silo => silo.Services.AddSingleton<TimeProvider>(clock));
+        var (ada, bob) = await cluster.Grains.RegisterPairAsync();
+        await cluster.Grains.GetGrain<IUserGrain>(bob).SetWhoMayAddToGroupsAsync(WhoMayAddToGroups.Contacts);
+        var (groupId, group, _) = NewGroup(cluster);
+        Assert.Equal([bob], (await group.CreateAsync(ada, "Book club", [bob])).Value!.Invited);
+
+        clock.Advance(GroupLimits.InvitationLifetime - TimeSpan.FromMinutes(1));
+
+        Assert.Equal([bob], (await group.GetAsync(ada)).Value!.Invited);
+        Assert.Equal([groupId], (await cluster.Grains.GetGrain<IUserGrain>(bob).GetGroupInvitationsAsync()).Select(invitation => invitation.GroupId));
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Empty((await group.GetAsync(ada)).Value!.Invited);
+        Assert.Empty(await cluster.Grains.GetGrain<IUserGrain>(bob).GetGroupInvitationsAsync());
+        Assert.Equal(ChatErrorCode.NoInvitation, (await group.AcceptInvitationAsync(bob)).Error?.Code);
+        Assert.Equal([ada], (await group.GetAsync(ada)).Value!.Members.Select(member => member.UserId));
+
+        Assert.Equal([bob], (await group.AddMembersAsync(ada, [bob])).Value!.Invited);
+
+        Assert.True((await group.AcceptInvitationAsync(bob)).IsSuccess);
+        Assert.Equal([ada, bob], (await group.GetAsync(ada)).Value!.Members.Select(member => member.UserId));
     }
 
     [Fact]
