@@ -55,7 +55,8 @@ public sealed class HistoryAndIdempotencyTests(ChatSystemFixture fixture)
         alice.Dispose();
     }
 
-    private const string TriedAgain = "Cluster call failed (attempt 1, TimeoutException";
+    // A try that got no answer within Gateway:ClusterAttemptTimeout ends in the resilience pipeline's timeout.
+    private const string TriedAgain = "Cluster call failed (attempt 1, TimeoutRejectedException";
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
 

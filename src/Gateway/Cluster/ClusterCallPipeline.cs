@@ -11,7 +11,7 @@ namespace WhatsApp.Gateway.Cluster;
 /// (Gateway:ClusterRetryBudget), retries of silo failures with a short exponential backoff, and each try's timeout
 /// (Gateway:ClusterAttemptTimeout), after which a try that got no answer is tried again.
 /// </summary>
-public static class ClusterCallPipeline
+public static partial class ClusterCallPipeline
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
 
@@ -21,12 +21,13 @@ public static class ClusterCallPipeline
 
     public static IServiceCollection AddClusterCallPipeline(this IServiceCollection services)
     {
-        // Polly's telemetry logs each retry with its exception and counts them in the "Polly" meter; the enricher adds
-        // an exception summary to those metrics.
+        // Polly counts attempts and retries in its "Polly" meter (the enricher adds an exception summary to those
+        // metrics); each retry is logged here, once, as the gateway has always logged it (Polly's own warnings are off).
         services.AddResilienceEnricher();
         services.AddResiliencePipeline(ChatCluster.RetriesPipeline, static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ClusterCallOptions>>().Value;
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<ChatCluster>>();
             pipeline
                 .AddTimeout(options.ClusterRetryBudget)
                 .AddRetry(new RetryStrategyOptions
@@ -37,6 +38,15 @@ public static class ClusterCallPipeline
                     MaxDelay = MaxDelay,
                     MaxRetryAttempts = int.MaxValue,
                     UseJitter = false,
+                    OnRetry = retry =>
+                    {
+                        if (retry.Outcome.Exception is { } failure)
+                        {
+                            LogRetrying(logger, retry.AttemptNumber + 1, failure.GetType().Name, failure.Message, retry.RetryDelay.TotalMilliseconds);
+                        }
+
+                        return ValueTask.CompletedTask;
+                    },
                 })
                 .AddTimeout(options.ClusterAttemptTimeout);
         });
@@ -52,4 +62,7 @@ public static class ClusterCallPipeline
     public static bool IsSiloFailure(Exception exception) =>
         exception is OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException or TimeoutException
             or TimeoutRejectedException;
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Cluster call failed (attempt {Attempt}, {Error}: {Reason}); retrying in {DelayMs} ms")]
+    private static partial void LogRetrying(ILogger logger, int attempt, string error, string reason, double delayMs);
 }
