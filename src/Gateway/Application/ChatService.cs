@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Metrics;
@@ -208,11 +209,14 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
             return ChatResult.Fail<UserSearchResult>(prefix.Error);
         }
 
-        var searchable = await SearchablePeopleAsync(caller, cancellationToken);
-        var searchableByShard = searchable.ToLookup(userId => (int)(userId % shards.Value.Count));
-        var searches = Enumerable.Range(0, shards.Value.Count)
-            .Select(shard => SearchShardAsync(shard, prefix.Value, [.. searchableByShard[shard]], take, cancellationToken))
-            .ToList();
+        // Only the shards that could answer: those of the caller's people, and the one a whole number would be found on.
+        var shardCount = shards.Value.Count;
+        var searchableByShard = (await SearchablePeopleAsync(caller, cancellationToken)).ToLookup(userId => Shards.Of(userId, shardCount));
+        var numberShard = long.TryParse(prefix.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && UserIds.IsValid(number)
+            ? Shards.Of(number, shardCount)
+            : (int?)null;
+        var asked = Enumerable.Range(0, shardCount).Where(shard => searchableByShard.Contains(shard) || shard == numberShard).ToList();
+        var searches = asked.Select(shard => SearchShardAsync(shard, prefix.Value, [.. searchableByShard[shard]], take, cancellationToken)).ToList();
         try
         {
             await Task.WhenAll(searches);
@@ -222,7 +226,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
             // Answer from the shards that answered; the others are named in the result.
         }
 
-        var unanswered = Enumerable.Range(0, searches.Count).Where(shard => !searches[shard].IsCompletedSuccessfully).ToList();
+        var unanswered = asked.Where((_, index) => !searches[index].IsCompletedSuccessfully).ToList();
         var matches = searches.Where(search => search.IsCompletedSuccessfully).SelectMany(search => search.Result).OrderBy(entry => entry.UserId).Take(take).ToList();
         var profiles = await Task.WhenAll(matches.Select(entry =>
             cluster.RetryAsync(grains => grains.GetGrain<IUserGrain>(entry.UserId).GetProfileSeenByAsync(caller), cancellationToken)));
