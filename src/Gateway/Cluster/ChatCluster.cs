@@ -28,7 +28,7 @@ public sealed class ChatCluster(IClusterClient client, ShardRoutedGrains grains,
             // A grain call takes no cancellation token: a try abandoned at its timeout still runs to its end on the silo.
             // Repeating it is safe, which is why only these calls get retries.
             return await _retries.ExecuteAsync(
-                static async (attempt, token) => await attempt.call(attempt.grains).WaitAsync(token),
+                static (attempt, token) => new ValueTask<T>(attempt.call(attempt.grains).WaitAsync(token)),
                 (call, grains),
                 cancellationToken);
         }

@@ -21,9 +21,7 @@ public static partial class ClusterCallPipeline
 
     public static IServiceCollection AddClusterCallPipeline(this IServiceCollection services)
     {
-        // Polly counts attempts and retries in its "Polly" meter (the enricher adds an exception summary to those
-        // metrics); each retry is logged here, once, as the gateway has always logged it (Polly's own warnings are off).
-        services.AddResilienceEnricher();
+        // Each retry is logged here, once, as the gateway has always logged it (Polly's own warnings are off).
         services.AddResiliencePipeline(ChatCluster.RetriesPipeline, static (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<ClusterCallOptions>>().Value;
