@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using WhatsApp.Gateway.Cluster;
 using WhatsApp.Gateway.Metrics;
@@ -212,9 +211,7 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         // Only the shards that could answer: those of the caller's people, and the one a whole number would be found on.
         var shardCount = shards.Value.Count;
         var searchableByShard = (await SearchablePeopleAsync(caller, cancellationToken)).ToLookup(userId => Shards.Of(userId, shardCount));
-        var numberShard = long.TryParse(prefix.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && UserIds.IsValid(number)
-            ? Shards.Of(number, shardCount)
-            : (int?)null;
+        var numberShard = UserLimits.WholeNumberSearched(prefix.Value) is { } number ? Shards.Of(number, shardCount) : (int?)null;
         var asked = Enumerable.Range(0, shardCount).Where(shard => searchableByShard.Contains(shard) || shard == numberShard).ToList();
         var searches = asked.Select(shard => SearchShardAsync(shard, prefix.Value, [.. searchableByShard[shard]], take, cancellationToken)).ToList();
         try

@@ -1,3 +1,5 @@
+using System.Globalization;
+using WhatsApp.Grains.Abstractions.Ids;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Text;
 
@@ -36,6 +38,13 @@ public static class UserLimits
             ? ChatResult.Fail<string>(ChatErrorCode.InvalidSearchQuery, $"query must be {MinSearchQueryLength} to {MaxSearchQueryLength} characters of text (a whole number, or the start of a name or number of someone in your chats); it was {trimmed.Length}.")
             : ChatResult.Success(trimmed);
     }
+
+    /// <summary>
+    /// The user a search names by their whole number, or null: a stranger is found only so, and only on that user's own
+    /// shard, so the gateway asks that shard and the shard's directory matches that id.
+    /// </summary>
+    public static long? WholeNumberSearched(string query) =>
+        long.TryParse(query.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && UserIds.IsValid(number) ? number : null;
 
     public static ChatResult<string> NormalizeDisplayName(string? displayName) =>
         StorableText.TrimmedName(displayName, MaxDisplayNameLength) is { } trimmed

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using WhatsApp.Grains.Abstractions.Users;
 
@@ -33,7 +32,7 @@ public sealed class UserDirectoryStore(ShardDatabases databases)
     {
         var database = databases.ForShard(shard);
         var trimmed = query.Trim();
-        var wholeNumber = long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+        var wholeNumber = UserLimits.WholeNumberSearched(trimmed) ?? 0;
         return await database.RunAsync(async source =>
         {
             await using var command = source.CreateCommand("""
