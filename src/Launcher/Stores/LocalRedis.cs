@@ -24,21 +24,18 @@ public sealed class LocalRedis(int port, LocalLayout layout, Secrets secrets)
         Progress.Step($"Redis on 127.0.0.1:{port}");
         Directory.CreateDirectory(layout.Redis);
         var log = layout.Log("redis");
-        // In a session of its own (Ctrl-C reaches only the launcher), its output appended to its log, and the password
-        // as a configuration line on standard input, so no command line shows it.
-        var info = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var argument in (string[])["sh", "-c", "log=$1; shift; exec \"$@\" >> \"$log\" 2>&1", "sh", log,
-            "redis-server", "-", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", layout.Redis, "--save", "", "--appendonly", "no"])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
+        // The password goes in as a configuration line on standard input, so no command line shows it.
+        var info = ManagedProcess.InOwnSession(log, [
+            "redis-server", "-", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", layout.Redis, "--save", "", "--appendonly", "no"]);
+        info.RedirectStandardInput = true;
         _process = Process.Start(info) ?? throw new LaunchFailedException("redis-server did not start.", log);
         await _process.StandardInput.WriteLineAsync($"requirepass {secrets.Get(Secrets.RedisPassword)}");
         _process.StandardInput.Close();
         var process = _process;
         if (!await Progress.WaitAsync("Redis", StartBound, () => LoopbackPort.AnswersAsync(port), () => process.HasExited, cancellationToken))
         {
+            // A Ctrl-C meanwhile is no failure of Redis's.
+            cancellationToken.ThrowIfCancellationRequested();
             throw new LaunchFailedException("Redis is not running.", log);
         }
     }

@@ -111,19 +111,29 @@ public sealed class ManagedProcess(ProcessPlan plan)
         }
     }
 
-    // setsid keeps the process id (the launcher's children are not group leaders, so it execs in place), and so does
-    // the shell, which only opens the log and execs the command: the pid the launcher holds is the host's own.
     private ProcessStartInfo StartInfo()
     {
-        var info = new ProcessStartInfo("setsid") { WorkingDirectory = plan.Directory, UseShellExecute = false };
-        foreach (var argument in (string[])["sh", "-c", "log=$1; shift; exec \"$@\" >> \"$log\" 2>&1", "sh", plan.Log, .. plan.Command])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
+        var info = InOwnSession(plan.Log, plan.Command);
+        info.WorkingDirectory = plan.Directory;
         foreach (var (key, value) in plan.Environment)
         {
             info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    /// <summary>
+    /// A command in a session of its own (a Ctrl-C in the terminal reaches only the launcher), its output appended to
+    /// <paramref name="log"/>. setsid keeps the process id (the launcher's children are not group leaders, so it execs in
+    /// place), and so does the shell, which only opens the log and execs the command: the pid held is the command's own.
+    /// </summary>
+    public static ProcessStartInfo InOwnSession(string log, IEnumerable<string> command)
+    {
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var argument in (string[])["sh", "-c", "log=$1; shift; exec \"$@\" >> \"$log\" 2>&1", "sh", log, .. command])
+        {
+            info.ArgumentList.Add(argument);
         }
 
         return info;
