@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -16,8 +17,7 @@ public sealed class ClientOriginOptions
 
 public sealed class ClientOriginOptionsValidator : IValidateOptions<ClientOriginOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ClientOriginOptions options) =>
-        options.AllowedOriginList.All(origin => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Gateway:AllowedOrigins must be http(s) origins, comma-separated.");
+    public ValidateOptionsResult Validate(string? name, ClientOriginOptions options) => ValidatedOptions.Check(
+        (options.AllowedOriginList.All(origin => Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"),
+            "Gateway:AllowedOrigins must be http(s) origins, comma-separated."));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Application;
 
@@ -16,8 +17,7 @@ public sealed class SendLimitOptions
 
 public sealed class SendLimitOptionsValidator : IValidateOptions<SendLimitOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SendLimitOptions options) =>
-        options.SendsPerSecond >= 1 && options.SendBurst >= 1
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Gateway:SendsPerSecond and Gateway:SendBurst must be at least 1.");
+    public ValidateOptionsResult Validate(string? name, SendLimitOptions options) => ValidatedOptions.Check(
+        (options.SendsPerSecond >= 1 && options.SendBurst >= 1,
+            "Gateway:SendsPerSecond and Gateway:SendBurst must be at least 1."));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Auth;
 
@@ -16,8 +17,7 @@ public sealed class TokenVersionOptions
 
 public sealed class TokenVersionOptionsValidator : IValidateOptions<TokenVersionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TokenVersionOptions options) =>
-        options.TokenVersionCacheDuration > TimeSpan.Zero && options.TokenVersionCacheDuration <= TimeSpan.FromSeconds(30)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Gateway:TokenVersionCacheDuration must be more than 0 and at most 30 seconds (how long a signed-out token may outlive a lost sign-out push).");
+    public ValidateOptionsResult Validate(string? name, TokenVersionOptions options) => ValidatedOptions.Check(
+        (options.TokenVersionCacheDuration > TimeSpan.Zero && options.TokenVersionCacheDuration <= TimeSpan.FromSeconds(30),
+            "Gateway:TokenVersionCacheDuration must be more than 0 and at most 30 seconds (how long a signed-out token may outlive a lost sign-out push)."));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WhatsApp.Telemetry.Hosting;
 
 namespace WhatsApp.Gateway.Operations;
 
@@ -16,8 +17,7 @@ public sealed class ShardHealthOptions
 
 public sealed class ShardHealthOptionsValidator : IValidateOptions<ShardHealthOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ShardHealthOptions options) =>
-        options.ShardHealthMaxAge > TimeSpan.Zero
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Gateway:ShardHealthMaxAge must be more than zero.");
+    public ValidateOptionsResult Validate(string? name, ShardHealthOptions options) => ValidatedOptions.Check(
+        (options.ShardHealthMaxAge > TimeSpan.Zero,
+            "Gateway:ShardHealthMaxAge must be more than zero."));
 }
