@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
 

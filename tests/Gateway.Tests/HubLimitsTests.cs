@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 
 namespace WhatsApp.Gateway.Tests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Testing;
 using Xunit.Abstractions;
 
 namespace WhatsApp.Gateway.Tests;
@@ -117,7 +118,7 @@ public sealed class OperationsTests(ChatSystemFixture fixture, ITestOutputHelper
         var responses = new List<HttpResponseMessage>();
         for (var wave = 0; wave < 10 && !responses.Any(response => response.StatusCode == HttpStatusCode.TooManyRequests); wave++)
         {
-            responses.AddRange(await Task.WhenAll(Enumerable.Range(0, ChatSystemFixture.SendBurst + 100)
+            responses.AddRange(await Task.WhenAll(Enumerable.Range(0, TestHostSettings.SharedSendBurst + 100)
                 .Select(i => alice.PostJsonAsync("/api/messages", new { toUserId = bobAuth.UserId, content = $"flood {wave}.{i}" }))));
         }
 

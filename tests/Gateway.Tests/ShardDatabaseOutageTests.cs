@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using WhatsApp.Gateway.Tests.Infrastructure;
 using WhatsApp.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 
 namespace WhatsApp.Testing;
@@ -22,9 +20,9 @@ public sealed class ChatSystem : IAsyncDisposable
 
     // A shard's silo always uses the same ports, as in production: a restarted silo then recognises its previous
     // incarnation at the same address and declares it dead, instead of waiting to reach it.
-    private readonly Dictionary<int, (int Silo, int Gateway, int Metrics)> _siloPorts = [];
+    private readonly Dictionary<int, SiloPorts> _siloPorts = [];
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
-    private readonly string _tracing;
+    private readonly bool _traceSends;
     private readonly string _environmentName;
 
     private ChatSystem(IReadOnlyList<PostgresServer> databases, RedisServer redis, IReadOnlyDictionary<string, string> gatewaySettings, bool traceSends, string environmentName)
@@ -32,7 +30,7 @@ public sealed class ChatSystem : IAsyncDisposable
         Databases = databases;
         Redis = redis;
         _gatewaySettings = gatewaySettings;
-        _tracing = traceSends ? "true" : "false";
+        _traceSends = traceSends;
         _environmentName = environmentName;
     }
 
@@ -121,27 +119,10 @@ public sealed class ChatSystem : IAsyncDisposable
     {
         if (!_siloPorts.TryGetValue(shard, out var ports))
         {
-            _siloPorts[shard] = ports = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+            _siloPorts[shard] = ports = SiloPorts.Free();
         }
 
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(),
-            ["ConnectionStrings__Redis"] = Redis.Configuration,
-            ["Shard__Index"] = shard.ToString(CultureInfo.InvariantCulture),
-            ["Shard__Count"] = ShardCount.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__ClusterId"] = ClusterId,
-            ["Orleans__ServiceId"] = ClusterId,
-            ["Orleans__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
-            ["Metrics__Port"] = ports.Metrics.ToString(CultureInfo.InvariantCulture),
-            ["Tracing__Enabled"] = _tracing,
-        };
-        for (var shardOfDatabase = 0; Databases.Count > 1 && shardOfDatabase < ShardCount; shardOfDatabase++)
-        {
-            settings[$"ConnectionStrings__Postgres_{shardOfDatabase}"] = Databases[shardOfDatabase].ConnectionString();
-        }
-
+        var settings = TestHostSettings.Silo(shard, ShardCount, Databases, Redis, ClusterId, ports, _traceSends);
         var silo = HostProcess.Start("Silo", $"silo-{shard}", settings, environmentName: _environmentName);
         _silos.Add(silo);
         return silo;
@@ -254,32 +235,9 @@ public sealed class ChatSystem : IAsyncDisposable
 
     private Dictionary<string, string> GatewayEnvironment(Uri url, Uri dashboard, IReadOnlyDictionary<string, string> ownSettings)
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Redis"] = Redis.Configuration,
-            ["Orleans__ClusterId"] = ClusterId,
-            ["Orleans__ServiceId"] = ClusterId,
-            ["Shard__Count"] = ShardCount.ToString(CultureInfo.InvariantCulture),
-            ["Jwt__SigningKey"] = SigningKey,
-            ["ASPNETCORE_URLS"] = url.ToString(),
-            ["Dashboard__Port"] = dashboard.Port.ToString(CultureInfo.InvariantCulture),
-            ["Tracing__Enabled"] = _tracing,
-
-            // Request logging on, so tests can check that tokens never reach the logs.
-            ["Logging__LogLevel__Default"] = "Information",
-            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
-
-            // Tests and the benchmark register thousands of users: a password hash far cheaper than the shipped
-            // OWASP cost (600,000), said here on purpose. Tests of the hash itself start a gateway with their own cost.
-            ["Passwords__Iterations"] = "1000",
-
-            // ...and all from one address (loopback): registrations and sign-ins per address far above the shipped ones,
-            // said here on purpose. Tests of those allowances start a gateway with the shipped values.
-            ["Allowance__RegistrationBurstPerAddress"] = "1000000",
-            ["Allowance__RegistrationsPerMinutePerAddress"] = "1000000",
-            ["Allowance__SignInBurstPerAddress"] = "1000000",
-            ["Allowance__SignInsPerMinutePerAddress"] = "1000000",
-        };
+        var environment = TestHostSettings.Gateway(ShardCount, Redis, ClusterId, SigningKey, _traceSends);
+        environment["ASPNETCORE_URLS"] = url.ToString();
+        environment["Dashboard__Port"] = dashboard.Port.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in _gatewaySettings.Concat(ownSettings))
         {
             environment[key] = value;
@@ -305,35 +263,8 @@ public sealed class ChatSystem : IAsyncDisposable
         }
     }
 
-    private static async Task WaitUntilHealthyAsync(Uri gatewayUrl, HostProcess gateway)
-    {
-        using var http = new HttpClient { BaseAddress = gatewayUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartBound)
-        {
-            if (gateway.HasExited)
-            {
-                throw new InvalidOperationException($"The gateway exited with {gateway.ExitCode}:\n{gateway.Output}");
-            }
-
-            try
-            {
-                var health = await http.GetFromJsonAsync<Health>("/healthz");
-                if (health?.ActiveSilos == ShardCount)
-                {
-                    return;
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet, or the cluster is not complete yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"The gateway at {gatewayUrl} did not see {ShardCount} silos within {StartBound}:\n{gateway.Output}");
-    }
-
-    private sealed record Health(string Status, int ActiveSilos);
+    private static Task WaitUntilHealthyAsync(Uri gatewayUrl, HostProcess gateway) =>
+        GatewayReadiness.WaitForSilosAsync(gatewayUrl, ShardCount, StartBound,
+            () => gateway.HasExited ? $"The gateway exited with {gateway.ExitCode}:\n{gateway.Output}" : null,
+            () => gateway.Output);
 }

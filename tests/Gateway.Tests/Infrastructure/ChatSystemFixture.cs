@@ -6,20 +6,7 @@ namespace WhatsApp.Gateway.Tests.Infrastructure;
 /// <summary>One running system (3 silos, a gateway, PostgreSQL, Redis) shared by the gateway tests; every test uses fresh users.</summary>
 public sealed class ChatSystemFixture : IAsyncLifetime
 {
-    /// <summary>Generous enough for every test but the rate-limit one, which sends a burst beyond it.</summary>
-    public const int SendBurst = 200;
-
-    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(new Dictionary<string, string>
-    {
-        ["Gateway__SendBurst"] = SendBurst.ToString(CultureInfo.InvariantCulture),
-        ["Gateway__SendsPerSecond"] = "100",
-        ["Gateway__AllowedOrigins"] = "http://localhost:8080",
-
-        // The fuzz test spends 10,000 requests as one user, and the send-burst test more than 200 sends: a user's
-        // allowance far above the shipped one here. HubLimitsTests test the allowance itself, on a system of their own.
-        ["Allowance__CostBurstPerUser"] = "1000000",
-        ["Allowance__CostPerSecondPerUser"] = "1000000",
-    });
+    public async Task InitializeAsync() => System = await ChatSystem.StartAsync(TestHostSettings.SharedGateway);
 
     /// <summary>PBKDF2 iterations of the costly-hash gateway: a third of OWASP's, enough for the hash to dominate a login's time.</summary>
     public const int CostlyHashIterations = 200_000;

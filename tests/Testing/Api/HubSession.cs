@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace WhatsApp.Gateway.Tests.Infrastructure;
+namespace WhatsApp.Testing.Api;
 
 /// <summary>One browser tab: a SignalR connection to /hubs/chat that records every event it receives.</summary>
 public sealed class HubSession : IAsyncDisposable

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using System.Net;
 using Microsoft.AspNetCore.SignalR;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
 /// <summary>A third user, Carol, tries every endpoint and hub method that names Alice and Bob's conversation or Alice.</summary>
-[Collection(ChatSystemCollection.Name)]
-public sealed class AuthorizationTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class AuthorizationTests(InProcessChatSystem fixture)
 {
     [Fact]
     public async Task ThirdUser_EveryEndpointAndHubMethodOnSomeoneElsesConversation_IsRefusedAndChangesNothing()
@@ -19,8 +19,8 @@ public sealed class AuthorizationTests(ChatSystemFixture fixture)
         var (a, b) = (aliceAuth.UserId, bobAuth.UserId);
         var secret = await alice.SendAsync(b, "just between us");
         var conversation = secret.ConversationId;
-        await using var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
-        await using var carolTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, carolAuth.Token);
+        await using var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
+        await using var carolTab = await HubSession.ConnectAsync(fixture.GatewayUrl, carolAuth.Token);
 
         var refusals = new List<(string What, HttpResponseMessage Response)>
         {

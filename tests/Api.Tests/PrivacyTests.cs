@@ -3,17 +3,17 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 using WhatsApp.Testing;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
 /// <summary>
 /// What a stranger (someone with no conversation with you) may learn and do: given your whole number, that it is
 /// registered and your name; nothing of your presence; no typing or marks toward you; and no finding you by name.
 /// </summary>
-[Collection(ChatSystemCollection.Name)]
-public sealed class PrivacyTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class PrivacyTests(InProcessChatSystem fixture)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
@@ -28,7 +28,7 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         await alice.SendAsync(bobAuth.UserId, "we are contacts");
         await bob.SendAsync(aliceAuth.UserId, "we are");
         bob.Dispose();
-        await (await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token)).DisposeAsync();
+        await (await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token)).DisposeAsync();
         var seenByContact = await Eventually.ReturnsAsync(
             () => alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}"), bob => bob.LastSeen is not null, Bound, "Bob's last seen");
 
@@ -65,8 +65,8 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         var (carol, _) = await anonymous.RegisterAsync();
         await ada.SendAsync(bobAuth.UserId, "hi Bob");
         await bob.SendAsync(adaAuth.UserId, "hi Ada");
-        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
-        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
+        await using var adasTab = await HubSession.ConnectAsync(fixture.GatewayUrl, adaAuth.Token);
         await bobsTab.NextAsync<PresenceEvent>(presence => presence is { Online: true } && presence.UserId == adaAuth.UserId);
         Assert.Equal("contacts", (await ada.GetJsonAsync<JsonElement>("/api/users/me/privacy")).GetProperty("presence").GetString());
 
@@ -103,7 +103,7 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         var (carol, carolAuth) = await anonymous.RegisterAsync();
         await bob.SendAsync(adaAuth.UserId, "hi Ada");
         await ada.SendAsync(bobAuth.UserId, "hi Bob");
-        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
+        await using var adasTab = await HubSession.ConnectAsync(fixture.GatewayUrl, adaAuth.Token);
         await Eventually.ReturnsAsync(() => bob.GetJsonAsync<UserView>($"/api/users/{adaAuth.UserId}"), seen => seen.Online == true, Bound, "Ada online to Bob");
 
         using (var blocked = await ada.PostJsonAsync($"/api/users/{bobAuth.UserId}/block", new { }))
@@ -211,8 +211,8 @@ public sealed class PrivacyTests(ChatSystemFixture fixture)
         var (_, aliceAuth) = await anonymous.RegisterAsync();
         var (_, bobAuth) = await anonymous.RegisterAsync();
         var (a, b) = (aliceAuth.UserId, bobAuth.UserId);
-        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
-        await using var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
+        await using var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
         var withBob = $"{Math.Min(a, b)}-{Math.Max(a, b)}";
         var nobody = TestIds.User();
         var withNobody = $"{Math.Min(a, nobody)}-{Math.Max(a, nobody)}";

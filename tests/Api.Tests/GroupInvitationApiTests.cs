@@ -1,15 +1,15 @@
 using System.Net;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
 /// <summary>
 /// Nobody puts you into a group you did not choose, over REST and the hub against real processes: with "my contacts",
 /// a stranger's group is an invitation and its messages reach you only after you accept; leaving a group means an
 /// admin can only invite you back.
 /// </summary>
-[Collection(ChatSystemCollection.Name)]
-public sealed class GroupInvitationApiTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class GroupInvitationApiTests(InProcessChatSystem fixture)
 {
     [Fact]
     public async Task OnlyContactsMayAdd_AStrangersGroupIsAnInvitation_ItsMessagesReachYouOnlyAfterYouJoin()
@@ -23,7 +23,7 @@ public sealed class GroupInvitationApiTests(ChatSystemFixture fixture)
         }
 
         Assert.Equal("contacts", (await bob.GetJsonAsync<PrivacyView>("/api/users/me/privacy")).GroupAdds);
-        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
 
         using var createdResponse = await stranger.PostJsonAsync("/api/groups", new { name = "Great offers", memberIds = new[] { bobAuth.UserId } });
         var created = await ChatApi.ReadAsync<GroupView>(createdResponse, HttpStatusCode.Created);

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
-[Collection(ChatSystemCollection.Name)]
-public sealed class RealtimeTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class RealtimeTests(InProcessChatSystem fixture)
 {
     [Fact]
     public async Task RestSend_RecipientConnectedInTwoTabs_BothTabsReceiveTheMessage()
@@ -12,8 +12,8 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
         using var anonymous = fixture.Api();
         var (alice, _) = await anonymous.RegisterAsync();
         var (bob, bobAuth) = await anonymous.RegisterAsync();
-        await using var bobPhone = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
-        await using var bobLaptop = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var bobPhone = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
+        await using var bobLaptop = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
 
         var sent = await alice.SendAsync(bobAuth.UserId, "Hello!");
 
@@ -30,9 +30,9 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
         using var anonymous = fixture.Api();
         var (_, aliceAuth) = await anonymous.RegisterAsync();
         var (_, bobAuth) = await anonymous.RegisterAsync();
-        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
-        await using var aliceOtherTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
-        await using var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
+        await using var aliceOtherTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
+        await using var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
 
         var sent = await aliceTab.Connection.InvokeAsync<Message>("SendMessage", bobAuth.UserId, "over the hub", "hub-1");
 
@@ -48,8 +48,8 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
         using var anonymous = fixture.Api();
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
         var (_, bobAuth) = await anonymous.RegisterAsync();
-        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
-        await using var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
+        await using var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
         var sent = await alice.SendAsync(bobAuth.UserId, "did you get this?");
         var received = await bobTab.NextAsync<Message>();
 
@@ -72,7 +72,7 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
         using var anonymous = fixture.Api();
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
         var (bob, bobAuth) = await anonymous.RegisterAsync();
-        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
         var last = await alice.SendAsync(bobAuth.UserId, "one");
         last = await alice.SendAsync(bobAuth.UserId, "two");
 
@@ -92,8 +92,8 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
         var (alice, aliceAuth) = await anonymous.RegisterAsync();
         var (_, bobAuth) = await anonymous.RegisterAsync();
         var conversation = (await alice.SendAsync(bobAuth.UserId, "hi")).ConversationId;
-        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
-        await using var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
+        await using var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
 
         await aliceTab.Connection.InvokeAsync("Typing", conversation, true);
         Assert.Equal(new TypingEvent(conversation, aliceAuth.UserId, true), await bobTab.NextAsync<TypingEvent>());
@@ -111,9 +111,9 @@ public sealed class RealtimeTests(ChatSystemFixture fixture)
         await alice.SendAsync(bobAuth.UserId, "we are contacts");
         await bob.SendAsync(aliceAuth.UserId, "we are");
         bob.Dispose();
-        await using var aliceTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, aliceAuth.Token);
+        await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
 
-        var bobTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
         Assert.True((await aliceTab.NextAsync<PresenceEvent>(presence => presence.UserId == bobAuth.UserId)).Online);
         Assert.True((await alice.GetJsonAsync<UserView>($"/api/users/{bobAuth.UserId}")).Online);
 

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Text.Json;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 using WhatsApp.Testing;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
 /// <summary>
 /// Malformed requests from a logged-in user. Each gets its own 4xx with a problem body that says what is wrong;
 /// none gets a 5xx; and after all of them, nothing in the system has changed.
 /// </summary>
-[Collection(ChatSystemCollection.Name)]
-public sealed class MalformedRequestTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class MalformedRequestTests(InProcessChatSystem fixture)
 {
     // {a} is the caller, {b} another registered user, {nobody} an unregistered id, {new} an id nobody may end up registering.
     public static TheoryData<string, string, string, string, int> Cases => new()

@@ -1,12 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
 /// <summary>Replies, edits, deletes and reactions over REST and the hub, as the peer's open tab sees them.</summary>
-[Collection(ChatSystemCollection.Name)]
-public sealed class MessageActionsApiTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class MessageActionsApiTests(InProcessChatSystem fixture)
 {
     [Fact]
     public async Task Actions_OverRestAndHub_ReachThePeersTabAsTheMessageNowStands()
@@ -14,8 +14,8 @@ public sealed class MessageActionsApiTests(ChatSystemFixture fixture)
         using var anonymous = fixture.Api();
         var (ada, adaAuth) = await anonymous.RegisterAsync();
         var (bob, bobAuth) = await anonymous.RegisterAsync();
-        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
-        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
+        await using var adasTab = await HubSession.ConnectAsync(fixture.GatewayUrl, adaAuth.Token);
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
         var question = await ada.SendAsync(bobAuth.UserId, "Dinner at 7?", "q-1");
         var path = $"/api/conversations/{question.ConversationId}/messages";
 

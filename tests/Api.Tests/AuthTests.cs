@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 using WhatsApp.Testing;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
-[Collection(ChatSystemCollection.Name)]
-public sealed class AuthTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class AuthTests(InProcessChatSystem fixture)
 {
     [Fact]
     public async Task Register_NewUser_Answers201WithATokenThatOpensTheApi()
@@ -80,7 +80,7 @@ public sealed class AuthTests(ChatSystemFixture fixture)
     [InlineData("POST", "/api/conversations/4-5/read")]
     public async Task ProtectedEndpoint_WithoutOrWithABadToken_Answers401(string method, string path)
     {
-        using var http = new HttpClient { BaseAddress = fixture.System.GatewayUrl };
+        using var http = new HttpClient { BaseAddress = fixture.GatewayUrl };
         foreach (var token in new[] { null, "not-a-jwt", ForgedToken() })
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("{}", null, "application/json") : null };
@@ -95,7 +95,7 @@ public sealed class AuthTests(ChatSystemFixture fixture)
     [Fact]
     public async Task Hub_WithoutAToken_IsRefused()
     {
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(fixture.System.GatewayUrl, "/hubs/chat")).Build();
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(fixture.GatewayUrl, "/hubs/chat")).Build();
 
         var refusal = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
 

@@ -1,16 +1,16 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
-using WhatsApp.Gateway.Tests.Infrastructure;
+using WhatsApp.Api.Tests.Infrastructure;
 using WhatsApp.Testing;
 
-namespace WhatsApp.Gateway.Tests;
+namespace WhatsApp.Api.Tests;
 
 /// <summary>
 /// Groups over REST and the hub: what members, admins and everyone else may do, messages to every member's tabs, and
 /// the answers for bad input.
 /// </summary>
-[Collection(ChatSystemCollection.Name)]
-public sealed class GroupsApiTests(ChatSystemFixture fixture)
+[Collection(InProcessChatSystemCollection.Name)]
+public sealed class GroupsApiTests(InProcessChatSystem fixture)
 {
     [Fact]
     public async Task Group_CreatedAndChangedByItsAdmin_EachMemberSeesItAndAMemberLeaves()
@@ -107,9 +107,9 @@ public sealed class GroupsApiTests(ChatSystemFixture fixture)
         var (bob, bobAuth) = await anonymous.RegisterAsync();
         var (carol, carolAuth) = await anonymous.RegisterAsync();
         var group = await CreateGroupAsync(ada, "Club", bobAuth.UserId, carolAuth.UserId);
-        await using var bobsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, bobAuth.Token);
-        await using var carolsTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, carolAuth.Token);
-        await using var adasTab = await HubSession.ConnectAsync(fixture.System.GatewayUrl, adaAuth.Token);
+        await using var bobsTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
+        await using var carolsTab = await HubSession.ConnectAsync(fixture.GatewayUrl, carolAuth.Token);
+        await using var adasTab = await HubSession.ConnectAsync(fixture.GatewayUrl, adaAuth.Token);
 
         using var sentResponse = await ada.PostJsonAsync($"/api/groups/{group.GroupId}/messages", new { content = "hello club", clientMessageId = "c-1" });
         var sent = await ChatApi.ReadAsync<Message>(sentResponse, HttpStatusCode.Created);

@@ -1,0 +1,115 @@
+extern alias gateway;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using System.Security.Cryptography;
+using WhatsApp.Silo.Hosting;
+using WhatsApp.Testing;
+
+namespace WhatsApp.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The product's own hosts in this process, shared by the API tests (every test uses fresh users): three silos built by
+/// the silo's <c>AddChatSilo</c>, each owning its shard, and the gateway's whole <c>Program</c> served by Kestrel on a
+/// loopback port, over throwaway PostgreSQL and Redis servers, configured by the same settings as the process-level
+/// <see cref="ChatSystem"/>. Starting it takes seconds instead of a process per host, and the tests reach it exactly as
+/// a browser would: HTTP and SignalR on a real socket.
+/// </summary>
+public sealed class InProcessChatSystem : IAsyncLifetime
+{
+    private const int ShardCount = ChatSystem.ShardCount;
+    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
+
+    private readonly string _clusterId = "api-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IHost> _silos = [];
+    private PostgresServer? _postgres;
+    private RedisServer? _redis;
+    private GatewayHost? _gateway;
+
+    public Uri GatewayUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
+
+    public ChatApi Api(string? token = null) => new(GatewayUrl, token);
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        _redis = await RedisServer.StartAsync();
+        for (var shard = 0; shard < ShardCount; shard++)
+        {
+            _silos.Add(BuildSilo(shard, _postgres, _redis));
+        }
+
+        await Task.WhenAll(_silos.Select(silo => silo.StartAsync()));
+
+        var settings = TestHostSettings.Gateway(ShardCount, _redis, _clusterId, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)), traceSends: true);
+        foreach (var (key, value) in TestHostSettings.SharedGateway)
+        {
+            settings[key] = value;
+        }
+
+        settings["urls"] = GatewayUrl.ToString();
+        settings["Dashboard__Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _gateway = new GatewayHost(TestHostSettings.AsConfiguration(settings));
+        _gateway.UseKestrel();
+        _gateway.StartServer();
+        await GatewayReadiness.WaitForSilosAsync(GatewayUrl, ShardCount, StartBound, () => null, () => "(in-process gateway: logs not kept)");
+    }
+
+    private IHost BuildSilo(int shard, PostgresServer postgres, RedisServer redis)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        builder.Configuration.AddInMemoryCollection(TestHostSettings.AsConfiguration(
+            TestHostSettings.Silo(shard, ShardCount, [postgres], redis, _clusterId, SiloPorts.Free(), traceSends: true)));
+        builder.AddChatSilo(SiloSettings.Read(builder.Configuration, isDevelopment: true));
+        return builder.Build();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.StopAsync();
+            silo.Dispose();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    /// <summary>The gateway's own Program, its configuration replaced by the test deployment's.</summary>
+    private sealed class GatewayHost(IEnumerable<KeyValuePair<string, string?>> settings) : WebApplicationFactory<gateway::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment(Environments.Development);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            // The tests read answers, not request logs; the process-level tests check what the gateway logs.
+            builder.ConfigureLogging(logging => logging.ClearProviders());
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class InProcessChatSystemCollection : ICollectionFixture<InProcessChatSystem>
+{
+    public const string Name = "in-process chat system";
+}
