@@ -1,11 +1,12 @@
 extern alias gateway;
 
+using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using System.Security.Cryptography;
 using WhatsApp.Silo.Hosting;
 using WhatsApp.Testing;
 
@@ -35,6 +36,20 @@ public sealed class InProcessChatSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: left running, the servers would outlive the test run.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         _postgres = await PostgresServer.StartAsync();
         _redis = await RedisServer.StartAsync();
         for (var shard = 0; shard < ShardCount; shard++)
@@ -51,11 +66,11 @@ public sealed class InProcessChatSystem : IAsyncLifetime
         }
 
         settings["urls"] = GatewayUrl.ToString();
-        settings["Dashboard__Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Dashboard__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
         _gateway = new GatewayHost(TestHostSettings.AsConfiguration(settings));
         _gateway.UseKestrel();
         _gateway.StartServer();
-        await GatewayReadiness.WaitForSilosAsync(GatewayUrl, ShardCount, StartBound, () => null, () => "(in-process gateway: logs not kept)");
+        await GatewayReadiness.WaitForSilosAsync(GatewayUrl, ShardCount, StartBound, () => null, () => "(in-process gateway: its logs are not kept)");
     }
 
     private IHost BuildSilo(int shard, PostgresServer postgres, RedisServer redis)
@@ -79,6 +94,8 @@ public sealed class InProcessChatSystem : IAsyncLifetime
             await silo.StopAsync();
             silo.Dispose();
         }
+
+        _silos.Clear();
 
         if (_redis is not null)
         {

@@ -28,12 +28,13 @@ public sealed class ResourceMeter(BenchmarkDeployment deployment, long ticksPerS
     /// <summary>Reads everything at the two Stopwatch timestamps and returns what was spent between them.</summary>
     public async Task<ResourceUse> MeasureAsync(long windowStart, long windowEnd)
     {
+        // The CPU times, read from /proc at once, mark the window's edges exactly; each scrape of the message counters
+        // follows them. Scraped first, a /metrics answer slower than a whole window (a one-second smoke window on a busy
+        // machine) left the CPU to be read after the window had ended, as nothing spent. Answering the first scrape costs
+        // the processes a few milliseconds inside the window.
         await DelayUntilAsync(windowStart);
-
-        // The scrapes stay outside the window: messages are read before the CPU times at its start and after them at
-        // its end, so what answering /metrics costs the processes is not counted.
-        var messagesBefore = await CountMessagesAsync();
         var cpuBefore = ReadCpu();
+        var messagesBefore = await CountMessagesAsync();
         await DelayUntilAsync(windowEnd);
         var cpuAfter = ReadCpu();
         var messagesAfter = await CountMessagesAsync();
