@@ -53,9 +53,26 @@ public sealed class RunScript : IAsyncDisposable
     }
 
     /// <summary>Ctrl-C: the launcher stops everything it started and exits.</summary>
-    public async Task<bool> StopAsync(TimeSpan within)
+    public Task<bool> StopAsync(TimeSpan within) => SignalAndWaitAsync("INT", within);
+
+    /// <summary>
+    /// Ctrl-C, unless it has exited already; then SIGTERM (a stop to the launcher too) when Ctrl-C did not end it: after
+    /// a test that failed on Ctrl-C, or under a runner started in the background, which ignores SIGINT. Either way
+    /// nothing it started outlives the test.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        await ExternalProcess.RunAsync("kill", ["-INT", Text(_process.Id)], TimeSpan.FromSeconds(5));
+        if (!_process.HasExited && !await StopAsync(TimeSpan.FromSeconds(60)))
+        {
+            await SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(60));
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task<bool> SignalAndWaitAsync(string signal, TimeSpan within)
+    {
+        await ExternalProcess.RunAsync("kill", [$"-{signal}", Text(_process.Id)], TimeSpan.FromSeconds(5));
         using var timeout = new CancellationTokenSource(within);
         try
         {
@@ -66,16 +83,6 @@ public sealed class RunScript : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            await StopAsync(TimeSpan.FromSeconds(60));
-        }
-
-        _process.Dispose();
     }
 
     private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
