@@ -26,6 +26,7 @@ app.MapAuthApi();
 app.MapUsersApi();
 app.MapMessagesApi();
 app.MapConversationsApi();
+app.MapMediaApi();
 app.MapGroupsApi();
 app.MapHealthApi();
 app.MapChatHub();

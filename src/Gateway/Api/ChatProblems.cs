@@ -37,9 +37,12 @@ public static class ChatProblems
         ChatErrorCode.UserAlreadyRegistered or ChatErrorCode.GroupIdTaken or ChatErrorCode.GroupFull or ChatErrorCode.MessageNotChangeable => StatusCodes.Status409Conflict,
         ChatErrorCode.WrongCredentials => StatusCodes.Status401Unauthorized,
         ChatErrorCode.TooManyGroupsToday => StatusCodes.Status429TooManyRequests,
+        ChatErrorCode.MediaTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ChatErrorCode.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ChatErrorCode.UploadOffsetMismatch or ChatErrorCode.UploadIncomplete => StatusCodes.Status409Conflict,
         ChatErrorCode.NotParticipant or ChatErrorCode.NotGroupAdmin or ChatErrorCode.NotMessageAuthor or ChatErrorCode.Blocked => StatusCodes.Status403Forbidden,
         ChatErrorCode.UnknownUser or ChatErrorCode.UnknownRecipient or ChatErrorCode.UnknownGroup or ChatErrorCode.UnknownMessage or ChatErrorCode.NoMessagePath
-            or ChatErrorCode.NoInvitation
+            or ChatErrorCode.NoInvitation or ChatErrorCode.UnknownUpload or ChatErrorCode.UnknownMedia
             => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status400BadRequest,
     };

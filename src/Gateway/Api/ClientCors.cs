@@ -17,6 +17,7 @@ public static class ClientCors
             .WithOrigins([.. options.Value.AllowedOriginList])
             .AllowAnyHeader()
             .AllowAnyMethod()
+            .WithExposedHeaders(MediaApi.UploadOffsetHeader, "Location", "ETag", "Content-Range", "Content-Disposition")
             .AllowCredentials()));
         return services;
     }

@@ -1,3 +1,5 @@
+using WhatsApp.Grains.Abstractions.Media;
+using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Users;
 
 namespace WhatsApp.Gateway.Api;
@@ -8,7 +10,16 @@ public sealed record RegisterRequest(long? UserId, string? DisplayName, string? 
 
 public sealed record LoginRequest(long? UserId, string? Password);
 
-public sealed record SendMessageRequest(long? ToUserId, string? Content, string? ClientMessageId, long? ReplyToSequence);
+public sealed record SendMessageRequest(long? ToUserId, string? Content, string? ClientMessageId, long? ReplyToSequence, MediaRequest? Media = null);
+
+/// <summary>A message's medium: the id of the sender's finished upload into the conversation, and the preview to carry.</summary>
+public sealed record MediaRequest(Guid? UploadId, string? Thumbnail, int? Width, int? Height, int? DurationMs, IReadOnlyList<int>? Waveform)
+{
+    public MediaAttachment ToAttachment() => new(UploadId ?? Guid.Empty, new MediaPreview(Thumbnail, Width, Height, DurationMs, Waveform));
+}
+
+/// <summary>An upload's declaration: the kind of message it is for, the file's type, size in bytes and name.</summary>
+public sealed record StartUploadRequest(MessageKind? Kind, string? ContentType, long? Length, string? FileName);
 
 public sealed record MarkReadRequest(long? UpToSequence);
 
@@ -21,7 +32,7 @@ public sealed record RenameGroupRequest(string? Name);
 
 public sealed record AddMembersRequest(IReadOnlyList<long>? UserIds);
 
-public sealed record SendGroupMessageRequest(string? Content, string? ClientMessageId, long? ReplyToSequence);
+public sealed record SendGroupMessageRequest(string? Content, string? ClientMessageId, long? ReplyToSequence, MediaRequest? Media = null);
 
 public sealed record EditMessageRequest(string? Content);
 

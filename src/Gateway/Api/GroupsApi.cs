@@ -36,7 +36,7 @@ public static class GroupsApi
     private static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> SendAsync(
         long groupId, SendGroupMessageRequest request, ClaimsPrincipal caller, ChatService chat)
     {
-        var sent = await chat.SendToGroupAsync(caller.UserId(), groupId, new OutgoingMessage(request.Content, request.ClientMessageId, request.ReplyToSequence), GatewayMetrics.Rest);
+        var sent = await chat.SendToGroupAsync(caller.UserId(), groupId, new OutgoingMessage(request.Content, request.ClientMessageId, request.ReplyToSequence, request.Media?.ToAttachment()), GatewayMetrics.Rest);
         if (!sent.IsSuccess)
         {
             return ChatProblems.From(sent.Error);

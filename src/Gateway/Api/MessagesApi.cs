@@ -22,7 +22,7 @@ public static class MessagesApi
     /// <summary>201 with the stored message, or 200 with the first one when the clientMessageId was sent before.</summary>
     private static async Task<Results<Created<ChatMessage>, Ok<ChatMessage>, ProblemHttpResult>> PostAsync(SendMessageRequest request, ClaimsPrincipal caller, ChatService chat)
     {
-        var sent = await chat.SendAsync(caller.UserId(), request.ToUserId, new OutgoingMessage(request.Content, request.ClientMessageId, request.ReplyToSequence), GatewayMetrics.Rest);
+        var sent = await chat.SendAsync(caller.UserId(), request.ToUserId, new OutgoingMessage(request.Content, request.ClientMessageId, request.ReplyToSequence, request.Media?.ToAttachment()), GatewayMetrics.Rest);
         if (!sent.IsSuccess)
         {
             return ChatProblems.From(sent.Error);

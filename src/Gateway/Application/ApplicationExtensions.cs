@@ -11,6 +11,7 @@ public static class ApplicationExtensions
     public static IHostApplicationBuilder AddChatApplication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<MediaService>();
         builder.Services.AddSingleton<GroupService>();
         builder.Services.AddValidatedOptions<SendLimitOptions, SendLimitOptionsValidator>(SendLimitOptions.SectionName);
         builder.Services.AddSingleton<SendAllowance>();

@@ -5,6 +5,7 @@ using WhatsApp.Gateway.Metrics;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Media;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
@@ -262,7 +263,12 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
         Task<ChatResult<SendReceipt>> Send(ShardRoutedGrains grains)
         {
             tries++;
-            return grains.GetGrain<IConversationGrain>(key).SendAsync(caller, message.Content ?? string.Empty, message.ClientMessageId, message.ReplyToSequence);
+            return grains.GetGrain<IConversationGrain>(key).SendAsync(caller, message.Content ?? string.Empty, message.ClientMessageId, message.ReplyToSequence, message.Media);
+        }
+
+        if (message.Media is { UploadId: var uploadId } && uploadId == Guid.Empty)
+        {
+            return ChatResult.Fail<SendReceipt>(ChatErrorCode.InvalidMedia, "media.uploadId is required: the id of your finished upload into this conversation.");
         }
 
         if (message.ClientMessageId is null)
@@ -326,8 +332,11 @@ public sealed class ChatService(ChatCluster cluster, GatewayMetrics metrics, IOp
     }
 }
 
-/// <summary>What a client sends: the text, the id that makes a retry safe, and the message it replies to, if any.</summary>
-public sealed record OutgoingMessage(string? Content, string? ClientMessageId, long? ReplyToSequence = null);
+/// <summary>
+/// What a client sends: the text (a medium's caption), the id that makes a retry safe, the message it replies to, and
+/// the medium it carries, if any.
+/// </summary>
+public sealed record OutgoingMessage(string? Content, string? ClientMessageId, long? ReplyToSequence = null, MediaAttachment? Media = null);
 
 /// <summary>A line of the chat list as clients get it: the conversation, the peer's profile or the group's name, the last message.</summary>
 public sealed record ConversationSummary(string ConversationId, UserProfile? Peer, long? GroupId, GroupSummary? Group, ChatMessage LastMessage, long UnreadCount);

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using WhatsApp.Grains.Abstractions.Groups;
+using WhatsApp.Grains.Abstractions.Media;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 
@@ -18,10 +19,14 @@ public interface IConversationGrain : IGrainWithStringKey
     /// Stores a message from a participant and tells every participant; a repeated clientMessageId returns the first
     /// message. Sends interleave: those that arrive while a write is in flight go into the conversation's next write.
     /// The sender must be a registered user the caller has authenticated (the gateway passes the token's user); the
-    /// recipient of a direct conversation's first message is checked here.
+    /// recipient of a direct conversation's first message is checked here. With <paramref name="media"/> the message is
+    /// a photo, document or voice note of the sender's finished upload into this conversation, and the content its caption.
     /// </summary>
     [AlwaysInterleave]
-    Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null);
+    Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null, MediaAttachment? media = null);
+
+    /// <summary>Whether the user may send into the conversation now (a participant whom nobody here blocked): before an upload starts.</summary>
+    Task<ChatResult> CheckSenderAsync(long userId);
 
     /// <summary>The author replaces a message's text, within <see cref="MessageLimits.EditWindow"/> of sending it.</summary>
     Task<ChatResult<ChatMessage>> EditAsync(long userId, long sequence, string content);

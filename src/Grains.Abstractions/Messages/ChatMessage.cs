@@ -1,16 +1,29 @@
 using WhatsApp.Grains.Abstractions.Groups;
+using WhatsApp.Grains.Abstractions.Media;
 
 namespace WhatsApp.Grains.Abstractions.Messages;
 
 /// <summary>
-/// What a message is: text someone wrote, a change of its group that the group recorded in the history, or what is left
-/// of a text its author deleted for everyone (its place in the sequence, not its content).
+/// What a message is: text someone wrote, a change of its group that the group recorded in the history, what is left
+/// of a message its author deleted for everyone (its place in the sequence, not its content), or a medium with an
+/// optional caption as its content.
 /// </summary>
 public enum MessageKind
 {
     Text = 0,
     GroupChange = 1,
     Deleted = 2,
+    Photo = 3,
+    Document = 4,
+    VoiceNote = 5,
+}
+
+public static class MessageKinds
+{
+    public static bool IsMedia(this MessageKind kind) => kind is MessageKind.Photo or MessageKind.Document or MessageKind.VoiceNote;
+
+    /// <summary>What a participant wrote: a text or a medium (not a group change, not a deleted message's tombstone).</summary>
+    public static bool IsAuthored(this MessageKind kind) => kind == MessageKind.Text || kind.IsMedia();
 }
 
 /// <summary>Where a message stands, as its sender sees it: WhatsApp's one grey tick, two grey ticks, two blue ticks.</summary>
@@ -25,7 +38,8 @@ public enum MessageStatus
 /// A message as every client sees it (the contract's Message). A group change (<see cref="Kind"/>) has no content of
 /// its own: <see cref="Change"/> says what changed, and clients word it with the names they know. A reply names the
 /// message it quotes (<see cref="ReplyTo"/>) and carries that message as it stands now (<see cref="Quote"/>), so the
-/// quote shows whatever page of the history it is on.
+/// quote shows whatever page of the history it is on. A photo, document or voice note carries its
+/// <see cref="Media"/> and its caption as <see cref="Content"/> (may be empty).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.ChatMessage")]
 public sealed record ChatMessage(
@@ -45,7 +59,8 @@ public sealed record ChatMessage(
     [property: Id(13)] long? ReplyTo = null,
     [property: Id(14)] MessageQuote? Quote = null,
     [property: Id(15)] DateTimeOffset? EditedAt = null,
-    [property: Id(16)] IReadOnlyList<MessageReaction>? Reactions = null);
+    [property: Id(16)] IReadOnlyList<MessageReaction>? Reactions = null,
+    [property: Id(17)] MessageMedia? Media = null);
 
 /// <summary>The message a reply quotes, as it stands: its author and the start of its text (empty once deleted).</summary>
 [GenerateSerializer, Immutable, Alias("whatsapp.MessageQuote")]

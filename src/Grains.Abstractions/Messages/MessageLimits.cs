@@ -34,6 +34,10 @@ public static class MessageLimits
                 : ChatResult.Success(trimmed);
     }
 
+    /// <summary>A medium's caption: like a text's content, but it may be empty.</summary>
+    public static ChatResult<string> NormalizeCaption(string? caption) =>
+        string.IsNullOrWhiteSpace(caption) ? ChatResult.Success(string.Empty) : NormalizeContent(caption);
+
     public static ChatError? ValidateClientMessageId(string? clientMessageId) =>
         clientMessageId is null || (clientMessageId.Length is > 0 and <= MaxClientMessageIdLength
                                     && StorableText.IsStorable(clientMessageId, allowLineBreaks: false)

@@ -48,6 +48,27 @@ public enum ChatErrorCode
 
     /// <summary>No invitation to this group stands for the caller (never sent, declined, expired or withdrawn).</summary>
     NoInvitation,
+
+    /// <summary>A file larger than its kind allows, or than its upload declared.</summary>
+    MediaTooLarge,
+
+    /// <summary>A file whose leading bytes are not of the type its upload declared (or a type its kind does not take).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>A declaration or a preview that does not hold together (a length, a name, a thumbnail, a duration).</summary>
+    InvalidMedia,
+
+    /// <summary>No upload of this id that the caller owns in this conversation.</summary>
+    UnknownUpload,
+
+    /// <summary>A chunk that does not start where the upload stands; the detail says where that is.</summary>
+    UploadOffsetMismatch,
+
+    /// <summary>A send names an upload that has not received all its bytes yet.</summary>
+    UploadIncomplete,
+
+    /// <summary>The message has no medium (it is a text, or deleted), or its medium is no longer stored.</summary>
+    UnknownMedia,
 }
 
 /// <summary>An expected refusal: bad input or a rule of the product. It changed nothing.</summary>

@@ -18,6 +18,7 @@ internal static class ChatMessages
             Quote = quoted is null ? null : new MessageQuote(quoted.Sequence, quoted.FromUserId, MessageRowsSql.Preview(quoted), quoted.Kind),
             EditedAt = row.EditedAt,
             Reactions = row.Reactions.Count == 0 ? null : row.Reactions,
+            Media = row.Media,
         };
         return row.Kind == MessageKind.GroupChange
             ? message with { Content = string.Empty, Change = GroupChangeContent.Read(row.Content) }

@@ -22,14 +22,16 @@ public sealed partial class ConversationGrain
         return !normalized.IsSuccess
             ? Task.FromResult(ChatResult.Fail<ChatMessage>(normalized.Error))
             : ChangeOwnMessageAsync(userId, sequence, MessageChange.Edit(normalized.Value, time.GetUtcNow()), original =>
-                original.Kind != MessageKind.Text ? "A deleted message cannot be edited."
+                original.Kind == MessageKind.Deleted ? "A deleted message cannot be edited."
+                : original.Kind != MessageKind.Text ? "Only a text can be edited; a medium and its caption stay as sent."
                 : original.CreatedAt + MessageLimits.EditWindow < time.GetUtcNow() ? $"A message can be edited for {MessageLimits.EditWindow.TotalMinutes:0} minutes after it was sent."
                 : null,
                 unchanged: original => original.Content == normalized.Value);
     }
 
+    /// <summary>A medium that no other message refers to any more goes with the message.</summary>
     public Task<ChatResult<ChatMessage>> DeleteAsync(long userId, long sequence) =>
-        ChangeOwnMessageAsync(userId, sequence, MessageChange.Delete(), _ => null, unchanged: original => original.Kind == MessageKind.Deleted);
+        ChangeOwnMessageAsync(userId, sequence, MessageChange.Delete(), _ => null, unchanged: original => original.Kind == MessageKind.Deleted, ReleaseMediaOfAsync);
 
     public async Task<ChatResult<ChatMessage>> ReactAsync(long userId, long sequence, string? emoji)
     {
@@ -45,13 +47,13 @@ public sealed partial class ConversationGrain
 
         var original = await _log!.ReadRowAsync(sequence);
         var current = original.Reactions.FirstOrDefault(reaction => reaction.UserId == userId)?.Emoji;
-        return original.Kind == MessageKind.Text
+        return original.Kind.IsAuthored()
             && await ApplyChangeAsync(original, MessageChange.React(userId, emoji), unchanged: current == emoji) is { } result
                 ? result
-                : ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text (any more): nobody can react to it.");
+                : ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text or a medium (any more): nobody can react to it.");
     }
 
-    /// <summary>A reply quotes a text of the same conversation that its sender may read.</summary>
+    /// <summary>A reply quotes a text or a medium of the same conversation that its sender may read.</summary>
     private async Task<ChatError?> RefuseReplyToAsync(long userId, long sequence)
     {
         if (RefuseUnlessReadable(userId, sequence) is { } refusal)
@@ -60,7 +62,7 @@ public sealed partial class ConversationGrain
         }
 
         var quoted = await _log!.ReadRowAsync(sequence);
-        return quoted.Kind == MessageKind.Text ? null : new ChatError(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text: only texts can be replied to.");
+        return quoted.Kind.IsAuthored() ? null : new ChatError(ChatErrorCode.MessageNotChangeable, $"Message {sequence} is not a text or a medium: only those can be replied to.");
     }
 
     private ChatError? RefuseUnlessReadable(long userId, long sequence) =>
@@ -72,9 +74,10 @@ public sealed partial class ConversationGrain
     /// An author's change of their own text. <paramref name="refuse"/> says why the stored message cannot take it;
     /// <paramref name="unchanged"/> recognises a repeat, which is answered without writing or telling anything (see
     /// <see cref="ApplyChangeAsync"/>). The refusal comes first: a repeat after the edit window is refused like any edit.
+    /// <paramref name="changed"/> follows a change that was stored, with the row as it was before.
     /// </summary>
     private async Task<ChatResult<ChatMessage>> ChangeOwnMessageAsync(
-        long userId, long sequence, MessageChange change, Func<MessageRow, string?> refuse, Func<MessageRow, bool> unchanged)
+        long userId, long sequence, MessageChange change, Func<MessageRow, string?> refuse, Func<MessageRow, bool> unchanged, Func<MessageRow, Task>? changed = null)
     {
         if ((RefuseUnlessParticipant(userId) ?? RefuseUnlessReadable(userId, sequence)) is { } refusal)
         {
@@ -92,8 +95,14 @@ public sealed partial class ConversationGrain
             return ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, why);
         }
 
-        return await ApplyChangeAsync(original, change, unchanged(original))
-            ?? ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} was deleted meanwhile.");
+        var isRepeat = unchanged(original);
+        var result = await ApplyChangeAsync(original, change, isRepeat);
+        if (result is not null && !isRepeat && changed is not null)
+        {
+            await changed(original);
+        }
+
+        return result ?? ChatResult.Fail<ChatMessage>(ChatErrorCode.MessageNotChangeable, $"Message {sequence} was deleted meanwhile.");
     }
 
     /// <summary>

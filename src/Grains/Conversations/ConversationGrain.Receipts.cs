@@ -124,4 +124,32 @@ public sealed partial class ConversationGrain
     {
         public long For(long author) => author == LowestMember ? Second : Lowest;
     }
+
+    public async Task<ChatResult<MessageInfo>> GetMessageInfoAsync(long userId, long sequence)
+    {
+        // Current participants only: the info tells the current members' progress, nothing a former member may follow.
+        if (RefuseUnlessParticipant(userId) is { } refusal)
+        {
+            return ChatResult.Fail<MessageInfo>(refusal);
+        }
+
+        if (sequence < 1 || sequence > LastSequence)
+        {
+            return ChatResult.Fail<MessageInfo>(ChatErrorCode.InvalidSequence, $"sequence must be 1 to {LastSequence}, the last message of the conversation.");
+        }
+
+        var message = (await _log!.ReadAsync(sequence, sequence))[0];
+        if (message.FromUserId != userId || !message.Kind.IsAuthored())
+        {
+            return ChatResult.Fail<MessageInfo>(ChatErrorCode.NotMessageAuthor, $"Only the author of message {sequence} sees who has received and read it.");
+        }
+
+        var readers = _access!.ReadersOf(message).ToList();
+        return ChatResult.Success(new MessageInfo(
+            _id!.Value.ToString(),
+            sequence,
+            ReadBy: [.. readers.Where(reader => MarksOf(reader).ReadUpTo >= sequence)],
+            DeliveredTo: [.. readers.Where(reader => MarksOf(reader).ReadUpTo < sequence && MarksOf(reader).DeliveredUpTo >= sequence)],
+            Pending: [.. readers.Where(reader => MarksOf(reader).DeliveredUpTo < sequence)]));
+    }
 }

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 using WhatsApp.Grains.Abstractions.Conversations;
 using WhatsApp.Grains.Abstractions.Groups;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Media;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Abstractions.Results;
 using WhatsApp.Grains.Abstractions.Users;
+using WhatsApp.Grains.Media;
 using WhatsApp.Grains.Operations;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Storage;
@@ -29,6 +31,8 @@ public sealed partial class ConversationGrain(
     ShardMap shardMap,
     IOptions<ChatOptions> chatOptions,
     ChatMetrics metrics,
+    IMediaStore mediaStore,
+    IOptions<MediaOptions> mediaOptions,
     TimeProvider time,
     ILogger<ConversationGrain> logger) : ShardedGrain(shardMap), IConversationGrain, IChatListLineRepair, IConversationBlocks
 {
@@ -63,7 +67,7 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    public async Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null)
+    public async Task<ChatResult<SendReceipt>> SendAsync(long fromUserId, string content, string? clientMessageId, long? replyTo = null, MediaAttachment? media = null)
     {
         var started = Stopwatch.GetTimestamp();
         if ((RefuseUnlessParticipant(fromUserId) ?? RefuseIfBlocked(fromUserId)) is { } refusal)
@@ -71,7 +75,7 @@ public sealed partial class ConversationGrain(
             return ChatResult.Fail<SendReceipt>(refusal);
         }
 
-        var normalized = MessageLimits.NormalizeContent(content);
+        var normalized = media is null ? MessageLimits.NormalizeContent(content) : MessageLimits.NormalizeCaption(content);
         if (!normalized.IsSuccess)
         {
             return ChatResult.Fail<SendReceipt>(normalized.Error);
@@ -99,7 +103,14 @@ public sealed partial class ConversationGrain(
             return ChatResult.Fail<SendReceipt>(badQuote);
         }
 
-        var stored = await StoreAsync(new MessageDraft(fromUserId, normalized.Value, clientMessageId, MessageKind.Text, replyTo));
+        var attached = media is null ? null : await AttachAsync(fromUserId, media);
+        if (attached is { IsSuccess: false })
+        {
+            return ChatResult.Fail<SendReceipt>(attached.Error);
+        }
+
+        var stored = await StoreAsync(new MessageDraft(fromUserId, normalized.Value, clientMessageId, attached?.Value!.Kind ?? MessageKind.Text, replyTo, attached?.Value!.Media));
+        await (media is null ? Task.CompletedTask : mediaStore.MarkClaimedAsync(_id!.Value, media.UploadId));
         ChatTracing.Tag(Activity.Current, stored.Message.ConversationId, stored.Message.Sequence);
         metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
         return ChatResult.Success(stored);
@@ -189,34 +200,6 @@ public sealed partial class ConversationGrain(
         var typing = new TypingEvent(_id!.Value.ToString(), userId, isTyping);
         return Task.WhenAll(_access!.Participants.Where(participant => participant != userId)
             .Select(participant => GrainFactory.GetGrain<IUserGrain>(participant).OnTypingAsync(typing)));
-    }
-
-    public async Task<ChatResult<MessageInfo>> GetMessageInfoAsync(long userId, long sequence)
-    {
-        // Current participants only: the info tells the current members' progress, nothing a former member may follow.
-        if (RefuseUnlessParticipant(userId) is { } refusal)
-        {
-            return ChatResult.Fail<MessageInfo>(refusal);
-        }
-
-        if (sequence < 1 || sequence > LastSequence)
-        {
-            return ChatResult.Fail<MessageInfo>(ChatErrorCode.InvalidSequence, $"sequence must be 1 to {LastSequence}, the last message of the conversation.");
-        }
-
-        var message = (await _log!.ReadAsync(sequence, sequence))[0];
-        if (message.FromUserId != userId || message.Kind != MessageKind.Text)
-        {
-            return ChatResult.Fail<MessageInfo>(ChatErrorCode.NotMessageAuthor, $"Only the author of message {sequence} sees who has received and read it.");
-        }
-
-        var readers = _access!.ReadersOf(message).ToList();
-        return ChatResult.Success(new MessageInfo(
-            _id!.Value.ToString(),
-            sequence,
-            ReadBy: [.. readers.Where(reader => MarksOf(reader).ReadUpTo >= sequence)],
-            DeliveredTo: [.. readers.Where(reader => MarksOf(reader).ReadUpTo < sequence && MarksOf(reader).DeliveredUpTo >= sequence)],
-            Pending: [.. readers.Where(reader => MarksOf(reader).DeliveredUpTo < sequence)]));
     }
 
     /// <summary>

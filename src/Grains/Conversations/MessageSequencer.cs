@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WhatsApp.Grains.Abstractions.Media;
 using WhatsApp.Grains.Abstractions.Messages;
 using WhatsApp.Grains.Storage;
 using WhatsApp.Telemetry;
@@ -22,7 +23,7 @@ internal interface ISequencedMessageStore
 }
 
 /// <summary>A message to be numbered: a send, or a group change recorded as a message.</summary>
-internal sealed record MessageDraft(long FromUserId, string Content, string? ClientMessageId, MessageKind Kind, long? ReplyTo = null);
+internal sealed record MessageDraft(long FromUserId, string Content, string? ClientMessageId, MessageKind Kind, long? ReplyTo = null, MessageMedia? Media = null);
 
 /// <summary>A message as its sender is answered: stored for this draft, or stored before under the same clientMessageId.</summary>
 internal sealed record SequencedMessage(ChatMessage Message, bool WasDuplicate);
@@ -153,6 +154,7 @@ internal sealed class MessageSequencer(
         return [.. round.Select((pending, i) => new MessageRow(LastSequence + 1 + i, pending.Draft.FromUserId, pending.Draft.Content, pending.Draft.ClientMessageId, createdAt, pending.Draft.Kind)
         {
             ReplyTo = pending.Draft.ReplyTo,
+            Media = pending.Draft.Media,
         })];
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Media;
 using WhatsApp.Grains.Placement;
 using WhatsApp.Grains.Realtime;
 using WhatsApp.Grains.Users;
@@ -37,6 +38,7 @@ public static class ChatGrainsSiloBuilderExtensions
         silo.Services.AddSingleton(Options.Create(shard));
         silo.Services.AddValidatedOptions<ChatOptions, ChatOptionsValidator>(ChatOptions.SectionName);
         silo.Services.AddValidatedOptions<SignInThrottleOptions, SignInThrottleOptionsValidator>(SignInThrottleOptions.SectionName);
+        silo.Services.AddValidatedOptions<MediaOptions, MediaOptionsValidator>(MediaOptions.SectionName);
         silo.Services.AddSingleton<ShardMap>();
         silo.Services.AddSingleton<GatewayOutboxes>();
         silo.Services.AddSingleton<RegisteredUsers>();

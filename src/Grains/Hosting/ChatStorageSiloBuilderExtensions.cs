@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WhatsApp.Grains.Conversations;
+using WhatsApp.Grains.Media;
 using WhatsApp.Grains.Operations;
 using WhatsApp.Grains.Storage;
 using WhatsApp.Telemetry.Hosting;
@@ -9,7 +10,7 @@ namespace WhatsApp.Grains.Hosting;
 public static class ChatStorageSiloBuilderExtensions
 {
     /// <summary>
-    /// The rows the chat writes itself through Npgsql (messages, chat lists, the directory), each in its shard's
+    /// The rows the chat writes itself through Npgsql (messages, chat lists, the directory, media), each in its shard's
     /// database, with a group-commit writer per database. Grain state (accounts, conversation marks) stays with the
     /// Orleans storage provider.
     /// </summary>
@@ -23,6 +24,7 @@ public static class ChatStorageSiloBuilderExtensions
         silo.Services.AddSingleton<MessageLog>();
         silo.Services.AddSingleton<ChatListStore>();
         silo.Services.AddSingleton<UserDirectoryStore>();
+        silo.Services.AddSingleton<IMediaStore, PostgresMediaStore>();
         silo.Services.AddSingleton<StaleChatListLines>();
         silo.Services.AddHostedService<StaleLineRepairer>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();

@@ -1,4 +1,5 @@
 using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Media;
 using WhatsApp.Grains.Abstractions.Messages;
 
 namespace WhatsApp.Grains.Storage;
@@ -13,6 +14,9 @@ public sealed record MessageRow(long Sequence, long FromUserId, string Content, 
 
     /// <summary>One reaction per user, by user id.</summary>
     public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
+
+    /// <summary>The medium of a photo, document or voice note (its content is the caption).</summary>
+    public MessageMedia? Media { get; init; }
 }
 
 /// <summary>A participant's chat-list line after a write: the conversation's newest message and the user's own newest.</summary>

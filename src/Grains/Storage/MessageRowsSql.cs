@@ -1,4 +1,6 @@
+using System.Globalization;
 using Npgsql;
+using WhatsApp.Grains.Abstractions.Media;
 using WhatsApp.Grains.Abstractions.Messages;
 
 namespace WhatsApp.Grains.Storage;
@@ -17,8 +19,10 @@ internal static class MessageRowsSql
     {
         var messages = writes.SelectMany(write => write.Messages.Select(message => (ConversationId: write.Key, Message: message))).ToList();
         return Command("""
-            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind, reply_to)
-            SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::smallint[], $9::bigint[])
+            INSERT INTO chat_message (service_id, conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind, reply_to, media)
+            SELECT $1, conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind, reply_to, media::jsonb
+            FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::smallint[], $9::bigint[], $10::text[])
+                AS message (conversation_id, sequence, from_user_id, client_message_id, content, created_at, kind, reply_to, media)
             ON CONFLICT DO NOTHING
             RETURNING conversation_id
             """,
@@ -30,7 +34,8 @@ internal static class MessageRowsSql
             messages.Select(row => row.Message.Content).ToArray(),
             messages.Select(row => row.Message.CreatedAt).ToArray(),
             messages.Select(row => (short)row.Message.Kind).ToArray(),
-            messages.Select(row => row.Message.ReplyTo).ToArray());
+            messages.Select(row => row.Message.ReplyTo).ToArray(),
+            messages.Select(row => StoredMedia.Write(row.Message.Media)).ToArray());
     }
 
     /// <summary>
@@ -127,7 +132,7 @@ internal static class MessageRowsSql
             return GroupChangeContent.Preview(message.Content);
         }
 
-        var content = message.Content;
+        var content = message.Media is { } media && message.Content.Length == 0 ? MediaPreviewText(message.Kind, media) : message.Content;
         if (content.Length <= PreviewLength)
         {
             return content;
@@ -136,6 +141,16 @@ internal static class MessageRowsSql
         var length = char.IsHighSurrogate(content[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength;
         return content[..length];
     }
+
+    /// <summary>A medium without a caption shows as what it is (a document by its name); clients add the icon by the kind.</summary>
+    private static string MediaPreviewText(MessageKind kind, MessageMedia media) => kind switch
+    {
+        MessageKind.Photo => "Photo",
+        MessageKind.VoiceNote => media.DurationMs is { } duration
+            ? string.Create(CultureInfo.InvariantCulture, $"Voice note ({TimeSpan.FromMilliseconds(duration):m\\:ss})")
+            : "Voice note",
+        _ => media.FileName,
+    };
 
     private static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {

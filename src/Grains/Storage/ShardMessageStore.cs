@@ -13,7 +13,10 @@ namespace WhatsApp.Grains.Storage;
 /// </summary>
 public sealed class ShardMessageStore : IAsyncDisposable
 {
-    private const string MessageColumns = "sequence, from_user_id, content, client_message_id, created_at, kind, reply_to, edited_at, reactions::text";
+    private const string MessageColumns = "sequence, from_user_id, content, client_message_id, created_at, kind, reply_to, edited_at, reactions::text, media::text";
+
+    /// <summary>The kinds a participant's action may change (see <see cref="MessageKinds.IsAuthored"/>), as SQL.</summary>
+    private static readonly string AuthoredKinds = string.Join(", ", Enum.GetValues<MessageKind>().Where(kind => kind.IsAuthored()).Select(kind => (int)kind));
 
     private readonly ChatDatabase _database;
     private readonly GroupCommitWriter _writer;
@@ -90,15 +93,15 @@ public sealed class ShardMessageStore : IAsyncDisposable
         });
 
     /// <summary>
-    /// Changes a stored text in place (an edit, a delete, a reaction) with one statement, and returns the row as it
-    /// stands after it; null when the row is not a text (any more).
+    /// Changes a stored message in place (an edit, a delete, a reaction) with one statement, and returns the row as it
+    /// stands after it; null when the row is not a text or a medium (any more).
     /// </summary>
     public Task<MessageRow?> ChangeAsync(ConversationId conversation, long sequence, MessageChange change) =>
         _database.RunAsync(async source =>
         {
             await using var command = ConversationCommand(source, $"""
                 UPDATE chat_message SET {change.Assignments}
-                WHERE service_id = $1 AND conversation_id = $2 AND sequence = $3 AND kind = 0
+                WHERE service_id = $1 AND conversation_id = $2 AND sequence = $3 AND kind IN ({AuthoredKinds})
                 RETURNING {MessageColumns}
                 """, conversation);
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
@@ -186,6 +189,7 @@ public sealed class ShardMessageStore : IAsyncDisposable
                 ReplyTo = reader.IsDBNull(6) ? null : reader.GetInt64(6),
                 EditedAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 Reactions = reader.IsDBNull(8) ? [] : StoredReactions.Read(reader.GetString(8)),
+                Media = reader.IsDBNull(9) ? null : StoredMedia.Read(reader.GetString(9)),
             });
         }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using WhatsApp.Silo.Hosting;
 using WhatsApp.Testing;
 
@@ -33,6 +34,23 @@ public sealed class InProcessChatSystem : IAsyncLifetime
     public Uri GatewayUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
 
     public ChatApi Api(string? token = null) => new(GatewayUrl, token);
+
+    /// <summary>
+    /// Asks the silos' database one question with one number for an answer (how many rows of something), for tests
+    /// of what is stored; $1 is this system's service id, <paramref name="values"/> follow as $2, $3, ...
+    /// </summary>
+    public async Task<long> CountAsync(string sql, params object[] values)
+    {
+        await using var connection = new NpgsqlConnection(_postgres!.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = _clusterId } } };
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
 
     public async Task InitializeAsync()
     {

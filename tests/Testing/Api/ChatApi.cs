@@ -41,6 +41,37 @@ public sealed class ChatApi(Uri gateway, string? token = null, IPAddress? client
 
     public Task<HttpResponseMessage> DeleteAsync(string path) => _http.DeleteAsync(path);
 
+    /// <summary>Any request, for headers and bodies the helpers above do not make (ranges, conditional GETs, raw bytes).</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead) =>
+        _http.SendAsync(request, completion);
+
+    /// <summary>Declares an upload into the conversation; throws unless it is created.</summary>
+    public async Task<UploadView> StartUploadAsync(string conversationId, string kind, string contentType, long length, string? fileName = null)
+    {
+        using var response = await PostJsonAsync($"/api/conversations/{conversationId}/uploads", new { kind, contentType, length, fileName });
+        return await ReadAsync<UploadView>(response, HttpStatusCode.Created);
+    }
+
+    /// <summary>Sends bytes of an upload from an offset: the raw PATCH a client makes (answer unread).</summary>
+    public Task<HttpResponseMessage> PatchUploadAsync(UploadView upload, long offset, ReadOnlyMemory<byte> bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/conversations/{upload.ConversationId}/uploads/{upload.UploadId}")
+        {
+            Content = new ReadOnlyMemoryContent(bytes),
+        };
+        request.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return _http.SendAsync(request);
+    }
+
+    /// <summary>Declares and sends a whole file in one request; the finished upload.</summary>
+    public async Task<UploadView> UploadAsync(string conversationId, string kind, string contentType, byte[] bytes, string? fileName = null)
+    {
+        var upload = await StartUploadAsync(conversationId, kind, contentType, bytes.Length, fileName);
+        using var response = await PatchUploadAsync(upload, 0, bytes);
+        return await ReadAsync<UploadView>(response, HttpStatusCode.OK);
+    }
+
     public async Task<T> GetJsonAsync<T>(string path)
     {
         using var response = await _http.GetAsync(path);

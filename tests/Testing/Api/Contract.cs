@@ -12,7 +12,15 @@ public sealed record Message(
     string Id, string ConversationId, long Sequence, long FromUserId, long? ToUserId, string Content,
     string? ClientMessageId, DateTimeOffset CreatedAt, int Shard, string Status,
     long? GroupId = null, string Kind = "text", GroupChangeView? Change = null,
-    long? ReplyTo = null, QuoteView? Quote = null, DateTimeOffset? EditedAt = null, List<ReactionView>? Reactions = null);
+    long? ReplyTo = null, QuoteView? Quote = null, DateTimeOffset? EditedAt = null, List<ReactionView>? Reactions = null, MediaView? Media = null);
+
+/// <summary>A photo's, document's or voice note's medium as a message carries it.</summary>
+public sealed record MediaView(
+    string Sha256, string ContentType, long Length, string FileName,
+    string? Thumbnail = null, int? Width = null, int? Height = null, int? DurationMs = null, List<int>? Waveform = null);
+
+/// <summary>Where an upload stands.</summary>
+public sealed record UploadView(Guid UploadId, string ConversationId, string Kind, string ContentType, string FileName, long Length, long Received, int ChunkSize, bool Complete);
 
 public sealed record QuoteView(long Sequence, long FromUserId, string Preview, string Kind);
 

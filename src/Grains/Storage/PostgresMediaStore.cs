@@ -1,0 +1,178 @@
+using Npgsql;
+using WhatsApp.Grains.Abstractions.Ids;
+using WhatsApp.Grains.Abstractions.Media;
+using WhatsApp.Grains.Abstractions.Messages;
+using WhatsApp.Grains.Media;
+
+namespace WhatsApp.Grains.Storage;
+
+/// <summary>
+/// Media in the shard databases (schema: src/Silo/Persistence/Schema/007): chunk rows under the id of the upload that
+/// first brought the bytes, a row per distinct hash, a row per upload. Completing an upload and removing a medium take
+/// the same advisory lock on the hash, so a removal never drops bytes an upload has just been deduplicated onto.
+/// </summary>
+public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
+{
+    private const string UploadColumns = "upload_id, owner_user_id, kind, content_type, file_name, length, received, sha256";
+
+    public Task<UploadRecord?> FindUploadAsync(ConversationId conversation, Guid uploadId)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            await using var command = Command(source, database, $"SELECT {UploadColumns} FROM media_upload WHERE service_id = $1 AND upload_id = $2 AND conversation_id = $3", uploadId, conversation.ToString());
+            return await ReadUploadAsync(command);
+        });
+    }
+
+    public Task<UploadRecord> CreateUploadAsync(ConversationId conversation, UploadRecord upload)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            await using var command = Command(source, database, $"""
+                INSERT INTO media_upload (service_id, upload_id, conversation_id, owner_user_id, kind, content_type, file_name, length)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (service_id, upload_id) DO NOTHING
+                """, upload.UploadId, conversation.ToString(), upload.OwnerId, (short)upload.Kind, upload.ContentType, upload.FileName, upload.Length);
+            await command.ExecuteNonQueryAsync();
+            return await FindUploadAsync(conversation, upload.UploadId) ?? throw new InvalidOperationException($"Upload {upload.UploadId} belongs to another conversation.");
+        });
+    }
+
+    public Task<bool> AppendChunkAsync(ConversationId conversation, Guid uploadId, long offset, ReadOnlyMemory<byte> chunk)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            // One statement: the chunk goes in only with the upload's advance, so a crash between them cannot happen.
+            await using var command = Command(source, database, """
+                WITH advanced AS (
+                    UPDATE media_upload SET received = $3 + length($5::bytea)
+                    WHERE service_id = $1 AND upload_id = $2 AND received = $3
+                    RETURNING upload_id)
+                INSERT INTO media_chunk (service_id, blob_id, chunk_index, data)
+                SELECT $1, upload_id, $4, $5 FROM advanced
+                ON CONFLICT (service_id, blob_id, chunk_index) DO UPDATE SET data = excluded.data
+                """, uploadId, offset, ChunkIndexOf(offset), chunk);
+            return await command.ExecuteNonQueryAsync() == 1;
+        });
+    }
+
+    public Task<byte[]> ReadUploadChunkAsync(ConversationId conversation, Guid uploadId, int chunkIndex)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            await using var command = Command(source, database, "SELECT data FROM media_chunk WHERE service_id = $1 AND blob_id = $2 AND chunk_index = $3", uploadId, chunkIndex);
+            return (byte[])(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException($"Chunk {chunkIndex} of upload {uploadId} is not stored."));
+        });
+    }
+
+    public Task CompleteUploadAsync(ConversationId conversation, Guid uploadId, string sha256, long length)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            await using var connection = await source.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await LockHashAsync(connection, sha256);
+            await using var insert = Command(connection, database, "INSERT INTO media (service_id, sha256, blob_id, length) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", sha256, uploadId, length);
+            var isNew = await insert.ExecuteNonQueryAsync() == 1;
+            await using var upload = Command(connection, database, "UPDATE media_upload SET sha256 = $2 WHERE service_id = $1 AND upload_id = $3", sha256, uploadId);
+            await upload.ExecuteNonQueryAsync();
+            if (!isNew)
+            {
+                await using var drop = Command(connection, database, "DELETE FROM media_chunk WHERE service_id = $1 AND blob_id = $2", uploadId);
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        });
+    }
+
+    public Task MarkClaimedAsync(ConversationId conversation, Guid uploadId)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            await using var command = Command(source, database, "UPDATE media_upload SET claimed = true WHERE service_id = $1 AND upload_id = $2 AND NOT claimed", uploadId);
+            await command.ExecuteNonQueryAsync();
+        });
+    }
+
+    public Task<byte[]?> ReadAsync(int shard, string sha256, long offset, int count)
+    {
+        var database = databases.ForShard(shard);
+        return database.RunAsync(async source =>
+        {
+            // substring of an uncompressed out-of-line value reads only the pages it needs.
+            await using var command = Command(source, database, """
+                SELECT substring(chunk.data FROM $4 FOR $5)
+                FROM media JOIN media_chunk AS chunk ON chunk.service_id = media.service_id AND chunk.blob_id = media.blob_id AND chunk.chunk_index = $3
+                WHERE media.service_id = $1 AND media.sha256 = $2
+                """, sha256, ChunkIndexOf(offset), (int)(offset % MediaLimits.ChunkBytes) + 1, count);
+            return await command.ExecuteScalarAsync() as byte[];
+        });
+    }
+
+    public Task<bool> ReleaseAsync(ConversationId conversation, string sha256)
+    {
+        var database = databases.ForConversation(conversation);
+        return database.RunAsync(async source =>
+        {
+            await using var connection = await source.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await LockHashAsync(connection, sha256);
+            await using var release = Command(connection, database, """
+                WITH removed AS (
+                    DELETE FROM media
+                    WHERE service_id = $1 AND sha256 = $2
+                      AND NOT EXISTS (SELECT 1 FROM chat_message WHERE service_id = $1 AND media IS NOT NULL AND media ->> 'sha256' = $2)
+                      AND NOT EXISTS (SELECT 1 FROM media_upload WHERE service_id = $1 AND sha256 = $2 AND NOT claimed)
+                    RETURNING blob_id),
+                chunks AS (
+                    DELETE FROM media_chunk AS chunk USING removed WHERE chunk.service_id = $1 AND chunk.blob_id = removed.blob_id)
+                SELECT count(*) FROM removed
+                """, sha256);
+            var removed = (long)(await release.ExecuteScalarAsync())! > 0;
+            await transaction.CommitAsync();
+            return removed;
+        });
+    }
+
+    private static int ChunkIndexOf(long offset) => (int)(offset / MediaLimits.ChunkBytes);
+
+    private static async Task LockHashAsync(NpgsqlConnection connection, string sha256)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection) { Parameters = { new() { Value = sha256 } } };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<UploadRecord?> ReadUploadAsync(NpgsqlCommand command)
+    {
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new UploadRecord(reader.GetGuid(0), reader.GetInt64(1), (MessageKind)reader.GetInt16(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7))
+            : null;
+    }
+
+    /// <summary>A statement on one database's media: its first parameter is the service id, the values follow as $2, $3, ...</summary>
+    private static NpgsqlCommand Command(NpgsqlDataSource source, ChatDatabase database, string sql, params object[] values) =>
+        WithParameters(source.CreateCommand(sql), database, values);
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, ChatDatabase database, string sql, params object[] values) =>
+        WithParameters(new NpgsqlCommand(sql, connection), database, values);
+
+    private static NpgsqlCommand WithParameters(NpgsqlCommand command, ChatDatabase database, object[] values)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = database.ServiceId });
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}
