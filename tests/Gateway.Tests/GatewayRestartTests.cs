@@ -121,6 +121,84 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
         }
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Upload_CutOffByAGatewayCrash_ResumesThroughTheRestartedGatewayFromTheLastStoredChunk()
+    {
+        const int Chunk = 256 * 1024;
+        await using var system = await ChatSystem.StartAsync();
+        using var stall = new CancellationTokenSource();
+        try
+        {
+            using var anonymous = new ChatApi(system.GatewayUrl);
+            var (ada, adaAuth) = await RegisterAsync(anonymous);
+            var (bob, bobAuth) = await RegisterAsync(anonymous);
+            var conversationId = $"{Math.Min(adaAuth.UserId, bobAuth.UserId)}-{Math.Max(adaAuth.UserId, bobAuth.UserId)}";
+            var document = MediaFiles.Pdf(Chunk * 4 + 321);
+            var upload = await ada.StartUploadAsync(conversationId, "document", "application/pdf", document.Length, "minutes.pdf");
+            var statusPath = $"/api/conversations/{conversationId}/uploads/{upload.UploadId}";
+
+            // The body stops mid-way through the third chunk and hangs there, as a phone's upload does when it loses
+            // signal; the gateway holding it then crashes.
+            var cutOff = ada.SendAsync(new HttpRequestMessage(HttpMethod.Patch, statusPath)
+            {
+                Headers = { { "Upload-Offset", "0" } },
+                Content = new StallingContent(document, sendFirst: Chunk * 2 + Chunk / 2, stall.Token),
+            });
+            await Eventually.ReturnsAsync(() => ada.GetJsonAsync<UploadView>(statusPath), status => status.Received == Chunk * 2, Bound, "two chunks stored");
+            await system.StopGatewayAsync(0);
+            await stall.CancelAsync();
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => cutOff);
+            await system.StartGatewayAgainAsync(0);
+
+            var resumedFrom = (await ada.GetJsonAsync<UploadView>(statusPath)).Received;
+            Assert.Equal(Chunk * 2, resumedFrom);
+            using (var rest = await ada.PatchUploadAsync(upload, resumedFrom, document.AsMemory((int)resumedFrom)))
+            {
+                Assert.True((await ChatApi.ReadAsync<UploadView>(rest, HttpStatusCode.OK)).Complete);
+            }
+
+            using var sent = await ada.PostJsonAsync("/api/messages", new { toUserId = bobAuth.UserId, clientMessageId = "doc-1", media = new { uploadId = upload.UploadId } });
+            var message = await ChatApi.ReadAsync<Message>(sent, HttpStatusCode.Created);
+            using var download = await bob.GetAsync($"/api/conversations/{conversationId}/messages/{message.Sequence}/media");
+            Assert.Equal(document, await download.Content.ReadAsByteArrayAsync());
+            Assert.Equal(MediaFiles.Sha256Of(document), message.Media!.Sha256);
+
+            // The restarted gateway serves newcomers whole: a fresh user's first upload and send.
+            var (carol, carolAuth) = await RegisterAsync(anonymous);
+            var carolsConversation = $"{Math.Min(adaAuth.UserId, carolAuth.UserId)}-{Math.Max(adaAuth.UserId, carolAuth.UserId)}";
+            var photo = await carol.UploadAsync(carolsConversation, "photo", "image/png", MediaFiles.Png(4000));
+            using var photoSent = await carol.PostJsonAsync("/api/messages", new { toUserId = adaAuth.UserId, media = new { uploadId = photo.UploadId, width = 4, height = 4 } });
+            await ChatApi.ReadAsync<Message>(photoSent, HttpStatusCode.Created);
+            Assert.All(system.Silos.Concat(system.Gateways), host => Assert.False(host.HasExited, $"{host.Name} exited"));
+            foreach (var api in new[] { ada, bob, carol })
+            {
+                api.Dispose();
+            }
+        }
+        catch
+        {
+            output.WriteLine(system.Logs());
+            throw;
+        }
+    }
+
+    /// <summary>A body that sends its first bytes and then hangs until cancelled, with the whole file's length declared.</summary>
+    private sealed class StallingContent(byte[] bytes, int sendFirst, CancellationToken stall) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, sendFirst));
+            await stream.FlushAsync();
+            await Task.Delay(Timeout.Infinite, stall).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+    }
+
     /// <summary>
     /// A fresh user. On this loaded machine the password hash can outlast the gateway's call timeout (a 503); a person
     /// would try again, so the test does, with another fresh id (the first may have been taken meanwhile).
