@@ -7,7 +7,7 @@ namespace WhatsApp.Benchmarks.Tests;
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
 {
     // The scenarios the CLI documents (docs/performance.md); each must leave a JSON and a Markdown report.
-    private static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups"];
+    private static readonly string[] Scenarios = ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups", "media"];
 
     // What each load window reports about the cost of one acknowledged send (tests/Benchmarks/Reporting/LoadFigures.cs).
     private static readonly string[] CostsPerSend = [".orleans-messages-per-send", ".cpu-ms-per-send", ".loadgen-cpu-ms-per-send"];

@@ -65,6 +65,12 @@ public sealed record BenchmarkOptions
     /// <summary>PostgreSQL servers of the deployment: 1 (every shard in one, as ./run by default) or one per shard.</summary>
     public int Databases { get; init; } = 1;
 
+    /// <summary>The file sizes of the media scenario, in bytes (WhatsApp's typical photo, and the photo limit).</summary>
+    public IReadOnlyList<int> MediaFileSizes { get; init; } = [1024 * 1024, 16 * 1024 * 1024];
+
+    /// <summary>Uploads in flight in the media scenario.</summary>
+    public int MediaInFlight { get; init; } = 8;
+
     /// <summary>How long the chaos scenario sends while faults strike (in smoke mode: one fault of each kind).</summary>
     public TimeSpan ChaosDuration { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -77,14 +83,14 @@ public sealed record BenchmarkOptions
 
     /// <summary>What "all" runs: every scenario with figures to compare.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups"];
+        ["ceiling", "throughput", "latency", "idle", "growth", "history", "coldstart", "connections", "failover", "groups", "media"];
 
     /// <summary>Every scenario: those of "all", and chaos, which runs alone (its faults would spoil the others' figures).</summary>
     public static readonly IReadOnlyList<string> KnownScenarios = [.. AllScenarios, "chaos"];
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Benchmarks -- <scenario|all> [options]
-          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, groups, all,
+          scenarios: ceiling, throughput, latency, idle, growth, history, coldstart, connections, failover, groups, media, all,
                      chaos (not in all: sends and hub clients under one fault at a time for --chaos-duration)
           --runs N                 runs per scenario; figures are medians over them (default 3)
           --duration S             seconds per measured window and per ceiling (default 10)
@@ -202,6 +208,8 @@ public sealed record BenchmarkOptions
         ConnectionUsers = 10,
         ConnectionsPerSourceAddress = 25,
         ChaosDuration = TimeSpan.FromSeconds(60),
+        MediaFileSizes = [256 * 1024, 1024 * 1024],
+        MediaInFlight = 4,
     };
 
     private static int Take(Dictionary<string, string> values, string name, int fallback) =>

@@ -68,6 +68,34 @@ public sealed class ChatApi(Uri gatewayUrl) : IDisposable
     }
 
     /// <summary>
+    /// Uploads a whole file into a conversation as a client does (declared, then sent in one streamed PATCH); true when
+    /// every byte was stored.
+    /// </summary>
+    public async Task<bool> UploadAsync(ChatUser owner, string conversationId, string contentType, byte[] bytes)
+    {
+        using var start = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{conversationId}/uploads")
+        {
+            Content = JsonContent.Create(new { kind = "document", contentType, length = bytes.Length }),
+        };
+        start.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.Token);
+        using var started = await _http.SendAsync(start);
+        if (started.StatusCode != HttpStatusCode.Created)
+        {
+            return false;
+        }
+
+        var uploadId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uploadId").GetString();
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/conversations/{conversationId}/uploads/{uploadId}")
+        {
+            Content = new ReadOnlyMemoryContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } },
+        };
+        patch.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner.Token);
+        patch.Headers.Add("Upload-Offset", "0");
+        using var stored = await _http.SendAsync(patch);
+        return stored.IsSuccessStatusCode && (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("complete").GetBoolean();
+    }
+
+    /// <summary>
     /// Creates a group of the creator and these members; answers its id. A 503 (a silo or a database just back from the
     /// failover scenario, say) is tried again after a pause, as a client would: at worst an unused group is left behind.
     /// </summary>

@@ -27,6 +27,7 @@ public static class Units
     public const string Count = "count";
     public const string Kilobytes = "KB";
     public const string Megabytes = "MB";
+    public const string MegabytesPerSecond = "MB/s";
     public const string MessagesPerSend = "messages/send";
     public const string CpuMillisecondsPerSend = "CPU ms/send";
 }

@@ -98,7 +98,7 @@ public sealed class ReportWriter(BenchmarkOptions options, MachineInfo machine)
         { } number => unit switch
         {
             Units.Ratio => number.ToString("F3", CultureInfo.InvariantCulture),
-            Units.Milliseconds or Units.Seconds or Units.Kilobytes or Units.Megabytes => number.ToString("F1", CultureInfo.InvariantCulture) + " " + unit,
+            Units.Milliseconds or Units.Seconds or Units.Kilobytes or Units.Megabytes or Units.MegabytesPerSecond => number.ToString("F1", CultureInfo.InvariantCulture) + " " + unit,
             Units.PerSecond => number.ToString("F0", CultureInfo.InvariantCulture) + unit,
             Units.MessagesPerSend or Units.CpuMillisecondsPerSend => number.ToString("F2", CultureInfo.InvariantCulture) + " " + unit,
             _ => number.ToString("F0", CultureInfo.InvariantCulture),

@@ -23,5 +23,8 @@ public static class Targets
         new("cold-start throughput ÷ warm (first 30 s)", "< 0.5", "≥ 0.7", "0.9", "coldstart", ColdStartScenario.RatioKey, Units.Ratio),
         new("gateway memory per idle connection (RSS)", "≈ 75 KB RSS", "≤ 40 KB", "15 KB", "connections", ConnectionsScenario.GatewayRssKey, Units.Kilobytes),
         new("gateway managed heap per idle connection (after a full GC)", "not measured", "≤ 40 KB", "15 KB", "connections", ConnectionsScenario.GatewayHeapKey, Units.Kilobytes),
+        new("media uploads ÷ plain COPY of the same bytes, 16 MB files", "no media", "≥ 0.5", "0.8", "media", $"16mb.{MediaScenario.RatioSuffix}", Units.Ratio),
+        new("gateway and silos' managed heap per upload in flight", "no media", "≤ 1024 KB", "256 KB", "media", MediaScenario.HeapPerUploadKey, Units.Kilobytes),
+        new("text send p50 with uploads running ÷ without", "no media", "≤ 1.5", "1.1", "media", MediaScenario.TextRatioKey, Units.Ratio),
     ];
 }

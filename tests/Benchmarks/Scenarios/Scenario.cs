@@ -30,6 +30,7 @@ public abstract class Scenario
         "failover" => new FailoverScenario(),
         "groups" => new GroupScenario(),
         "chaos" => new ChaosScenario(),
+        "media" => new MediaScenario(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown scenario."),
     };
 }
