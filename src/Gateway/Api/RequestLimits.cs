@@ -1,4 +1,5 @@
 using System.Globalization;
+using WhatsApp.Grains.Abstractions.Media;
 
 namespace WhatsApp.Gateway.Api;
 
@@ -12,7 +13,14 @@ public static class RequestLimits
 
     public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+
+            // What Kestrel reads ahead of the application per connection (1 MiB by default): an upload streams through
+            // one chunk at a time, so reading further ahead only holds memory per upload without making it faster.
+            kestrel.Limits.MaxRequestBufferSize = MediaLimits.ChunkBytes;
+        });
         return builder;
     }
 }

@@ -92,7 +92,9 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
     public Task<ChatResult<UploadStatus>> GetStatusAsync(long userId) =>
         Task.FromResult(IsOwner(userId) ? ChatResult.Success(StatusOf(_upload!)) : NoSuchUpload<UploadStatus>());
 
-    public async Task<ChatResult<UploadStatus>> AppendAsync(long userId, long offset, byte[] chunk)
+    public Task<ChatResult<UploadStatus>> AppendAsync(long userId, long offset, byte[] chunk) => AppendAsync(userId, offset, chunk, mayReload: true);
+
+    private async Task<ChatResult<UploadStatus>> AppendAsync(long userId, long offset, byte[] chunk, bool mayReload)
     {
         if (!IsOwner(userId))
         {
@@ -134,11 +136,11 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
         var hash = await HashOfStoredAsync(upload);
         if (!await store.AppendChunkAsync(_conversation, _uploadId, offset, chunk))
         {
-            // Storage is elsewhere than this activation thought (a first try that committed but was not answered, or
-            // another activation): go on from what storage says.
+            // Storage stands elsewhere than this activation thought (a first try that committed but was not answered,
+            // another activation, or a database crash that lost the last chunks): answer from what storage says.
             DropHash();
             _upload = await store.FindUploadAsync(_conversation, _uploadId);
-            return _upload?.Received > upload.Received ? await AppendAsync(userId, offset, chunk) : NoSuchUpload<UploadStatus>();
+            return mayReload && _upload is not null ? await AppendAsync(userId, offset, chunk, mayReload: false) : NoSuchUpload<UploadStatus>();
         }
 
         hash.AppendData(chunk);

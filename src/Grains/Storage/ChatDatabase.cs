@@ -6,8 +6,10 @@ namespace WhatsApp.Grains.Storage;
 /// <summary>
 /// One PostgreSQL database the chat's rows live in (a shard's, or the one every shard shares), and the service id every
 /// row is keyed by (so clusters sharing one database never see each other's rows, as with Orleans grain state).
+/// <paramref name="unflushedCommits"/> reaches the same database with commits that do not wait for the WAL flush (see
+/// <see cref="RunUnflushedAsync{T}"/>); without one, those writes wait like any other.
 /// </summary>
-public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string serviceId)
+public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string serviceId, NpgsqlDataSource? unflushedCommits = null)
 {
     /// <summary>Its position among the cluster's distinct databases (0 for the first shard's).</summary>
     public int Index => index;
@@ -16,6 +18,8 @@ public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string 
     public string Name { get; } = NameOf(dataSource.ConnectionString);
 
     public NpgsqlDataSource DataSource => dataSource;
+
+    public NpgsqlDataSource UnflushedCommits => unflushedCommits ?? dataSource;
 
     public string ServiceId => serviceId;
 
@@ -26,6 +30,18 @@ public sealed class ChatDatabase(int index, NpgsqlDataSource dataSource, string 
     /// is still down fails the second try at once, as before.
     /// </summary>
     public Task<T> RunAsync<T>(Func<NpgsqlDataSource, Task<T>> work) => OnceMoreIfConnectionLostAsync(() => work(dataSource), dataSource.Clear);
+
+    /// <summary>
+    /// Like <see cref="RunAsync{T}"/>, for writes whose commit need not wait for the disk: a crash may lose the last of
+    /// them, so only writes that something durable later confirms (an upload's chunks, confirmed by its completion,
+    /// whose synchronous commit flushes everything written before it). They stop costing a disk flush each, to
+    /// themselves and to every send committing meanwhile.
+    /// </summary>
+    public Task<T> RunUnflushedAsync<T>(Func<NpgsqlDataSource, Task<T>> work)
+    {
+        var source = unflushedCommits ?? dataSource;
+        return OnceMoreIfConnectionLostAsync(() => work(source), source.Clear);
+    }
 
     /// <inheritdoc cref="RunAsync{T}"/>
     public Task RunAsync(Func<NpgsqlDataSource, Task> work) => RunAsync(async source =>

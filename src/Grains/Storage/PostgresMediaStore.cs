@@ -25,10 +25,11 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
         });
     }
 
+    /// <summary>Committed without waiting for the disk, like the chunks: an upload lost in a crash is answered 404, and the client starts it again.</summary>
     public Task<UploadRecord> CreateUploadAsync(ConversationId conversation, UploadRecord upload)
     {
         var database = databases.ForConversation(conversation);
-        return database.RunAsync(async source =>
+        return database.RunUnflushedAsync(async source =>
         {
             await using var command = Command(source, database, $"""
                 INSERT INTO media_upload (service_id, upload_id, conversation_id, owner_user_id, kind, content_type, file_name, length)
@@ -40,12 +41,18 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
         });
     }
 
+    /// <summary>
+    /// The chunk is committed without waiting for the WAL flush: an upload is durable when it completes, and the
+    /// completion's own (synchronous) commit flushes every chunk written before it. A crash in between loses at most the
+    /// last chunks, with the upload's count of received bytes, so the client resumes from what is really stored. Without
+    /// this, every chunk would wait for a disk flush of its own, and so would every text sent meanwhile.
+    /// </summary>
     public Task<bool> AppendChunkAsync(ConversationId conversation, Guid uploadId, long offset, ReadOnlyMemory<byte> chunk)
     {
         var database = databases.ForConversation(conversation);
-        return database.RunAsync(async source =>
+        return database.RunUnflushedAsync(async source =>
         {
-            // One statement: the chunk goes in only with the upload's advance, so a crash between them cannot happen.
+            // One statement: the chunk goes in only with the upload's advance.
             await using var command = Command(source, database, """
                 WITH advanced AS (
                     UPDATE media_upload SET received = $3 + length($5::bytea)

@@ -16,12 +16,16 @@ public sealed class ShardDatabases : IAsyncDisposable
 
     public ShardDatabases(ShardConnectionStrings connectionStrings, IOptions<ClusterOptions> cluster)
     {
-        Distinct = [.. connectionStrings.Distinct.Select((connectionString, index) => new ChatDatabase(index, DataSourceFor(connectionString), cluster.Value.ServiceId))];
+        Distinct = [.. connectionStrings.Distinct.Select((connectionString, index) =>
+            new ChatDatabase(index, DataSourceFor(connectionString, MaxConnections), cluster.Value.ServiceId, UnflushedCommitsFor(connectionString)))];
         _byShard = [.. Enumerable.Range(0, connectionStrings.ByShard.Count).Select(shard => Distinct[connectionStrings.DatabaseIndexOf(shard)])];
     }
 
     /// <summary>At most this many pooled connections per database and silo unless the connection string asks for fewer.</summary>
     public const int MaxConnections = 20;
+
+    /// <summary>Connections per database and silo for commits that need not wait for the disk (media chunks): few writers, large rows.</summary>
+    public const int MaxUnflushedConnections = 4;
 
     /// <summary>Each database once, in the order of the first shard that uses it.</summary>
     public IReadOnlyList<ChatDatabase> Distinct { get; }
@@ -39,6 +43,7 @@ public sealed class ShardDatabases : IAsyncDisposable
         foreach (var database in Distinct)
         {
             await database.DataSource.DisposeAsync();
+            await database.UnflushedCommits.DisposeAsync();
         }
     }
 
@@ -46,11 +51,19 @@ public sealed class ShardDatabases : IAsyncDisposable
     /// Group commits need two connections, and a burst of activations should queue for a connection rather than exhaust
     /// the server's max_connections, which every silo and the grain-state provider's own pool share.
     /// </summary>
-    private static NpgsqlDataSource DataSourceFor(string connectionString)
+    private static NpgsqlDataSource DataSourceFor(string connectionString, int maxConnections)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        builder.ConnectionStringBuilder.MaxPoolSize = Math.Min(builder.ConnectionStringBuilder.MaxPoolSize, MaxConnections);
+        builder.ConnectionStringBuilder.MaxPoolSize = Math.Min(builder.ConnectionStringBuilder.MaxPoolSize, maxConnections);
         return builder.Build();
+    }
+
+    /// <summary>The same database, every session with synchronous_commit off (see <see cref="ChatDatabase.RunUnflushedAsync{T}"/>).</summary>
+    private static NpgsqlDataSource UnflushedCommitsFor(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c synchronous_commit=off".Trim();
+        return DataSourceFor(builder.ConnectionString, MaxUnflushedConnections);
     }
 }
 
