@@ -1,7 +1,9 @@
 // Unit tests of how times and presence read: node --test src/Client/tests (./test runs them).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canEdit, changeText, dayLabel, lastSeenText, listTime, previewText, timeFormat } from "../wwwroot/format.js";
+import {
+  canEdit, changeText, dayLabel, durationText, fileTypeText, lastSeenText, listTime, previewText, sizeText, summaryText, timeFormat,
+} from "../wwwroot/format.js";
 
 const now = new Date(2026, 11, 3, 15, 30);
 
@@ -51,4 +53,27 @@ test("a message can be edited for 15 minutes after it was sent, and only a text"
   assert.equal(canEdit(message, sent.getTime() + 14 * 60_000), true);
   assert.equal(canEdit(message, sent.getTime() + 16 * 60_000), false);
   assert.equal(canEdit({ ...message, kind: "deleted" }, sent.getTime()), false);
+});
+
+test("a medium reads as its icon and caption, or without one as what it is, as the gateway words it", () => {
+  const photo = { kind: "photo", fromUserId: 2, content: "", media: { fileName: "IMG_1.jpg" } };
+  assert.equal(previewText(photo, { me: 1, nameOf, inGroup: true }), "Bob: 📷 Photo");
+  assert.equal(previewText({ ...photo, content: "The view" }, { me: 1, nameOf, inGroup: false }), "📷 The view");
+  assert.equal(summaryText({ kind: "document", content: "", media: { fileName: "report.pdf" } }), "📄 report.pdf");
+  assert.equal(summaryText({ kind: "voiceNote", content: "", media: { durationMs: 61_500 } }), "🎤 Voice note (1:01)");
+  // The chat list's line and a quote come worded by the gateway, without the medium.
+  assert.equal(summaryText({ kind: "voiceNote", content: "Voice note (0:04)" }), "🎤 Voice note (0:04)");
+  assert.equal(summaryText({ kind: "text", content: "hi" }), "hi");
+});
+
+test("durations read m:ss, sizes in B, KB, MB, and a document's type by its extension", () => {
+  assert.equal(durationText(999), "0:00");
+  assert.equal(durationText(4200), "0:04");
+  assert.equal(durationText(15 * 60_000), "15:00");
+  assert.equal(sizeText(900), "900 B");
+  assert.equal(sizeText(12_345), "12 KB");
+  assert.equal(sizeText(1_400_000), "1.4 MB");
+  assert.equal(fileTypeText("invoice1.pdf", "application/pdf"), "PDF");
+  assert.equal(fileTypeText("notes", "text/plain"), "PLAIN");
+  assert.equal(fileTypeText("blob", "application/octet-stream"), "File");
 });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   applyChange, applyReceipt, conversationIdOf, groupAfterChange, groupConversationId, groupIdOf, lineAfterChange, lineAfterMessage,
   failoverText, followOutages, lineAfterOwnReceipt, linesByRecency, mergeStored, outageAt, pageLeavesAGap, pathSteps, servingNote,
-  shardOfConversation,
+  shardOfConversation, fitWithin, isMedia, mediaKey, nextSlice, waveformOf,
 } from "../wwwroot/store.js";
 
 const message = (sequence, fromUserId, extra = {}) =>
@@ -195,4 +195,35 @@ test("pathSteps turns a message's spans into steps: server side of each call, ne
   assert.deepEqual(steps.map(step => step.depth), [0, 1, 2, 3, 2, 3, 4, 2]);
   assert.deepEqual(steps.map(step => step.offsetMs), [0, 10, 20, 21, 30, 35, 40, 50]);
   assert.equal(steps[1].where, "shard 0");
+});
+
+test("a medium's bytes are known by conversation and sequence once stored, by clientMessageId before", () => {
+  assert.equal(mediaKey({ conversationId: "1-2", sequence: 7, clientMessageId: "c" }), "1-2/7");
+  assert.equal(mediaKey({ conversationId: "1-2", clientMessageId: "c" }), "pending/c");
+  assert.equal(isMedia({ kind: "voiceNote" }), true);
+  assert.equal(isMedia({ kind: "deleted" }), false);
+});
+
+test("a photo is scaled down to fit its longest side, never up", () => {
+  assert.deepEqual(fitWithin(4000, 3000, 1600), { width: 1600, height: 1200 });
+  assert.deepEqual(fitWithin(900, 3000, 32), { width: 10, height: 32 });
+  assert.deepEqual(fitWithin(640, 480, 1600), { width: 640, height: 480 });
+  assert.deepEqual(fitWithin(5000, 2, 32), { width: 32, height: 1 });
+});
+
+test("a waveform is the loudest sample of each bucket, the loudest bar 100", () => {
+  const samples = Float32Array.from({ length: 640 }, (_, index) => (index < 320 ? 0.25 : -0.5) * Math.sin(index));
+  const bars = waveformOf(samples, 64);
+  assert.equal(bars.length, 64);
+  assert.ok(bars.every(bar => Number.isInteger(bar) && bar >= 0 && bar <= 100));
+  assert.equal(Math.max(...bars), 100);
+  assert.ok(bars[10] > 40 && bars[10] < 60, `a quarter against a half reads about 50, not ${bars[10]}`);
+  assert.deepEqual(waveformOf(new Float32Array(100)), new Array(64).fill(0));
+  assert.deepEqual(waveformOf([0.1, 0.2], 64), [50, 100]);
+});
+
+test("uploads go in slices that end on the gateway's chunks, the last one short", () => {
+  const chunk = 262144;
+  assert.deepEqual(nextSlice(0, 3 * chunk + 5, 4 * chunk), { from: 0, to: 3 * chunk + 5 });
+  assert.deepEqual(nextSlice(chunk, 9 * chunk, 4 * chunk), { from: chunk, to: 5 * chunk });
 });

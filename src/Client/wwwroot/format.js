@@ -57,5 +57,42 @@ export function previewText(message, { me, nameOf, inGroup }) {
   if (message.kind === "groupChange") return changeText(message.change, nameOf);
   if (message.kind === "deleted") return "🚫 This message was deleted";
   const who = message.fromUserId === me ? "You: " : inGroup ? `${nameOf(message.fromUserId)}: ` : "";
-  return who + message.content;
+  return who + summaryText(message);
+}
+
+/** A voice note's length, or a place in it, as a player shows it: "0:07", "12:04". */
+export function durationText(ms) {
+  const seconds = Math.floor(Math.max(0, ms) / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** A file's size as people read it: "900 B", "12 KB", "1.4 MB". */
+export function sizeText(bytes) {
+  if (bytes < 1000) return `${bytes} B`;
+  const [value, unit] = bytes < 1_000_000 ? [bytes / 1000, "KB"] : bytes < 1_000_000_000 ? [bytes / 1_000_000, "MB"] : [bytes / 1_000_000_000, "GB"];
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+}
+
+/** A document's type in a word: its extension ("PDF"), else its content type's subtype, else "File". */
+export function fileTypeText(fileName, contentType) {
+  const extension = /\.([a-z0-9]{1,8})$/i.exec(fileName ?? "")?.[1];
+  if (extension) return extension.toUpperCase();
+  const subtype = (contentType ?? "").split(";")[0].split("/")[1];
+  return subtype && subtype !== "octet-stream" ? subtype.toUpperCase() : "File";
+}
+
+const MEDIA_ICONS = { photo: "📷", document: "📄", voiceNote: "🎤" };
+
+/**
+ * What a message says in one line (a chat-list preview, a quote, the reply bar): its text, or a medium's icon and its
+ * caption, or without one what it is, as the gateway words a caption-less medium in the chat list ("Photo", the
+ * document's name, "Voice note (0:07)"). A line the gateway already worded (the chat list, a quote) has no media.
+ */
+export function summaryText({ kind, content, media }) {
+  const icon = MEDIA_ICONS[kind];
+  if (!icon) return content;
+  if (content || !media) return `${icon} ${content || ""}`.trimEnd();
+  const what = kind === "photo" ? "Photo" : kind === "document" ? media.fileName
+    : media.durationMs ? `Voice note (${durationText(media.durationMs)})` : "Voice note";
+  return `${icon} ${what}`;
 }

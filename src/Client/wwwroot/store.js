@@ -196,3 +196,46 @@ function describeSpan(span) {
       return `${grainName(tags["orleans.rpc.target_id"])} grain: ${method}`;
   }
 }
+
+// ---- media ----------------------------------------------------------------------------------------------------------
+
+export const MEDIA_KINDS = ["photo", "document", "voiceNote"];
+export const isMedia = message => MEDIA_KINDS.includes(message.kind);
+
+/**
+ * Which bytes a message's medium are, as the page keeps them: a stored message's by its conversation and sequence, a
+ * message still being sent by its clientMessageId (it has no sequence yet).
+ */
+export const mediaKey = message =>
+  (message.sequence !== undefined ? `${message.conversationId}/${message.sequence}` : `pending/${message.clientMessageId}`);
+
+/** A picture's size once its longest side is at most max pixels (never enlarged, never below one pixel). */
+export function fitWithin(width, height, max) {
+  const scale = Math.min(1, max / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/**
+ * A voice note's waveform: the samples cut into `bars` equal buckets, each bar its bucket's loudest sample, scaled so
+ * the loudest bar is 100 (the gateway takes up to 64 bars of 0 to 100). Fewer samples than bars give one bar each;
+ * silence gives zeros.
+ */
+export function waveformOf(samples, bars = 64) {
+  const count = Math.min(bars, samples.length);
+  const peaks = [];
+  for (let bar = 0; bar < count; bar++) {
+    const [from, to] = [Math.floor((bar * samples.length) / count), Math.floor(((bar + 1) * samples.length) / count)];
+    let peak = 0;
+    for (let index = from; index < to; index++) peak = Math.max(peak, Math.abs(samples[index]));
+    peaks.push(peak);
+  }
+  const loudest = Math.max(0, ...peaks);
+  return peaks.map(peak => (loudest > 0 ? Math.round((peak / loudest) * 100) : 0));
+}
+
+/**
+ * The part of a file the next upload request carries, from what the gateway has stored (`received`, always a whole
+ * number of its chunks until the file is complete): up to `slice` bytes, a multiple of the chunk size, so whatever a
+ * dropped request stored is whole chunks and a retry goes on from there.
+ */
+export const nextSlice = (received, length, slice) => ({ from: received, to: Math.min(length, received + slice) });
