@@ -26,7 +26,8 @@ public static class ClientHostExtensions
     /// <summary>
     /// The page, its configuration (GET /config.json) and a Content-Security-Policy that lets scripts come only from
     /// here and connections go only to the gateway: even if a message slipped past the text-only rendering, no injected
-    /// script could run or send data anywhere.
+    /// script could run or send data anywhere. Pictures and sound may also be blob: URLs, the page's own copies of the
+    /// media it downloaded with the user's token (a thumbnail is a data: URL).
     /// </summary>
     public static WebApplication MapChatClient(this WebApplication app)
     {
@@ -34,7 +35,7 @@ public static class ClientHostExtensions
         var gateway = options.GatewayUrl;
         var origin = gateway.GetLeftPart(UriPartial.Authority);
         var socketOrigin = (gateway.Scheme == "https" ? "wss://" : "ws://") + gateway.Authority;
-        var policy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {origin} {socketOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        var policy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' {origin} {socketOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
         app.Use(async (context, next) =>
         {

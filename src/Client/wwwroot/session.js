@@ -1,17 +1,22 @@
 // Signing in and out, and the signed-in user's own settings. The session (the gateway's answer to a sign-in: id, name
 // and token) lives in this tab's sessionStorage, so a reload stays signed in and two tabs may be two users.
 
-import { restClient } from "./gateway.js";
+import { mediaClient, restClient } from "./gateway.js";
 import { gatewayUrl, SESSION_KEY, state } from "./state.js";
 import * as view from "./views.js";
 
 const { $ } = view;
 
-/** The gateway's REST API, as the signed-in user; a 401 to a signed-in call ends the session. */
-export const request = restClient(gatewayUrl, {
+const asSignedInUser = {
   token: () => state.session?.token,
   onExpired: () => logout("Your session has expired. Please log in again."),
-});
+};
+
+/** The gateway's REST API, as the signed-in user; a 401 to a signed-in call ends the session. */
+export const request = restClient(gatewayUrl, asSignedInUser);
+
+/** Uploads and downloads of photos, documents and voice notes, as the signed-in user. */
+export const transfers = mediaClient(gatewayUrl, asSignedInUser);
 
 let registering = false;
 let whenSignedIn = async () => {};
