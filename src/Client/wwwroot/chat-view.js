@@ -1,7 +1,8 @@
 // The open chat: its header, its messages as bubbles with their buttons, the reply bar and a message's info.
 
-import { canEdit, changeText, dayLabel, lastSeenText, startOfDay, timeFormat } from "./format.js";
-import { outageAt } from "./store.js";
+import { canEdit, changeText, dayLabel, lastSeenText, startOfDay, summaryText, timeFormat } from "./format.js";
+import * as mediaView from "./media-view.js";
+import { isMedia, outageAt } from "./store.js";
 import { $, avatar, el, groupFace, nameOf, shardOf } from "./views.js";
 
 /** The reactions a tap offers (any emoji can be sent; these are one tap away). */
@@ -54,7 +55,7 @@ export function renderPeerStatus(state, typingUserId) {
 /**
  * The open chat's messages, those sent during an outage this page saw marked. handlers: onRetry(pending) for a failed
  * bubble, onAction(action, message, emoji?) for a bubble's reply, react, edit, delete and info buttons, onJump(sequence)
- * for a tap on a reply's quote.
+ * for a tap on a reply's quote, media for a photo's, document's or voice note's bytes (media-view.js).
  */
 export function renderMessages(state, outages, handlers) {
   const list = $("messages");
@@ -63,6 +64,7 @@ export function renderMessages(state, outages, handlers) {
   if (state.open.hasMore) list.append(el("li", "day", "Scroll up for older messages"));
   const stored = [...state.open.messages.values()].sort((a, b) => a.sequence - b.sequence);
   const names = nameOf(state);
+  const mediaShown = new Set();
   let day = null;
   for (const message of [...stored, ...state.open.pending.values()]) {
     const date = new Date(message.createdAt);
@@ -78,12 +80,15 @@ export function renderMessages(state, outages, handlers) {
     }
     const mine = message.fromUserId === state.session.userId;
     const outage = outageAt(outages, date.getTime());
-    list.append(bubble(message, { mine, inGroup: state.open.groupId != null, names, me: state.session.userId, outage }, handlers));
+    const item = bubble(message, { mine, inGroup: state.open.groupId != null, names, me: state.session.userId, outage }, handlers);
+    item.querySelectorAll("[data-media]").forEach(node => mediaShown.add(node.dataset.media));
+    list.append(item);
   }
+  mediaView.keepOnly(mediaShown);
   if (atBottom) scrollToBottom();
 }
 
-function bubble(message, { mine, inGroup, names, me, outage }, { onRetry, onAction, onJump }) {
+function bubble(message, { mine, inGroup, names, me, outage }, { onRetry, onAction, onJump, media }) {
   const deleted = message.kind === "deleted";
   const item = el("li", `bubble ${mine ? "mine" : "theirs"}${message.failed ? " failed" : ""}${deleted ? " deleted" : ""}`);
   if (message.failed) {
@@ -101,11 +106,17 @@ function bubble(message, { mine, inGroup, names, me, outage }, { onRetry, onActi
     quote.type = "button";
     quote.dataset.quotes = message.quote.sequence;
     quote.append(el("span", "name", names(message.quote.fromUserId)),
-      el("span", "muted", message.quote.kind === "deleted" ? "🚫 This message was deleted" : message.quote.preview));
+      el("span", "muted", message.quote.kind === "deleted" ? "🚫 This message was deleted"
+        : summaryText({ kind: message.quote.kind, content: message.quote.preview, media: message.quote.media })));
     quote.onclick = () => onJump(message.quote.sequence);
     item.append(quote);
   }
-  item.append(el("div", "text", deleted ? "🚫 This message was deleted" : message.content));
+  const withMedium = !deleted && isMedia(message);
+  if (withMedium) {
+    item.classList.add("with-media");
+    item.append(mediaView.medium(message, media));
+  }
+  if (!withMedium || message.content) item.append(el("div", "text", deleted ? "🚫 This message was deleted" : message.content));
   if (message.reactions?.length) {
     const counts = new Map();
     for (const reaction of message.reactions) counts.set(reaction.emoji, (counts.get(reaction.emoji) ?? 0) + 1);
@@ -169,7 +180,7 @@ export function renderReplyBar(state) {
   $("reply-bar").hidden = !target;
   if (!target) return;
   $("reply-to-name").textContent = open.editing ? "Editing your message" : `Replying to ${nameOf(state)(target.fromUserId)}`;
-  $("reply-to-text").textContent = target.content;
+  $("reply-to-text").textContent = summaryText(target);
 }
 
 /** Briefly marks a message the reader jumped to (a reply's quote). */

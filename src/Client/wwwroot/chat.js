@@ -1,9 +1,11 @@
 // The open chat: opening one, its history a page at a time, read marks, writing and sending, and what a bubble's
-// buttons do. A send goes through the hub with a clientMessageId of its own, so a retry can never store a copy.
+// buttons do. A send goes through the hub with a clientMessageId of its own, so a retry can never store a copy; a
+// photo, document or voice note goes by REST after its upload (media.js), with a clientMessageId too.
 
 import * as chatView from "./chat-view.js";
 import { knowUsers, refreshGroup, refreshUser, renderInbox } from "./chat-list.js";
 import { renderShards } from "./cluster-panel.js";
+import { forgetMedia, mediaHandlers, sendMedia, takeStaged } from "./media.js";
 import { invokeQuietly, onMessage, onMessageChanged } from "./realtime.js";
 import { request } from "./session.js";
 import { cluster, state } from "./state.js";
@@ -23,6 +25,7 @@ export const renderMessagesAgain = () => chatView.renderMessages(state, cluster.
   onRetry: message => deliver(state.open, message),
   onAction: (action, message, emoji) => act(action, message, emoji),
   onJump: sequence => jumpTo(sequence),
+  media: mediaHandlers,
 });
 
 // ---- opening one --------------------------------------------------------------------------------------------------
@@ -38,7 +41,8 @@ export function openGroup(groupId) {
 }
 
 async function openConversation(chat, hash, load) {
-  state.open = { ...chat, messages: new Map(), pending: new Map(), hasMore: false, loading: false, replyTo: null, editing: null };
+  forgetMedia();
+  state.open = { ...chat, messages: new Map(), pending: new Map(), hasMore: false, loading: false, replyTo: null, editing: null, staged: [] };
   cluster.servingSilo = null;
   location.hash = hash;
   chatView.showChat(true);
@@ -52,6 +56,7 @@ async function openConversation(chat, hash, load) {
 }
 
 $("back").onclick = () => {
+  forgetMedia();
   state.open = null;
   location.hash = "";
   chatView.showChat(false);
@@ -184,8 +189,8 @@ function stopTyping() {
 $("composer").onsubmit = async event => {
   event.preventDefault();
   const content = $("input").value.trim();
-  if (!content || !state.open) return;
   const open = state.open;
+  if (!open || (!content && (open.editing || !open.staged.length))) return;
   $("input").value = "";
   $("input").style.height = "auto";
   stopTyping();
@@ -196,18 +201,33 @@ $("composer").onsubmit = async event => {
     await changeMessage("EditMessage", editing.sequence, content);
     return;
   }
+  // Files waiting in the composer go as messages of their own, the text as the first one's caption.
+  const attachments = await takeStaged(open);
+  const pendings = attachments.length
+    ? attachments.map((fields, index) => addPending(open, { ...fields, content: index === 0 ? content : "" }))
+    : [addPending(open, { kind: "text", content })];
+  for (const pending of pendings) await deliver(open, pending);
+};
+
+/**
+ * A message of this page's user, shown at once while it is sent; a reply when the reply bar shows one. fields: its
+ * kind and content, and a medium's media and upload (media.js).
+ */
+export function addPending(open, fields) {
   const clientMessageId = newClientMessageId();
+  const replyTo = open.replyTo;
   const pending = {
-    clientMessageId, content, fromUserId: state.session.userId, createdAt: new Date().toISOString(), kind: "text",
-    replyTo: open.replyTo?.sequence,
-    quote: open.replyTo && { sequence: open.replyTo.sequence, fromUserId: open.replyTo.fromUserId, preview: open.replyTo.content, kind: "text" },
+    ...fields, clientMessageId, fromUserId: state.session.userId, createdAt: new Date().toISOString(),
+    replyTo: replyTo?.sequence,
+    quote: replyTo && { sequence: replyTo.sequence, fromUserId: replyTo.fromUserId, preview: replyTo.content, kind: replyTo.kind, media: replyTo.media },
   };
   open.pending.set(clientMessageId, pending);
   open.replyTo = null;
   chatView.renderReplyBar(state);
+  if (state.open === open) renderMessagesAgain();
   chatView.scrollToBottom();
-  await deliver(open, pending);
-};
+  return pending;
+}
 
 $("cancel-reply").onclick = () => {
   if (!state.open) return;
@@ -220,15 +240,14 @@ $("cancel-reply").onclick = () => {
  * Sends a pending message of a chat, and again when its failed bubble is tapped: with the same clientMessageId, so if
  * the first attempt was stored after all, the retry returns that message instead of storing a copy.
  */
-async function deliver(open, pending) {
+export async function deliver(open, pending) {
   pending.failed = false;
   if (state.open === open) renderMessagesAgain();
   try {
-    const stored = await (pending.replyTo
-      ? state.hub.invoke("Reply", open.conversationId, pending.replyTo, pending.content, pending.clientMessageId)
-      : open.groupId != null
-        ? state.hub.invoke("SendGroupMessage", open.groupId, pending.content, pending.clientMessageId)
-        : state.hub.invoke("SendMessage", open.peerId, pending.content, pending.clientMessageId));
+    const stored = await (pending.upload ? sendMedia(open, pending)
+      : pending.replyTo ? state.hub.invoke("Reply", open.conversationId, pending.replyTo, pending.content, pending.clientMessageId)
+      : open.groupId != null ? state.hub.invoke("SendGroupMessage", open.groupId, pending.content, pending.clientMessageId)
+      : state.hub.invoke("SendMessage", open.peerId, pending.content, pending.clientMessageId));
     if (state.open === open) addMessages([stored]);
     onMessage(stored);
     showChatError("");
