@@ -49,13 +49,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await LaunchChromiumAsync(_playwright);
     }
 
-    /// <summary>Debian's headless Chromium, as every browser test drives it.</summary>
+    /// <summary>
+    /// Debian's headless Chromium, as every browser test drives it. Its microphone is Chromium's fake one (a beep each
+    /// second), granted without asking, so a voice note records as a person's would.
+    /// </summary>
     public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
         playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            ],
         });
 
     /// <summary>A fresh browser profile (its own session storage), with the page open at the client.</summary>
