@@ -60,6 +60,78 @@ public sealed class StoreRestartTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Upload chunks commit without waiting for the disk, an upload's completion with it: a crash of a PostgreSQL as
+    /// shipped keeps every completed medium (and its message), and an unfinished upload resumes from what really
+    /// survived, which its count says.
+    /// </summary>
+    [Fact(Timeout = 300_000)]
+    public async Task Postgres_CrashingMidUpload_KeepsCompletedMedia_AndTheUnfinishedOneResumesFromWhatSurvived()
+    {
+        const int Chunk = 256 * 1024;
+        await using var system = await ChatSystem.StartAsync(durability: PostgresDurability.AsShipped);
+        try
+        {
+            using var anonymous = new ChatApi(system.GatewayUrl);
+            var (ada, adaAuth) = await anonymous.RegisterAsync();
+            var (bob, bobAuth) = await anonymous.RegisterAsync();
+            var conversationId = $"{Math.Min(adaAuth.UserId, bobAuth.UserId)}-{Math.Max(adaAuth.UserId, bobAuth.UserId)}";
+            var photo = MediaFiles.Jpeg(Chunk * 3 + 77);
+            var completed = await ada.UploadAsync(conversationId, "photo", "image/jpeg", photo);
+            using (var sent = await ada.PostJsonAsync("/api/messages", new { toUserId = bobAuth.UserId, clientMessageId = "photo-1", media = new { uploadId = completed.UploadId, width = 10, height = 10 } }))
+            {
+                await ChatApi.ReadAsync<Message>(sent, HttpStatusCode.Created);
+            }
+
+            var document = MediaFiles.Pdf(Chunk * 8 + 5);
+            var unfinished = await ada.StartUploadAsync(conversationId, "document", "application/pdf", document.Length, "draft.pdf");
+            using (var half = await ada.PatchUploadAsync(unfinished, 0, document.AsMemory(0, Chunk * 5)))
+            {
+                Assert.Equal(Chunk * 5, (await ChatApi.ReadAsync<UploadView>(half, HttpStatusCode.OK)).Received);
+            }
+
+            await system.Postgres.StopServerAsync(); // immediate: as a crash
+            await system.Postgres.StartServerAsync();
+
+            var statusPath = $"/api/conversations/{conversationId}/uploads/{unfinished.UploadId}";
+            var survived = await Eventually.SucceedsAsync(() => ada.GetJsonAsync<UploadView>(statusPath), TimeSpan.FromSeconds(60), "the upload's status after the crash");
+            output.WriteLine($"{survived.Received} of the {Chunk * 5} bytes acknowledged before the crash survived it");
+            Assert.True(survived.Received <= Chunk * 5 && survived.Received % Chunk == 0, $"received {survived.Received}");
+            using (var rest = await ada.PatchUploadAsync(unfinished, survived.Received, document.AsMemory((int)survived.Received)))
+            {
+                Assert.True((await ChatApi.ReadAsync<UploadView>(rest, HttpStatusCode.OK)).Complete);
+            }
+
+            var history = await bob.HistoryAsync(adaAuth.UserId, bobAuth.UserId);
+            using (var photoDownload = await bob.GetAsync($"/api/conversations/{conversationId}/messages/{history.Messages.Single().Sequence}/media"))
+            {
+                Assert.Equal(photo, await photoDownload.Content.ReadAsByteArrayAsync());
+            }
+
+            using var documentSent = await ada.PostJsonAsync("/api/messages", new { toUserId = bobAuth.UserId, clientMessageId = "doc-1", media = new { uploadId = unfinished.UploadId } });
+            var documentMessage = await ChatApi.ReadAsync<Message>(documentSent, HttpStatusCode.Created);
+            using (var documentDownload = await bob.GetAsync($"/api/conversations/{conversationId}/messages/{documentMessage.Sequence}/media"))
+            {
+                Assert.Equal(document, await documentDownload.Content.ReadAsByteArrayAsync());
+            }
+
+            // Whole again: a fresh user's first message and first upload.
+            var (carol, carolAuth) = await anonymous.RegisterAsync();
+            await carol.SendAsync(adaAuth.UserId, "first after the crash");
+            await carol.UploadAsync($"{Math.Min(adaAuth.UserId, carolAuth.UserId)}-{Math.Max(adaAuth.UserId, carolAuth.UserId)}", "photo", "image/png", MediaFiles.Png(3000));
+            Assert.All(system.Silos.Concat(system.Gateways), host => Assert.False(host.HasExited, $"{host.Name} exited"));
+            foreach (var api in new[] { ada, bob, carol })
+            {
+                api.Dispose();
+            }
+        }
+        catch
+        {
+            output.WriteLine(system.Logs());
+            throw;
+        }
+    }
+
     private static async Task<(ChatApi Api, AuthResponse Auth)?> SendFirstAsync((ChatApi Api, AuthResponse Auth) sender, long to)
     {
         await sender.Api.SendAsync(to, $"hello {to}");

@@ -66,7 +66,7 @@ public sealed class ChatSystem : IAsyncDisposable
     public IEnumerable<HostProcess> RunningSilos => _silos.Where(silo => !silo.HasExited);
 
     /// <param name="gatewaySettings">Extra gateway settings (environment variable names), e.g. rate limits.</param>
-    /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends.</param>
+    /// <param name="durability">Relaxed for tests; as shipped (fsync on) for benchmarks of durable sends and tests of what a crash keeps.</param>
     /// <param name="databasePerShard">One PostgreSQL server per shard (ConnectionStrings__Postgres_N) instead of one for all.</param>
     /// <param name="gatewayUrl">Where the first gateway listens, when a caller must know it before it starts (a web client host).</param>
     /// <param name="traceSends">Every send traced for its message path, as ./run runs it (tests); off as shipped (benchmarks).</param>

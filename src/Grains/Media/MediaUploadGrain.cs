@@ -89,8 +89,26 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
         return ChatResult.Success(StatusOf(_upload));
     }
 
-    public Task<ChatResult<UploadStatus>> GetStatusAsync(long userId) =>
-        Task.FromResult(IsOwner(userId) ? ChatResult.Success(StatusOf(_upload!)) : NoSuchUpload<UploadStatus>());
+    /// <summary>
+    /// Read from storage, not from this activation's memory: a database crash may have lost the last chunks (they commit
+    /// without waiting for the disk), and a client resuming must start from what really is stored.
+    /// </summary>
+    public async Task<ChatResult<UploadStatus>> GetStatusAsync(long userId)
+    {
+        if (!IsOwner(userId))
+        {
+            return NoSuchUpload<UploadStatus>();
+        }
+
+        var stored = await store.FindUploadAsync(_conversation, _uploadId);
+        if (stored?.Received != _upload!.Received)
+        {
+            DropHash();
+        }
+
+        _upload = stored;
+        return stored is null ? NoSuchUpload<UploadStatus>() : ChatResult.Success(StatusOf(stored));
+    }
 
     public Task<ChatResult<UploadStatus>> AppendAsync(long userId, long offset, byte[] chunk) => AppendAsync(userId, offset, chunk, mayReload: true);
 
