@@ -284,6 +284,38 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
         }
     }
 
+    [Fact]
+    public async Task Uploads_NeverSent_AreForgottenByTheSweep_WithTheirBytes_WhileSentMediaStay()
+    {
+        var (ada, adaAuth, bob, bobAuth) = await TwoPeopleAsync();
+        var conversationId = ConversationOf(adaAuth.UserId, bobAuth.UserId);
+        var unfinished = await ada.StartUploadAsync(conversationId, "document", "application/pdf", Chunk * 3);
+        (await ada.PatchUploadAsync(unfinished, 0, MediaFiles.Pdf(Chunk * 2))).Dispose();
+        var unsentPhoto = MediaFiles.Png(5000);
+        var unsent = await ada.UploadAsync(conversationId, "photo", "image/png", unsentPhoto);
+        var sentPhoto = MediaFiles.Png(6000);
+        var sent = await SendMediaAsync(ada, new { toUserId = bobAuth.UserId, media = new { uploadId = (await ada.UploadAsync(conversationId, "photo", "image/png", sentPhoto)).UploadId, width = 5, height = 5 } });
+
+        await Task.Delay(InProcessChatSystem.AbandonedUploadAge + TimeSpan.FromSeconds(1));
+        Assert.True(await fixture.SweepAbandonedUploadsAsync() >= 2);
+
+        using (var forgotten = await ada.GetAsync($"/api/conversations/{conversationId}/uploads/{unfinished.UploadId}"))
+        {
+            Assert.Equal("UnknownUpload", (await ChatApi.ReadAsync<Problem>(forgotten, HttpStatusCode.NotFound)).Code);
+        }
+
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM media_chunk WHERE service_id = $1 AND blob_id = $2", unfinished.UploadId));
+        Assert.Equal(0, await fixture.CountAsync("SELECT count(*) FROM media WHERE service_id = $1 AND sha256 = $2", MediaFiles.Sha256Of(unsentPhoto)));
+        using (var stays = await bob.GetAsync(MediaPath(sent)))
+        {
+            Assert.Equal(sentPhoto, await stays.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(0, await fixture.SweepAbandonedUploadsAsync());
+        ada.Dispose();
+        bob.Dispose();
+    }
+
     private async Task<(ChatApi Ada, AuthResponse AdaAuth, ChatApi Bob, AuthResponse BobAuth)> TwoPeopleAsync()
     {
         using var anonymous = fixture.Api();

@@ -25,6 +25,8 @@ public static class ChatStorageSiloBuilderExtensions
         silo.Services.AddSingleton<ChatListStore>();
         silo.Services.AddSingleton<UserDirectoryStore>();
         silo.Services.AddSingleton<IMediaStore, PostgresMediaStore>();
+        silo.Services.AddSingleton<AbandonedUploadSweeper>();
+        silo.Services.AddHostedService(services => services.GetRequiredService<AbandonedUploadSweeper>());
         silo.Services.AddSingleton<StaleChatListLines>();
         silo.Services.AddHostedService<StaleLineRepairer>();
         silo.AddIncomingGrainCallFilter<StorageFailureFilter>();

@@ -38,6 +38,13 @@ public interface IMediaStore
 
     /// <summary>Removes the medium when no message and no unsent upload refers to it any more; true when it was removed.</summary>
     Task<bool> ReleaseAsync(ConversationId conversation, string sha256);
+
+    /// <summary>
+    /// Forgets the uploads in a shard's database that were started before <paramref name="startedBefore"/> and never
+    /// sent: an unfinished one with its chunks, a finished one by releasing its medium (kept if a message refers to it).
+    /// Answers how many uploads it forgot.
+    /// </summary>
+    Task<int> ForgetAbandonedUploadsAsync(int shard, DateTimeOffset startedBefore);
 }
 
 /// <summary>An upload as stored: what its owner declared and how far it has got (<see cref="Sha256"/> once complete).</summary>

@@ -23,6 +23,15 @@ public sealed class MediaOptions
     /// <summary>Media__MaxVoiceNoteDuration: the longest recording a voice note may say it is.</summary>
     public TimeSpan MaxVoiceNoteDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Media__AbandonedUploadAge: an upload started this long ago and never sent is forgotten (an unfinished one with its
+    /// bytes; a finished one's medium goes unless a message refers to it), so abandoned uploads do not fill the database.
+    /// </summary>
+    public TimeSpan AbandonedUploadAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Media__AbandonedUploadSweepInterval: how often each silo looks for abandoned uploads in its shard's database.</summary>
+    public TimeSpan AbandonedUploadSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public long MaxBytesOf(MessageKind kind) => kind switch
     {
         MessageKind.Photo => MaxPhotoBytes,
@@ -35,5 +44,6 @@ public sealed class MediaOptionsValidator : IValidateOptions<MediaOptions>
 {
     public ValidateOptionsResult Validate(string? name, MediaOptions options) => ValidatedOptions.Check(
         (new[] { options.MaxPhotoBytes, options.MaxVoiceNoteBytes, options.MaxDocumentBytes }.All(limit => limit >= 1), "Media:MaxPhotoBytes, MaxVoiceNoteBytes and MaxDocumentBytes must be at least 1."),
-        (options.MaxVoiceNoteDuration > TimeSpan.Zero, "Media:MaxVoiceNoteDuration must be more than zero."));
+        (new[] { options.MaxVoiceNoteDuration, options.AbandonedUploadAge, options.AbandonedUploadSweepInterval }.All(span => span > TimeSpan.Zero),
+            "Media:MaxVoiceNoteDuration, AbandonedUploadAge and AbandonedUploadSweepInterval must be more than zero."));
 }

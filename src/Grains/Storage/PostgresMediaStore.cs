@@ -148,6 +148,48 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
         });
     }
 
+    public async Task<int> ForgetAbandonedUploadsAsync(int shard, DateTimeOffset startedBefore)
+    {
+        var database = databases.ForShard(shard);
+        var unfinished = await database.RunAsync(async source =>
+        {
+            await using var command = Command(source, database, """
+                WITH forgotten AS (
+                    DELETE FROM media_upload WHERE service_id = $1 AND sha256 IS NULL AND created_at < $2 RETURNING upload_id),
+                chunks AS (
+                    DELETE FROM media_chunk AS chunk USING forgotten WHERE chunk.service_id = $1 AND chunk.blob_id = forgotten.upload_id)
+                SELECT count(*) FROM forgotten
+                """, startedBefore);
+            return (long)(await command.ExecuteScalarAsync())!;
+        });
+        var unsent = await database.RunAsync(async source =>
+        {
+            // Claimed first, so the release below no longer counts the upload as a reference to its medium.
+            await using var command = Command(source, database, """
+                UPDATE media_upload SET claimed = true
+                WHERE service_id = $1 AND sha256 IS NOT NULL AND NOT claimed AND created_at < $2
+                RETURNING conversation_id, sha256
+                """, startedBefore);
+            var forgotten = new List<(string Conversation, string Sha256)>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                forgotten.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return forgotten;
+        });
+        foreach (var (conversation, sha256) in unsent)
+        {
+            if (ConversationId.TryParse(conversation, out var id))
+            {
+                await ReleaseAsync(id, sha256);
+            }
+        }
+
+        return (int)unfinished + unsent.Count;
+    }
+
     private static int ChunkIndexOf(long offset) => (int)(offset / MediaLimits.ChunkBytes);
 
     private static async Task LockHashAsync(NpgsqlConnection connection, string sha256)

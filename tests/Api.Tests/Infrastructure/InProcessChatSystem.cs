@@ -5,9 +5,11 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using WhatsApp.Grains.Media;
 using WhatsApp.Silo.Hosting;
 using WhatsApp.Testing;
 
@@ -34,6 +36,24 @@ public sealed class InProcessChatSystem : IAsyncLifetime
     public Uri GatewayUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
 
     public ChatApi Api(string? token = null) => new(GatewayUrl, token);
+
+    /// <summary>
+    /// How old an unsent upload must be for the silos' sweep to forget it: short here, so a test can see one forgotten.
+    /// The sweep itself runs hourly, so it never runs in the middle of a test unless the test asks (<see cref="SweepAbandonedUploadsAsync"/>).
+    /// </summary>
+    public static readonly TimeSpan AbandonedUploadAge = TimeSpan.FromSeconds(3);
+
+    /// <summary>Every silo sweeps its shard's database for abandoned uploads once, now; the uploads forgotten.</summary>
+    public async Task<int> SweepAbandonedUploadsAsync()
+    {
+        var forgotten = 0;
+        foreach (var silo in _silos)
+        {
+            forgotten += await silo.Services.GetRequiredService<AbandonedUploadSweeper>().SweepAsync();
+        }
+
+        return forgotten;
+    }
 
     /// <summary>
     /// Asks the silos' database one question with one number for an answer (how many rows of something), for tests
@@ -94,8 +114,9 @@ public sealed class InProcessChatSystem : IAsyncLifetime
     private IHost BuildSilo(int shard, PostgresServer postgres, RedisServer redis)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(TestHostSettings.AsConfiguration(
-            TestHostSettings.Silo(shard, ShardCount, [postgres], redis, _clusterId, SiloPorts.Free(), traceSends: true)));
+        var settings = TestHostSettings.Silo(shard, ShardCount, [postgres], redis, _clusterId, SiloPorts.Free(), traceSends: true);
+        settings["Media__AbandonedUploadAge"] = AbandonedUploadAge.ToString("c", CultureInfo.InvariantCulture);
+        builder.Configuration.AddInMemoryCollection(TestHostSettings.AsConfiguration(settings));
         builder.AddChatSilo(SiloSettings.Read(builder.Configuration, isDevelopment: true));
         return builder.Build();
     }
