@@ -13,7 +13,8 @@ namespace WhatsApp.Grains.Media;
 /// <summary>
 /// One upload (see <see cref="IMediaUploadGrain"/>). Its row in the shard's database is the truth; the activation adds
 /// the running SHA-256 of what is stored, so finishing costs no second read. An activation that finds bytes stored by an
-/// earlier one (its silo restarted) hashes them again from storage before it takes the next chunk.
+/// earlier one (its silo restarted) hashes them again from storage before it takes the next chunk. The row is read on
+/// the first call that needs it, so starting a new upload costs one statement, not a read and a write.
 /// </summary>
 [GrainType(GrainTypes.MediaUpload)]
 [ShardPlacement]
@@ -22,15 +23,17 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
     private ConversationId _conversation;
     private Guid _uploadId;
     private UploadRecord? _upload;
+    private bool _loaded;
     private IncrementalHash? _hash;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
         var key = this.GetPrimaryKeyString().Split('/');
-        if (key.Length == 2 && ConversationId.TryParse(key[0], out _conversation) && Guid.TryParseExact(key[1], "N", out _uploadId))
+        if (!(key.Length == 2 && ConversationId.TryParse(key[0], out _conversation) && Guid.TryParseExact(key[1], "N", out _uploadId)))
         {
-            _upload = await store.FindUploadAsync(_conversation, _uploadId);
+            _uploadId = Guid.Empty;
+            _loaded = true; // no such upload can exist: every call is refused without asking storage
         }
     }
 
@@ -49,7 +52,7 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
 
         if (_upload is not null)
         {
-            return _upload.OwnerId == request.OwnerId && _upload.Length == request.Length ? ChatResult.Success(StatusOf(_upload)) : NoSuchUpload<UploadStatus>();
+            return IsRepeatOf(request) ? ChatResult.Success(StatusOf(_upload)) : NoSuchUpload<UploadStatus>();
         }
 
         if (!request.Kind.IsMedia())
@@ -84,9 +87,11 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
             return ChatResult.Fail<UploadStatus>(refusal);
         }
 
+        // Created unless it exists (a start retried after its first try was stored): then the stored one answers.
         var fileName = MediaFileNames.Clean(request.FileName, request.Kind);
         _upload = await store.CreateUploadAsync(_conversation, new UploadRecord(_uploadId, request.OwnerId, request.Kind, contentType, fileName, request.Length, 0, null));
-        return ChatResult.Success(StatusOf(_upload));
+        _loaded = true;
+        return IsRepeatOf(request) ? ChatResult.Success(StatusOf(_upload)) : NoSuchUpload<UploadStatus>();
     }
 
     /// <summary>
@@ -95,7 +100,7 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
     /// </summary>
     public async Task<ChatResult<UploadStatus>> GetStatusAsync(long userId)
     {
-        if (!IsOwner(userId))
+        if (!await IsOwnerAsync(userId))
         {
             return NoSuchUpload<UploadStatus>();
         }
@@ -114,7 +119,7 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
 
     private async Task<ChatResult<UploadStatus>> AppendAsync(long userId, long offset, byte[] chunk, bool mayReload)
     {
-        if (!IsOwner(userId))
+        if (!await IsOwnerAsync(userId))
         {
             return NoSuchUpload<UploadStatus>();
         }
@@ -166,11 +171,11 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
         return ChatResult.Success(StatusOf(await CompleteIfAllReceivedAsync()));
     }
 
-    public Task<ChatResult<StoredMedia>> ClaimAsync(long userId) => Task.FromResult(
-        !IsOwner(userId) ? NoSuchUpload<StoredMedia>()
+    public async Task<ChatResult<StoredMedia>> ClaimAsync(long userId) =>
+        !await IsOwnerAsync(userId) ? NoSuchUpload<StoredMedia>()
         : _upload!.Sha256 is not { } sha256 ? ChatResult.Fail<StoredMedia>(ChatErrorCode.UploadIncomplete,
             string.Create(CultureInfo.InvariantCulture, $"Upload {_uploadId} has {_upload.Received} of its {_upload.Length} bytes; finish it before sending."))
-        : ChatResult.Success(new StoredMedia(sha256, _upload.Kind, _upload.ContentType, _upload.Length, _upload.FileName)));
+        : ChatResult.Success(new StoredMedia(sha256, _upload.Kind, _upload.ContentType, _upload.Length, _upload.FileName));
 
     /// <summary>Once every byte is stored, makes the upload the medium of its hash (or of the same bytes stored before).</summary>
     private async Task<UploadRecord> CompleteIfAllReceivedAsync()
@@ -209,7 +214,19 @@ public sealed class MediaUploadGrain(IMediaStore store, IOptions<MediaOptions> o
         _hash = null;
     }
 
-    private bool IsOwner(long userId) => _upload?.OwnerId == userId;
+    /// <summary>Whether the upload exists and is this user's; reads its row on the first call that asks.</summary>
+    private async Task<bool> IsOwnerAsync(long userId)
+    {
+        if (!_loaded)
+        {
+            _upload = await store.FindUploadAsync(_conversation, _uploadId);
+            _loaded = true;
+        }
+
+        return _upload?.OwnerId == userId;
+    }
+
+    private bool IsRepeatOf(UploadRequest request) => _upload!.OwnerId == request.OwnerId && _upload.Length == request.Length;
 
     private UploadStatus StatusOf(UploadRecord upload) =>
         new(_uploadId, _conversation.ToString(), upload.Kind, upload.ContentType, upload.FileName, upload.Length, upload.Received, MediaLimits.ChunkBytes);

@@ -35,9 +35,11 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
                 INSERT INTO media_upload (service_id, upload_id, conversation_id, owner_user_id, kind, content_type, file_name, length)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT (service_id, upload_id) DO NOTHING
+                RETURNING {UploadColumns}
                 """, upload.UploadId, conversation.ToString(), upload.OwnerId, (short)upload.Kind, upload.ContentType, upload.FileName, upload.Length);
-            await command.ExecuteNonQueryAsync();
-            return await FindUploadAsync(conversation, upload.UploadId) ?? throw new InvalidOperationException($"Upload {upload.UploadId} belongs to another conversation.");
+            return await ReadUploadAsync(command)
+                ?? await FindUploadAsync(conversation, upload.UploadId)
+                ?? throw new InvalidOperationException($"Upload {upload.UploadId} belongs to another conversation.");
         });
     }
 
@@ -79,23 +81,15 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
     public Task CompleteUploadAsync(ConversationId conversation, Guid uploadId, string sha256, long length)
     {
         var database = databases.ForConversation(conversation);
-        return database.RunAsync(async source =>
-        {
-            await using var connection = await source.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await LockHashAsync(connection, sha256);
-            await using var insert = Command(connection, database, "INSERT INTO media (service_id, sha256, blob_id, length) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", sha256, uploadId, length);
-            var isNew = await insert.ExecuteNonQueryAsync() == 1;
-            await using var upload = Command(connection, database, "UPDATE media_upload SET sha256 = $2 WHERE service_id = $1 AND upload_id = $3", sha256, uploadId);
-            await upload.ExecuteNonQueryAsync();
-            if (!isNew)
-            {
-                await using var drop = Command(connection, database, "DELETE FROM media_chunk WHERE service_id = $1 AND blob_id = $2", uploadId);
-                await drop.ExecuteNonQueryAsync();
-            }
-
-            await transaction.CommitAsync();
-        });
+        return database.RunAsync(source => UnderHashLockAsync(source, database, sha256, """
+            WITH stored AS (
+                INSERT INTO media (service_id, sha256, blob_id, length) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING blob_id),
+            upload AS (
+                UPDATE media_upload SET sha256 = $2 WHERE service_id = $1 AND upload_id = $3),
+            duplicate AS (
+                DELETE FROM media_chunk WHERE service_id = $1 AND blob_id = $3 AND NOT EXISTS (SELECT 1 FROM stored))
+            SELECT count(*) FROM stored
+            """, uploadId, length));
     }
 
     public Task MarkClaimedAsync(ConversationId conversation, Guid uploadId)
@@ -126,12 +120,7 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
     public Task<bool> ReleaseAsync(ConversationId conversation, string sha256)
     {
         var database = databases.ForConversation(conversation);
-        return database.RunAsync(async source =>
-        {
-            await using var connection = await source.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await LockHashAsync(connection, sha256);
-            await using var release = Command(connection, database, """
+        return database.RunAsync(async source => await UnderHashLockAsync(source, database, sha256, """
                 WITH removed AS (
                     DELETE FROM media
                     WHERE service_id = $1 AND sha256 = $2
@@ -141,11 +130,7 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
                 chunks AS (
                     DELETE FROM media_chunk AS chunk USING removed WHERE chunk.service_id = $1 AND chunk.blob_id = removed.blob_id)
                 SELECT count(*) FROM removed
-                """, sha256);
-            var removed = (long)(await release.ExecuteScalarAsync())! > 0;
-            await transaction.CommitAsync();
-            return removed;
-        });
+                """) > 0);
     }
 
     public async Task<int> ForgetAbandonedUploadsAsync(int shard, DateTimeOffset startedBefore)
@@ -192,10 +177,25 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
 
     private static int ChunkIndexOf(long offset) => (int)(offset / MediaLimits.ChunkBytes);
 
-    private static async Task LockHashAsync(NpgsqlConnection connection, string sha256)
+    /// <summary>
+    /// Runs one statement about a hash ($2; the values follow as $3, ...) holding the hash's advisory lock: one batch,
+    /// so one round trip and one implicit transaction, which the lock lasts for. Answers the statement's count.
+    /// </summary>
+    private static async Task<long> UnderHashLockAsync(NpgsqlDataSource source, ChatDatabase database, string sha256, string sql, params object[] values)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection) { Parameters = { new() { Value = sha256 } } };
-        await command.ExecuteNonQueryAsync();
+        await using var batch = source.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))") { Parameters = { new() { Value = sha256 } } });
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var value in values.Prepend(sha256).Prepend(database.ServiceId))
+        {
+            statement.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        batch.BatchCommands.Add(statement);
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
     }
 
     private static async Task<UploadRecord?> ReadUploadAsync(NpgsqlCommand command)
@@ -210,9 +210,6 @@ public sealed class PostgresMediaStore(ShardDatabases databases) : IMediaStore
     /// <summary>A statement on one database's media: its first parameter is the service id, the values follow as $2, $3, ...</summary>
     private static NpgsqlCommand Command(NpgsqlDataSource source, ChatDatabase database, string sql, params object[] values) =>
         WithParameters(source.CreateCommand(sql), database, values);
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, ChatDatabase database, string sql, params object[] values) =>
-        WithParameters(new NpgsqlCommand(sql, connection), database, values);
 
     private static NpgsqlCommand WithParameters(NpgsqlCommand command, ChatDatabase database, object[] values)
     {
