@@ -12,6 +12,8 @@ public static class ApplicationExtensions
     {
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<MediaService>();
+        builder.Services.AddValidatedOptions<UploadBandwidthOptions, UploadBandwidthOptionsValidator>(UploadBandwidthOptions.SectionName);
+        builder.Services.AddSingleton<UploadBandwidth>();
         builder.Services.AddSingleton<GroupService>();
         builder.Services.AddValidatedOptions<SendLimitOptions, SendLimitOptionsValidator>(SendLimitOptions.SectionName);
         builder.Services.AddSingleton<SendAllowance>();

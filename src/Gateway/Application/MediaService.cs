@@ -9,9 +9,9 @@ namespace WhatsApp.Gateway.Application;
 /// Uploads and downloads as the signed-in caller. The bytes pass through in chunks of
 /// <see cref="MediaLimits.ChunkBytes"/>, one grain call each, to and from the silo of the conversation's shard, which
 /// stores them in its database: the gateway holds one chunk per transfer, whatever the file's size, and no database
-/// credentials at all.
+/// credentials at all. Every chunk waits for the gateway's <see cref="UploadBandwidth"/> first.
 /// </summary>
-public sealed class MediaService(ChatCluster cluster, ChatService chat)
+public sealed class MediaService(ChatCluster cluster, ChatService chat, UploadBandwidth bandwidth)
 {
     public async Task<ChatResult<UploadStatus>> StartAsync(long caller, string conversationId, MessageKind? kind, string? contentType, long? length, string? fileName)
     {
@@ -48,6 +48,7 @@ public sealed class MediaService(ChatCluster cluster, ChatService chat)
             // Reused only after its call has been answered; the short last chunk goes as an array of its own length.
             var chunk = read == buffer.Length ? buffer : buffer.AsSpan(0, read).ToArray();
             var at = offset;
+            await bandwidth.WaitForAsync(read, cancellationToken);
             stored = await cluster.RetryAsync(grains => grains.GetGrain<IMediaUploadGrain>(key).AppendAsync(caller, at, chunk), cancellationToken);
             if (!stored.IsSuccess)
             {
