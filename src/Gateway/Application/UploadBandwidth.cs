@@ -15,7 +15,7 @@ public sealed class UploadBandwidthOptions
     /// background work beside interactive sends on the same cores and the same database; without a bound they take
     /// every cycle, and every text waits behind them.
     /// </summary>
-    public long UploadBytesPerSecond { get; set; } = 32L * 1024 * 1024;
+    public long UploadBytesPerSecond { get; set; } = 36L * 1024 * 1024;
 }
 
 public sealed class UploadBandwidthOptionsValidator : IValidateOptions<UploadBandwidthOptions>
