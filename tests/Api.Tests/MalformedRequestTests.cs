@@ -77,7 +77,7 @@ public sealed class MalformedRequestTests(InProcessChatSystem fixture)
         var (caller, callerAuth) = await anonymous.RegisterAsync();
         var (other, otherAuth) = await anonymous.RegisterAsync();
         var (a, b, nobody, fresh) = (callerAuth.UserId, otherAuth.UserId, TestIds.User(), TestIds.User());
-        var conversation = $"{Math.Min(a, b)}-{Math.Max(a, b)}";
+        var conversation = TestIds.Conversation(a, b);
         string Fill(string text) => text
             .Replace("{ab}", conversation, StringComparison.Ordinal)
             .Replace("{a}", a.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using WhatsApp.Api.Tests.Infrastructure;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Api.Tests;
 
@@ -17,7 +18,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     public async Task Photo_SentInADirectChat_ReachesThePeerWithItsPreview_AndDownloadsAsStored()
     {
         var (ada, adaAuth, bob, bobAuth) = await TwoPeopleAsync();
-        var conversationId = ConversationOf(adaAuth.UserId, bobAuth.UserId);
+        var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
         var photo = MediaFiles.Jpeg(Chunk * 2 + 1000);
         var upload = await ada.UploadAsync(conversationId, "photo", "image/jpeg", photo, "IMG_0001.jpg");
         Assert.Equal((photo.Length, true), (upload.Received, upload.Complete));
@@ -100,7 +101,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     {
         var (ada, adaAuth, bob, bobAuth) = await TwoPeopleAsync();
         var voice = MediaFiles.WebmAudio(Chunk * 2 + 500);
-        var upload = await ada.UploadAsync(ConversationOf(adaAuth.UserId, bobAuth.UserId), "voiceNote", "audio/webm", voice);
+        var upload = await ada.UploadAsync(TestIds.Conversation(adaAuth.UserId, bobAuth.UserId), "voiceNote", "audio/webm", voice);
         var sent = await SendMediaAsync(ada, new { toUserId = bobAuth.UserId, media = new { uploadId = upload.UploadId, durationMs = 61_000 } });
 
         foreach (var (from, to) in new[] { (0L, 99L), (Chunk - 10L, Chunk + 9L), (Chunk * 2L, voice.Length - 1L) })
@@ -124,7 +125,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     {
         var (ada, adaAuth, _, bobAuth) = await TwoPeopleAsync();
         var document = MediaFiles.Pdf(Chunk * 3 + 123);
-        var upload = await ada.StartUploadAsync(ConversationOf(adaAuth.UserId, bobAuth.UserId), "document", "application/pdf", document.Length, "report.pdf");
+        var upload = await ada.StartUploadAsync(TestIds.Conversation(adaAuth.UserId, bobAuth.UserId), "document", "application/pdf", document.Length, "report.pdf");
 
         // A body that stops short of the file (a connection that dropped): whole chunks are kept, the tail is not.
         using (var partial = await ada.PatchUploadAsync(upload, 0, document.AsMemory(0, Chunk + 5000)))
@@ -154,7 +155,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     public async Task Upload_OverItsLimit_Is413_BeforeOrWhileStreaming_AndStoresNothingBeyond()
     {
         var (ada, adaAuth, _, bobAuth) = await TwoPeopleAsync();
-        var conversationId = ConversationOf(adaAuth.UserId, bobAuth.UserId);
+        var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
         using (var tooLarge = await ada.PostJsonAsync($"/api/conversations/{conversationId}/uploads", new { kind = "photo", contentType = "image/jpeg", length = 16L * 1024 * 1024 + 1 }))
         {
             Assert.Equal("MediaTooLarge", (await ChatApi.ReadAsync<Problem>(tooLarge, HttpStatusCode.RequestEntityTooLarge)).Code);
@@ -177,7 +178,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     public async Task Upload_OfTheWrongType_Is415_AndASendOfAnUnfinishedOrForeignUploadIsRefused()
     {
         var (ada, adaAuth, bob, bobAuth) = await TwoPeopleAsync();
-        var conversationId = ConversationOf(adaAuth.UserId, bobAuth.UserId);
+        var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
         foreach (var (kind, type) in new[] { ("photo", "image/svg+xml"), ("photo", "text/html"), ("voiceNote", "audio/mpeg") })
         {
             using var refused = await ada.PostJsonAsync($"/api/conversations/{conversationId}/uploads", new { kind, contentType = type, length = 100 });
@@ -215,7 +216,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     public async Task SameFileTwice_IsStoredOnce_AndGoesWhenTheLastMessageReferringToItIsDeleted()
     {
         var (ada, adaAuth, bob, bobAuth) = await TwoPeopleAsync();
-        var conversationId = ConversationOf(adaAuth.UserId, bobAuth.UserId);
+        var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
         var photo = MediaFiles.Jpeg(Chunk + 10);
         var sha256 = MediaFiles.Sha256Of(photo);
         var first = await SendMediaAsync(ada, new { toUserId = bobAuth.UserId, media = new { uploadId = (await ada.UploadAsync(conversationId, "photo", "image/jpeg", photo)).UploadId, width = 2, height = 2 } });
@@ -270,7 +271,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
         Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(carl, MediaPath(after)));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusOfAsync(dave, MediaPath(before)));
 
-        var direct = await SendMediaAsync(ada, new { toUserId = carlAuth.UserId, media = new { uploadId = (await ada.UploadAsync(ConversationOf(adaAuth.UserId, carlAuth.UserId), "photo", "image/png", MediaFiles.Png(700))).UploadId, width = 3, height = 3 } });
+        var direct = await SendMediaAsync(ada, new { toUserId = carlAuth.UserId, media = new { uploadId = (await ada.UploadAsync(TestIds.Conversation(adaAuth.UserId, carlAuth.UserId), "photo", "image/png", MediaFiles.Png(700))).UploadId, width = 3, height = 3 } });
         Assert.Equal(HttpStatusCode.Forbidden, await StatusOfAsync(dave, MediaPath(direct)));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusOfAsync(bob, MediaPath(direct)));
         using (var outsidersUpload = await dave.PostJsonAsync($"/api/conversations/{conversationId}/uploads", new { kind = "photo", contentType = "image/png", length = 10 }))
@@ -288,7 +289,7 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
     public async Task Uploads_NeverSent_AreForgottenByTheSweep_WithTheirBytes_WhileSentMediaStay()
     {
         var (ada, adaAuth, bob, bobAuth) = await TwoPeopleAsync();
-        var conversationId = ConversationOf(adaAuth.UserId, bobAuth.UserId);
+        var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
         var unfinished = await ada.StartUploadAsync(conversationId, "document", "application/pdf", Chunk * 3);
         (await ada.PatchUploadAsync(unfinished, 0, MediaFiles.Pdf(Chunk * 2))).Dispose();
         var unsentPhoto = MediaFiles.Png(5000);
@@ -344,8 +345,6 @@ public sealed class MediaApiTests(InProcessChatSystem fixture)
 
     private Task<long> StoredChunksAsync(string sha256) => fixture.CountAsync(
         "SELECT count(*) FROM media JOIN media_chunk USING (service_id, blob_id) WHERE service_id = $1 AND sha256 = $2", sha256);
-
-    private static string ConversationOf(long a, long b) => a < b ? $"{a}-{b}" : $"{b}-{a}";
 
     private static string MediaPath(Message message) => $"/api/conversations/{message.ConversationId}/messages/{message.Sequence}/media";
 }

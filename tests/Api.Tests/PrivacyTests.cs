@@ -213,9 +213,9 @@ public sealed class PrivacyTests(InProcessChatSystem fixture)
         var (a, b) = (aliceAuth.UserId, bobAuth.UserId);
         await using var aliceTab = await HubSession.ConnectAsync(fixture.GatewayUrl, aliceAuth.Token);
         await using var bobTab = await HubSession.ConnectAsync(fixture.GatewayUrl, bobAuth.Token);
-        var withBob = $"{Math.Min(a, b)}-{Math.Max(a, b)}";
+        var withBob = TestIds.Conversation(a, b);
         var nobody = TestIds.User();
-        var withNobody = $"{Math.Min(a, nobody)}-{Math.Max(a, nobody)}";
+        var withNobody = TestIds.Conversation(a, nobody);
 
         foreach (var (method, arguments) in new (string, object[])[]
         {

@@ -43,7 +43,7 @@ public sealed class FuzzTests(ChatSystemFixture fixture, ITestOutputHelper outpu
 
         await peer.SendAsync(victimAuth.UserId, "a reply", "p0");
         await attacker.SendAsync(otherAuth.UserId, "the attacker's own chat", "a0");
-        var victimConversation = ConversationOf(victimAuth.UserId, peerAuth.UserId);
+        var victimConversation = TestIds.Conversation(victimAuth.UserId, peerAuth.UserId);
         using (var read = await peer.PostJsonAsync($"/api/conversations/{victimConversation}/read", new { upToSequence = 2 }))
         {
             Assert.True(read.IsSuccessStatusCode);
@@ -171,7 +171,6 @@ public sealed class FuzzTests(ChatSystemFixture fixture, ITestOutputHelper outpu
 
     private static T Pick<T>(Random random, T[] items) => items[random.Next(items.Length)];
 
-    private static string ConversationOf(long a, long b) => $"{Math.Min(a, b)}-{Math.Max(a, b)}";
 
     /// <summary>
     /// The vocabulary of the fuzz: real ids, edge values and garbage. The victim and their peer appear wherever a request
@@ -195,7 +194,7 @@ public sealed class FuzzTests(ChatSystemFixture fixture, ITestOutputHelper outpu
         {
             0 => Pick(random, Garbage),
             1 => $"{Id(random)}-{Id(random)}",
-            _ => FuzzTests.ConversationOf(RealId(random), RealId(random)),
+            _ => TestIds.Conversation(RealId(random), RealId(random)),
         };
 
         public string Value(Random random) => random.Next(2) == 0 ? Pick(random, Garbage) : Id(random);

@@ -132,7 +132,7 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
             using var anonymous = new ChatApi(system.GatewayUrl);
             var (ada, adaAuth) = await RegisterAsync(anonymous);
             var (bob, bobAuth) = await RegisterAsync(anonymous);
-            var conversationId = $"{Math.Min(adaAuth.UserId, bobAuth.UserId)}-{Math.Max(adaAuth.UserId, bobAuth.UserId)}";
+            var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
             var document = MediaFiles.Pdf(Chunk * 4 + 321);
             var upload = await ada.StartUploadAsync(conversationId, "document", "application/pdf", document.Length, "minutes.pdf");
             var statusPath = $"/api/conversations/{conversationId}/uploads/{upload.UploadId}";
@@ -165,7 +165,7 @@ public sealed partial class GatewayRestartTests(ITestOutputHelper output)
 
             // The restarted gateway serves newcomers whole: a fresh user's first upload and send.
             var (carol, carolAuth) = await RegisterAsync(anonymous);
-            var carolsConversation = $"{Math.Min(adaAuth.UserId, carolAuth.UserId)}-{Math.Max(adaAuth.UserId, carolAuth.UserId)}";
+            var carolsConversation = TestIds.Conversation(adaAuth.UserId, carolAuth.UserId);
             var photo = await carol.UploadAsync(carolsConversation, "photo", "image/png", MediaFiles.Png(4000));
             using var photoSent = await carol.PostJsonAsync("/api/messages", new { toUserId = adaAuth.UserId, media = new { uploadId = photo.UploadId, width = 4, height = 4 } });
             await ChatApi.ReadAsync<Message>(photoSent, HttpStatusCode.Created);

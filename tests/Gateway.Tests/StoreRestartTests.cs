@@ -75,7 +75,7 @@ public sealed class StoreRestartTests(ITestOutputHelper output)
             using var anonymous = new ChatApi(system.GatewayUrl);
             var (ada, adaAuth) = await anonymous.RegisterAsync();
             var (bob, bobAuth) = await anonymous.RegisterAsync();
-            var conversationId = $"{Math.Min(adaAuth.UserId, bobAuth.UserId)}-{Math.Max(adaAuth.UserId, bobAuth.UserId)}";
+            var conversationId = TestIds.Conversation(adaAuth.UserId, bobAuth.UserId);
             var photo = MediaFiles.Jpeg(Chunk * 3 + 77);
             var completed = await ada.UploadAsync(conversationId, "photo", "image/jpeg", photo);
             using (var sent = await ada.PostJsonAsync("/api/messages", new { toUserId = bobAuth.UserId, clientMessageId = "photo-1", media = new { uploadId = completed.UploadId, width = 10, height = 10 } }))
@@ -118,7 +118,7 @@ public sealed class StoreRestartTests(ITestOutputHelper output)
             // Whole again: a fresh user's first message and first upload.
             var (carol, carolAuth) = await anonymous.RegisterAsync();
             await carol.SendAsync(adaAuth.UserId, "first after the crash");
-            await carol.UploadAsync($"{Math.Min(adaAuth.UserId, carolAuth.UserId)}-{Math.Max(adaAuth.UserId, carolAuth.UserId)}", "photo", "image/png", MediaFiles.Png(3000));
+            await carol.UploadAsync(TestIds.Conversation(adaAuth.UserId, carolAuth.UserId), "photo", "image/png", MediaFiles.Png(3000));
             Assert.All(system.Silos.Concat(system.Gateways), host => Assert.False(host.HasExited, $"{host.Name} exited"));
             foreach (var api in new[] { ada, bob, carol })
             {

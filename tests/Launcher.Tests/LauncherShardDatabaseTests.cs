@@ -40,7 +40,7 @@ public sealed class LauncherShardDatabaseTests(ITestOutputHelper output) : IDisp
             await asAlice.SendAsync(bob, "written with a database per shard", "shards-2");
 
             // The conversation lives on alice's shard (the lower id's); each user's directory row on their own.
-            var conversation = $"{Math.Min(alice, bob)}-{Math.Max(alice, bob)}";
+            var conversation = TestIds.Conversation(alice, bob);
             var conversationShard = (int)(Math.Min(alice, bob) % 3);
             for (var shard = 0; shard < 3; shard++)
             {

@@ -16,4 +16,7 @@ public static class TestIds
 
         return id;
     }
+
+    /// <summary>The id of two users' direct conversation, as the contract writes it ("a-b", smaller id first).</summary>
+    public static string Conversation(long a, long b) => $"{Math.Min(a, b)}-{Math.Max(a, b)}";
 }

@@ -3,6 +3,7 @@ using WhatsApp.Benchmarks.Deployment;
 using WhatsApp.Benchmarks.Load;
 using WhatsApp.Benchmarks.Measurement;
 using WhatsApp.Benchmarks.Reporting;
+using WhatsApp.Testing;
 
 namespace WhatsApp.Benchmarks.Scenarios;
 
@@ -34,7 +35,7 @@ public sealed class MediaScenario : Scenario
         {
             var owner = await api.RegisterAsync();
             var peer = await api.RegisterAsync();
-            _uploaders.Add(new UploadLane(owner, ConversationOf(owner.Id, peer.Id)));
+            _uploaders.Add(new UploadLane(owner, TestIds.Conversation(owner.Id, peer.Id)));
         }
 
         var sender = await api.RegisterAsync();
@@ -128,6 +129,4 @@ public sealed class MediaScenario : Scenario
     private static string SizeLabel(int bytes) => bytes >= 1024 * 1024
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)}mb")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024}kb");
-
-    private static string ConversationOf(long a, long b) => string.Create(CultureInfo.InvariantCulture, $"{Math.Min(a, b)}-{Math.Max(a, b)}");
 }

@@ -73,7 +73,7 @@ public sealed class ChatLoad : IAsyncDisposable
 
     /// <summary>The conversations of the load, as their ids ("a-b", a &lt; b).</summary>
     public IReadOnlyCollection<string> Conversations =>
-        [.. _messages.Select(pair => ConversationOf(_users[pair.From].UserId, _users[pair.To].UserId)).Distinct()];
+        [.. _messages.Select(pair => TestIds.Conversation(_users[pair.From].UserId, _users[pair.To].UserId)).Distinct()];
 
     /// <summary>Registers the users through <paramref name="gateway"/> and starts sending at once.</summary>
     public static async Task<ChatLoad> StartAsync(Uri gateway, ChatLoadPlan plan, ITestOutputHelper output)
@@ -333,7 +333,6 @@ public sealed class ChatLoad : IAsyncDisposable
 
     private ChatApi ApiOf(long userId) => _users.First(user => user.UserId == userId).Api;
 
-    private static string ConversationOf(long a, long b) => $"{Math.Min(a, b)}-{Math.Max(a, b)}";
 
     private static (long A, long B) ParticipantsOf(string conversationId)
     {
