@@ -110,6 +110,36 @@ public sealed class ShardDatabaseSplitTests(ShardDatabasesFixture databases, ITe
         Assert.Equal(2, await CountAsync(source, "chat_user", "true"));
     }
 
+    [Fact]
+    public async Task Split_ADatabaseHoldingMedia_IsRefusedAndRemovesNothing()
+    {
+        var (source, shardDatabases) = NewDatabases();
+        var (alice, bob) = (TestIds.User(shard: 1), TestIds.User(shard: 2));
+        await using (var cluster = await ChatTestCluster.StartAsync(source))
+        {
+            await cluster.Grains.RegisterAsync(alice);
+            await cluster.Grains.RegisterAsync(bob);
+            await cluster.Grains.SendAsync(alice, bob, "a photo follows");
+        }
+
+        await using (var connection = new Npgsql.NpgsqlConnection(source))
+        {
+            await connection.OpenAsync();
+            await using var upload = new Npgsql.NpgsqlCommand(
+                "INSERT INTO media_upload (service_id, upload_id, conversation_id, owner_user_id, kind, content_type, file_name, length) VALUES ('split', $1, $2, $3, 3, 'image/png', 'photo', 10)",
+                connection)
+            {
+                Parameters = { new() { Value = Guid.NewGuid() }, new() { Value = ConversationId.Direct(alice, bob).ToString() }, new() { Value = alice } },
+            };
+            await upload.ExecuteNonQueryAsync();
+        }
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => SplitAsync(source, shardDatabases));
+        Assert.Contains("photos, documents or voice notes", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(source, "chat_message", "true"));
+        Assert.Equal(0, await CountAsync(shardDatabases.ByShard[1], "chat_message", "true"));
+    }
+
     /// <summary>A fresh database on each server: the source on server 0, which stays shard 0's database.</summary>
     private (string Source, ShardConnectionStrings Shards) NewDatabases()
     {

@@ -69,6 +69,23 @@ public sealed partial class ConversationGrain
     }
 
     /// <summary>
+    /// After the send committed: its message refers to the medium now, so the upload no longer needs to keep it. A
+    /// failure here is not the send's (its message is stored): the upload then keeps the medium until the silo's sweep
+    /// of abandoned uploads, which finds the message referring to it and leaves the bytes alone.
+    /// </summary>
+    private async Task MarkClaimedAsync(Guid uploadId)
+    {
+        try
+        {
+            await mediaStore.MarkClaimedAsync(_id!.Value, uploadId);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or TimeoutException)
+        {
+            LogClaimNotMarked(exception, uploadId, _id!.Value.ToString());
+        }
+    }
+
+    /// <summary>
     /// After a message is deleted for everyone, its medium goes when nothing else refers to it. A failure keeps the
     /// bytes (stored a while longer, never lost), so it is logged, not the delete's error.
     /// </summary>
@@ -88,6 +105,9 @@ public sealed partial class ConversationGrain
             LogMediaKept(exception, media.Sha256, _id!.Value.ToString());
         }
     }
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Upload {UploadId} in {Conversation} was sent but not marked as claimed; the abandoned-upload sweep settles it")]
+    private partial void LogClaimNotMarked(Exception exception, Guid uploadId, string conversation);
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Medium {Sha256} of deleted message in {Conversation} could not be removed; its bytes stay stored")]
     private partial void LogMediaKept(Exception exception, string sha256, string conversation);

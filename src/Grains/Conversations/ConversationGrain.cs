@@ -110,7 +110,7 @@ public sealed partial class ConversationGrain(
         }
 
         var stored = await StoreAsync(new MessageDraft(fromUserId, normalized.Value, clientMessageId, attached?.Value!.Kind ?? MessageKind.Text, replyTo, attached?.Value!.Media));
-        await (media is null ? Task.CompletedTask : mediaStore.MarkClaimedAsync(_id!.Value, media.UploadId));
+        await (media is null ? Task.CompletedTask : MarkClaimedAsync(media.UploadId));
         ChatTracing.Tag(Activity.Current, stored.Message.ConversationId, stored.Message.Sequence);
         metrics.SendAcknowledged(Stopwatch.GetElapsedTime(started));
         return ChatResult.Success(stored);

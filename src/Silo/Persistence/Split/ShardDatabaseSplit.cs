@@ -45,6 +45,7 @@ public sealed class ShardDatabaseSplit(string source, IReadOnlyList<(string Key,
         }
 
         await using var sourceConnection = await OpenLockedAsync(source, cancellationToken);
+        await RefuseIfMediaStoredAsync(sourceConnection, sourceName, cancellationToken);
         var targetConnections = new Dictionary<int, NpgsqlConnection>();
         try
         {
@@ -102,6 +103,22 @@ public sealed class ShardDatabaseSplit(string source, IReadOnlyList<(string Key,
     }
 
     private const string SourceKey = "ConnectionStrings:Postgres";
+
+    /// <summary>
+    /// Media are content-addressed per database: one stored file may be referred to from conversations of several
+    /// shards, so its rows belong to no one shard, and this split (a row to the database of its shard) cannot move
+    /// them. Rather than leave messages whose bytes stayed behind, a database that holds media is not split.
+    /// </summary>
+    private static async Task RefuseIfMediaStoredAsync(NpgsqlConnection source, string sourceName, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM media_upload)", source);
+        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            throw new InvalidOperationException(
+                $"{sourceName} holds photos, documents or voice notes, which split-databases does not move yet: nothing was copied or removed. " +
+                "Split a database before media are sent into it, or keep the one database.");
+        }
+    }
 
     /// <summary>The shard key of a conversation id ("a-b": a, the lower id; "g7": the group id) as SQL.</summary>
     private static string ConversationShardKey(string column) =>
